@@ -1,0 +1,35 @@
+/**
+ * Helpers for telling a "plain object" (what a user means by a record of values) apart from every other
+ * kind of object, and for writing keys that come from the wire without tripping over `__proto__`.
+ */
+
+/**
+ * True for `{...}` literals, `Object.create(null)` and JSON/msgpack-decoded objects; false for arrays,
+ * Dates, Maps, Uint8Arrays and class instances. Class instances are refused on purpose: their fields
+ * may live behind getters or carry meaning a structural copy would lose, so the author should convert
+ * them (or call `toJSON()`) explicitly.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Sets an own, enumerable property. Plain assignment would treat a wire key named `__proto__` as a
+ * prototype change instead of data; `defineProperty` always creates a data property.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Appends an object key to an error path: `config.key` for identifiers, `config["odd key"]` otherwise. */
+export function childPath(path: string, key: string): string {
+  if (/^[A-Za-z_$][\w$]*$/.test(key)) return path === "" ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Appends an array index to an error path: `items[2]`. */
+export function indexPath(path: string, index: number): string {
+  return `${path}[${index}]`;
+}
