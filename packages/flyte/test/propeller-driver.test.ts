@@ -1,0 +1,104 @@
+import { Code, createRouterTransport } from "@connectrpc/connect";
+import { beforeEach, describe, expect, it } from "vitest";
+import { AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
+import { types } from "../src/index.js";
+import { createInProcessTransport, PropellerDriver, type PhaseEvent } from "../src/testing/index.js";
+import { DoublerAgent, GreeterAgent, jobs } from "./fixtures.js";
+
+const doubler = { type: "doubler", inputs: { n: types.integer() }, outputs: { doubled: types.integer() } };
+const greet = { type: "greet", inputs: { who: types.string() }, outputs: { greeting: types.string(), length: types.integer() } };
+
+function driver(options: ConstructorParameters<typeof PropellerDriver>[1] = {}) {
+  return new PropellerDriver(createInProcessTransport([new DoublerAgent(), new GreeterAgent()]), { pollIntervalMs: 5, ...options });
+}
+
+describe("PropellerDriver", () => {
+  beforeEach(() => jobs.clear());
+
+  it("runs an async task to SUCCEEDED with typed outputs, recording phase changes only", async () => {
+    const events: PhaseEvent[] = [];
+    const run = await driver({ onEvent: (e) => events.push(e) }).run(doubler, { n: 5 });
+    expect(run.mode).toBe("async");
+    expect(run.phase).toBe("SUCCEEDED");
+    expect(run.outputs).toEqual({ doubled: 10 });
+    // Two RUNNING polls collapse into one event, as Propeller emits events only on phase changes.
+    expect(run.events.map((e) => e.phase)).toEqual(["QUEUED", "RUNNING", "SUCCEEDED"]);
+    expect(events).toEqual(run.events);
+    expect(run.events[1]?.logLinks?.[0]?.name).toBe("dash");
+  });
+
+  it("routes sync task types through ExecuteTaskSync, as ListAgents says", async () => {
+    const run = await driver().run({ ...greet, custom: { greeting: "hey" } }, { who: "Bo" });
+    expect(run.mode).toBe("sync");
+    expect(run.outputs).toEqual({ greeting: "hey, Bo", length: 7 });
+    const failed = await driver().run(greet, { who: "nobody" });
+    expect(failed.phase).toBe("RETRYABLE_FAILED");
+    expect(failed.resource?.agentError?.code).toBe("EMPTY");
+  });
+
+  it("sends DeleteTask when aborted and ends ABORTED", async () => {
+    const controller = new AbortController();
+    const d = driver({ onEvent: (e) => e.phase === "RUNNING" && controller.abort() });
+    const run = await d.run(doubler, { n: 1 }, { signal: controller.signal });
+    expect(run.phase).toBe("ABORTED");
+    expect(run.endedBy).toBe("signal");
+    expect(jobs.get("job-1")?.deleted).toBe(1);
+  });
+
+  it("sends DeleteTask when the task's timeout passes and ends FAILED", async () => {
+    const run = await driver({ pollIntervalMs: 50 }).run(doubler, { n: 1 }, { timeoutMs: 60 });
+    expect(run.phase).toBe("FAILED");
+    expect(run.endedBy).toBe("timeout");
+    expect(run.message).toContain("timed out");
+    expect(jobs.get("job-1")?.deleted).toBe(1);
+  });
+
+  it("turns a CreateTask error into a retryable failure carrying the rpc error, as Propeller does", async () => {
+    const run = await driver().run({ type: "nope" }, {});
+    expect(run.phase).toBe("RETRYABLE_FAILED");
+    expect(run.error?.code).toBe(Code.NotFound);
+    expect(run.message).toMatch(/^failed to create task from connector with rpc error: code = NotFound desc = no agent for task type "nope"/);
+  });
+
+  it("fails the task after more than maxSystemFailures GetTask errors", async () => {
+    let gets = 0;
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: () => ({ resourceMeta: new Uint8Array([1]) }),
+        getTask: () => {
+          gets += 1;
+          throw new Error("backend down");
+        },
+      }),
+    );
+    const run = await new PropellerDriver(transport, { pollIntervalMs: 1, maxSystemFailures: 2 }).run({ type: "x" });
+    expect(gets).toBe(3);
+    expect(run.phase).toBe("RETRYABLE_FAILED");
+    expect(run.message).toContain("GetTask failed with rpc error: code = Internal");
+  });
+
+  it("routes everything async when the server has no metadata service (UNIMPLEMENTED)", async () => {
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: () => ({ resourceMeta: new TextEncoder().encode("{}") }),
+        getTask: () => ({ resource: { phase: 3 /* SUCCEEDED */ } }),
+      }),
+    );
+    const d = new PropellerDriver(transport, { pollIntervalMs: 1 });
+    expect((await d.refreshAgents()).size).toBe(0);
+    const run = await d.run({ type: "anything" });
+    expect(run.mode).toBe("async");
+    expect(run.phase).toBe("SUCCEEDED");
+  });
+
+  it("reads an empty resource the way Propeller does: a retryable failure", async () => {
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: () => ({ resourceMeta: new Uint8Array([1]) }),
+        getTask: () => ({ resource: {} }),
+      }),
+    );
+    const run = await new PropellerDriver(transport, { pollIntervalMs: 1 }).run({ type: "x" });
+    expect(run.phase).toBe("RETRYABLE_FAILED");
+  });
+});
