@@ -1,0 +1,90 @@
+import { hostname } from "node:os";
+import { AgentwireError, AsyncAgent, types, type TaskContext, type TaskResource } from "@agentwire/flyte";
+import { z } from "zod";
+import { BatchJobStore } from "./batch-job-store.js";
+
+/** What finds a job again: its id (a directory name) and its process group. Validated on every call. */
+const batchJobMeta = z.object({
+  jobId: z.string().uuid("jobId must be the UUID CreateTask returned"),
+  pgid: z.number().int().positive(),
+  /** Where the process runs: only that host can see or signal it. */
+  host: z.string().min(1),
+});
+export type BatchJobMeta = z.infer<typeof batchJobMeta>;
+
+/** Outputs carry at most this much stdout; the whole file stays on disk and a note says so. */
+const maxStdoutBytes = 1024 * 1024;
+const stderrTailBytes = 2048;
+
+/**
+ * Task type `batch_job` (v0): runs the input `script` with `sh -c` as a detached process group.
+ * GetTask is RUNNING until it ends, then SUCCEEDED (exit 0) or FAILED with the exit code and the tail of
+ * stderr; DeleteTask kills it (GetTask then answers ABORTED). Outputs: `exit_code`, `stdout`.
+ */
+export class BatchJobAgent extends AsyncAgent<BatchJobMeta, { script: string }> {
+  readonly name = "Batch Job Agent";
+  readonly taskCategory = { name: "batch_job", version: 0 };
+  override readonly inputTypes = { script: types.string() };
+  override readonly outputTypes = { exit_code: types.integer(), stdout: types.string() };
+  override readonly metaSchema = batchJobMeta;
+
+  constructor(readonly store = new BatchJobStore()) {
+    super();
+  }
+
+  async create(ctx: TaskContext<{ script: string }>): Promise<BatchJobMeta> {
+    const job = await this.store.start(ctx.inputs.script);
+    ctx.logger.info({ jobId: job.jobId, pgid: job.pgid }, "batch job started");
+    return { ...job, host: hostname() };
+  }
+
+  async get(meta: BatchJobMeta): Promise<TaskResource> {
+    const logLinks = [{ name: "stdout", uri: `file://${this.store.dir(meta.jobId)}/stdout` }];
+    if (!(await this.store.exists(meta.jobId))) {
+      return {
+        phase: "FAILED",
+        message: `job ${meta.jobId} is unknown here: its directory is missing under ${this.store.root} (is BATCH_JOBS_DIR shared by every replica?)`,
+      };
+    }
+    let exitCode = await this.store.exitCode(meta.jobId);
+    if (exitCode === undefined) {
+      if (await this.store.wasDeleted(meta.jobId)) return { phase: "ABORTED", message: "job was deleted", logLinks };
+      // Another host's processes are invisible here; the exit code on the shared directory will tell.
+      if (meta.host !== hostname()) return { phase: "RUNNING", message: `running on host ${meta.host}`, logLinks };
+      if (this.store.isRunning(meta.pgid)) return { phase: "RUNNING", logLinks };
+      // The wrapper writes the exit code just before it exits: it may have done so since the first read.
+      exitCode = await this.store.exitCode(meta.jobId);
+      if (exitCode === undefined) {
+        return { phase: "FAILED", message: `job process ${meta.pgid} ended without recording an exit code (killed from outside?)`, logLinks };
+      }
+    }
+    if (exitCode !== 0) {
+      const stderr = (await this.store.tail(meta.jobId, "stderr", stderrTailBytes)).trimEnd();
+      return {
+        phase: "FAILED",
+        message: `script exited with code ${exitCode}${stderr ? `; stderr (tail): ${stderr}` : "; stderr is empty"}`,
+        logLinks,
+      };
+    }
+    const stdout = await this.store.head(meta.jobId, "stdout", maxStdoutBytes);
+    const note =
+      stdout.size > maxStdoutBytes
+        ? `\n[agentwire: stdout truncated: ${stdout.size} bytes, the first ${maxStdoutBytes} kept; the whole output is in ${this.store.dir(meta.jobId)}/stdout]\n`
+        : "";
+    return { phase: "SUCCEEDED", outputs: { exit_code: exitCode, stdout: stdout.text + note }, logLinks };
+  }
+
+  async delete(meta: BatchJobMeta): Promise<void> {
+    // Idempotent: a second delete, or one after the job finished, only rewrites the marker.
+    if (!(await this.store.exists(meta.jobId))) return;
+    if ((await this.store.exitCode(meta.jobId)) !== undefined) return;
+    if (meta.host !== hostname()) {
+      // Signalling a process group id on another host would hit an unrelated process.
+      throw new AgentwireError(
+        "failed_precondition",
+        `batch job ${meta.jobId} runs on host ${meta.host}, not ${hostname()}; DeleteTask must reach the replica that started it`,
+      );
+    }
+    await this.store.kill(meta.jobId, meta.pgid);
+  }
+}

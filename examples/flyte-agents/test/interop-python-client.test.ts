@@ -1,0 +1,225 @@
+// Interop with the official Python gRPC stack: the example agent server runs as a real subprocess
+// (`node dist/main.js`), and test/interop/grpcio_client.py calls it with grpcio and the PyPI flyteidl stubs,
+// exactly as FlytePropeller would. Every check the script runs must print "ok <name>".
+//
+// Needs `npm run build` and the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1
+// to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../../..");
+const python = join(repoRoot, ".venv/bin/python");
+const serverEntry = join(repoRoot, "examples/flyte-agents/dist/main.js");
+const clientScript = join(here, "interop/grpcio_client.py");
+
+/** Every check grpcio_client.py runs, in order. A check the script skipped or renamed fails here. */
+const checks = [
+  "list_agents",
+  "get_agent",
+  "get_agent_unknown",
+  "async_succeeded",
+  "get_task_deprecated_task_type",
+  "async_failed",
+  "async_delete",
+  "async_delete_idempotent",
+  "sync_http_request",
+  "sync_unreachable",
+  "create_missing_input",
+  "create_unknown_task_type",
+  "get_garbage_meta",
+  "create_without_template",
+  "still_serving",
+  "health",
+  "async_quick_exit_polled",
+] as const;
+
+const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", ok);
+  });
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  if (address === null || typeof address === "string") throw new Error("could not pick a free port");
+  return address.port;
+}
+
+function tryConnect(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      ok(true);
+    });
+    socket.once("error", () => {
+      socket.destroy();
+      ok(false);
+    });
+  });
+}
+
+/** Retries a TCP connect until the port accepts, the process dies, or the safety limit passes. */
+async function waitForPort(port: number, child: ChildProcess, limitMs: number, output: () => string): Promise<void> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before listening on ${port}:\n${output()}`);
+    }
+    if (await tryConnect(port)) return;
+    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${limitMs} ms:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** SIGTERM to the child's process group, then SIGKILL if it is still there; resolves once it exited. */
+async function killGroup(child: ChildProcess | undefined): Promise<void> {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Batch jobs run in their own process groups (they outlive the server on purpose): end any left over. */
+function killLeftoverJobs(jobsDir: string): void {
+  if (!existsSync(jobsDir)) return;
+  for (const job of readdirSync(jobsDir)) {
+    const pgidFile = join(jobsDir, job, "pgid");
+    if (!existsSync(pgidFile)) continue;
+    const pgid = Number(readFileSync(pgidFile, "utf8"));
+    if (!Number.isInteger(pgid) || pgid <= 1) continue;
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // finished already
+    }
+  }
+}
+
+interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runScript(args: string[], limitMs: number, track: (child: ChildProcess) => void): Promise<ScriptResult> {
+  return new Promise((ok, fail) => {
+    const child = spawn(python, args, {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" },
+    });
+    track(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // A safety net for a hung script, not a timing assertion.
+    const timer = setTimeout(() => void killGroup(child), limitMs);
+    child.once("error", fail);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+const suiteName = "example agents against the official Python grpcio client (flyteidl PyPI stubs)";
+
+describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suiteName, () => {
+  let server: ChildProcess | undefined;
+  let client: ChildProcess | undefined;
+  let serverLog = "";
+  let jobsDir = "";
+  let result: ScriptResult | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(python)) {
+      throw new Error(
+        `${python} is missing: run \`bash scripts/setup-python.sh\` to create the venv with grpcio and flyteidl ` +
+          "(or set AGENTWIRE_SKIP_PYTHON=1 to skip the Python interop tests)",
+      );
+    }
+    if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`npm run build\` first`);
+    jobsDir = mkdtempSync(join(tmpdir(), "agentwire-interop-jobs-"));
+    const port = await freePort();
+    server = spawn(process.execPath, [serverEntry], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PORT: String(port), BATCH_JOBS_DIR: jobsDir, LOG_LEVEL: "info" },
+    });
+    server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+    const serving = new Promise<void>((ok) => {
+      server!.stderr!.on("data", (chunk: Buffer) => {
+        serverLog += chunk.toString();
+        if (serverLog.split("\n").some((line) => line.startsWith("{") && line.includes("serving"))) ok();
+      });
+    });
+    const exited = new Promise<never>((_, fail) =>
+      server!.once("exit", (code, signal) => fail(new Error(`the server exited (${code ?? signal}):\n${serverLog}`))),
+    );
+    let limit: NodeJS.Timeout | undefined;
+    const tooSlow = new Promise<never>((_, fail) => {
+      limit = setTimeout(() => fail(new Error(`no "serving" log line from the server after 60 s:\n${serverLog}`)), 60_000);
+    });
+    try {
+      await Promise.race([serving, exited, tooSlow]);
+    } finally {
+      clearTimeout(limit);
+    }
+    await waitForPort(port, server, 30_000, () => serverLog);
+    result = await runScript([clientScript, "--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
+  });
+
+  afterAll(async () => {
+    await killGroup(client);
+    await killGroup(server);
+    if (jobsDir) {
+      killLeftoverJobs(jobsDir);
+      rmSync(jobsDir, { recursive: true, force: true });
+    }
+  });
+
+  function report(): string {
+    return `client stdout:\n${result?.stdout}\nclient stderr:\n${result?.stderr}\nserver log:\n${serverLog}`;
+  }
+
+  it("the client script exits 0", () => {
+    expect(result?.code, report()).toBe(0);
+    expect(result?.stdout).toContain(`all ${checks.length} checks passed`);
+  });
+
+  it.each(checks)("check %s passed", (name) => {
+    const lines = result?.stdout.split("\n") ?? [];
+    const failed = lines.find((line) => line.startsWith(`FAIL ${name}:`));
+    expect(failed, report()).toBeUndefined();
+    expect(
+      lines.some((line) => line.startsWith(`ok ${name}:`)),
+      `check ${name} did not run (an earlier check failed or the script skipped it)\n${report()}`,
+    ).toBe(true);
+  });
+
+  it("the script runs exactly the checks this test expects", async () => {
+    const listed = await runScript([clientScript, "--target", "unused", "--jobs-dir", "unused", "--list"], 30_000, () => {});
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split("\n")).toEqual([...checks]);
+  });
+});
