@@ -205,6 +205,22 @@ describe("AsyncAgentService", () => {
     expect(err.rawMessage).toContain("served by a sync agent (Greeter); call ExecuteTaskSync");
   });
 
+  it("answers GetTaskMetrics with the agent's series, and UNIMPLEMENTED where it has none", async () => {
+    const { async } = setup();
+    const { results } = await async.getTaskMetrics({
+      taskCategory: { name: "doubler", version: 0 },
+      resourceMeta: enc({ jobId: "j9" }),
+      queries: ["EXECUTION_METRIC_USED_CPU_AVG"],
+      startTime: { seconds: 1700000000n, nanos: 0 },
+    });
+    expect(results).toHaveLength(1);
+    expect(results[0]?.metric).toBe("EXECUTION_METRIC_USED_CPU_AVG");
+    expect(results[0]?.data).toEqual({ resultType: "matrix", result: [{ metric: { job: "j9" }, values: [[1700000000, "0.5"]] }] });
+    const none = await rejection(async.getTaskMetrics({ taskCategory: { name: "broken", version: 2 }, resourceMeta: enc({ mode: "x" }) }));
+    expect(none.code).toBe(Code.Unimplemented);
+    expect(none.rawMessage).toContain("does not report metrics");
+  });
+
   it("streams logs, and answers UNIMPLEMENTED where an agent has none", async () => {
     const { async } = setup();
     const lines: string[] = [];

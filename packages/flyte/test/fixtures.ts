@@ -1,7 +1,7 @@
 // Agents used by the service tests: small, but each exercises a path the server must get right.
 import { PassThrough } from "node:stream";
 import { createLogger, type Logger } from "@agentwire/core";
-import { AsyncAgent, SyncAgent, TaskFailure, types, type TaskContext, type TaskResource } from "../src/index.js";
+import { AsyncAgent, SyncAgent, TaskFailure, types, type MetricsQuery, type TaskContext, type TaskResource } from "../src/index.js";
 import type { StandardSchemaV1 } from "@agentwire/core";
 
 /** Jobs kept in a Map shared by every instance, standing in for an external system. */
@@ -46,6 +46,13 @@ export class DoublerAgent extends AsyncAgent<{ jobId: string }, { n: number }> {
   async delete(meta: { jobId: string }) {
     const job = jobs.get(meta.jobId);
     if (job) job.deleted += 1;
+  }
+
+  override async getMetrics(meta: { jobId: string }, query: MetricsQuery) {
+    return query.queries.map((metric) => ({
+      metric,
+      data: { resultType: "matrix", result: [{ metric: { job: meta.jobId }, values: [[query.start!.getTime() / 1000, "0.5"]] }] },
+    }));
   }
 
   override async *getLogs(meta: { jobId: string }) {
