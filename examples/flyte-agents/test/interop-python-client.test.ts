@@ -6,10 +6,10 @@
 // to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,62 +40,6 @@ const checks = [
 ] as const;
 
 const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", ok);
-  });
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (address === null || typeof address === "string") throw new Error("could not pick a free port");
-  return address.port;
-}
-
-function tryConnect(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      ok(true);
-    });
-    socket.once("error", () => {
-      socket.destroy();
-      ok(false);
-    });
-  });
-}
-
-/** Retries a TCP connect until the port accepts, the process dies, or the safety limit passes. */
-async function waitForPort(port: number, child: ChildProcess, limitMs: number, output: () => string): Promise<void> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before listening on ${port}:\n${output()}`);
-    }
-    if (await tryConnect(port)) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${limitMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** SIGTERM to the child's process group, then SIGKILL if it is still there; resolves once it exited. */
-async function killGroup(child: ChildProcess | undefined): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Batch jobs run in their own process groups (they outlive the server on purpose): end any left over. */
 function killLeftoverJobs(jobsDir: string): void {
@@ -132,7 +76,7 @@ function runScript(args: string[], limitMs: number, track: (child: ChildProcess)
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     // A safety net for a hung script, not a timing assertion.
-    const timer = setTimeout(() => void killGroup(child), limitMs);
+    const timer = setTimeout(() => void stopProcessGroup(child), limitMs);
     child.once("error", fail);
     child.once("close", (code) => {
       clearTimeout(timer);
@@ -185,13 +129,13 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
     } finally {
       clearTimeout(limit);
     }
-    await waitForPort(port, server, 30_000, () => serverLog);
+    await waitForPort(port, { child: server, timeoutMs: 30_000, output: () => serverLog });
     result = await runScript([clientScript, "--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
   });
 
   afterAll(async () => {
-    await killGroup(client);
-    await killGroup(server);
+    await stopProcessGroup(client);
+    await stopProcessGroup(server);
     if (jobsDir) {
       killLeftoverJobs(jobsDir);
       rmSync(jobsDir, { recursive: true, force: true });

@@ -20,3 +20,11 @@ export { CallTracker } from "./call-tracker.js";
 export { onShutdownSignals, type ShutdownSignalsOptions } from "./shutdown-signals.js";
 export { startMetricsServer, type MetricsServerOptions } from "./metrics-server.js";
 export { Registry as MetricsRegistry } from "prom-client";
+export {
+  freePort,
+  freePorts,
+  stopProcessGroup,
+  waitForPort,
+  type StopProcessGroupOptions,
+  type WaitForPortOptions,
+} from "./process-harness.js";

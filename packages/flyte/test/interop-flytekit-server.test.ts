@@ -7,10 +7,10 @@
 // without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePorts, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromLiteralMap, types, variables } from "../src/index.js";
@@ -25,67 +25,6 @@ const agentModuleDir = join(here, "interop");
 
 const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
 const suiteName = "PropellerDriver against flytekit's `pyflyte serve connector`";
-
-/** Ports nobody listens on: all are bound at once (so they differ), then released. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports: number[] = [];
-  for (const server of servers) {
-    await new Promise<void>((ok, fail) => {
-      server.once("error", fail);
-      server.listen(0, "127.0.0.1", ok);
-    });
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("could not pick a free port");
-    ports.push(address.port);
-  }
-  await Promise.all(servers.map((server) => new Promise<void>((ok) => server.close(() => ok()))));
-  return ports;
-}
-
-function tryConnect(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      ok(true);
-    });
-    socket.once("error", () => {
-      socket.destroy();
-      ok(false);
-    });
-  });
-}
-
-/** Retries a TCP connect until the port accepts, the process dies, or the safety limit passes. */
-async function waitForPort(port: number, child: ChildProcess, limitMs: number, output: () => string): Promise<void> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`pyflyte exited (${child.exitCode ?? child.signalCode}) before listening on ${port}:\n${output()}`);
-    }
-    if (await tryConnect(port)) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${limitMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** SIGTERM to the child's process group, then SIGKILL if it is still there; resolves once it exited. */
-async function killGroup(child: ChildProcess | undefined): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 const sleepSpec = {
   type: "py_sleep",
@@ -163,13 +102,13 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
     );
     server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
     server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForPort(port, server, 110_000, () => serverLog);
+    await waitForPort(port, { child: server, timeoutMs: 110_000, output: () => serverLog });
     baseUrl = `http://127.0.0.1:${port}`;
     driver = new PropellerDriver(createNetworkTransport(baseUrl), { pollIntervalMs: 20 });
   });
 
   afterAll(async () => {
-    await killGroup(server);
+    await stopProcessGroup(server);
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
