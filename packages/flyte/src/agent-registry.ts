@@ -2,6 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { AgentwireError } from "@agentwire/core";
 import { AgentSchema, type Agent as AgentProto } from "./gen/flyteidl/admin/agent_pb.js";
 import { AsyncAgent } from "./async-agent.js";
+import type { VariableMap } from "./gen/flyteidl/core/interface_pb.js";
+import { variables } from "./literals/index.js";
 import { SyncAgent } from "./sync-agent.js";
 import { categoryKey } from "./task-category.js";
 
@@ -14,6 +16,10 @@ export interface RegisteredAgent {
   name: string;
   category: { name: string; version: number };
   isSync: boolean;
+  /** `agent.inputTypes` as a VariableMap, built once rather than on every call. */
+  inputVariables: VariableMap | undefined;
+  /** `agent.outputTypes` as a VariableMap, built once. */
+  outputVariables: VariableMap | undefined;
 }
 
 /**
@@ -65,7 +71,14 @@ export class AgentRegistry {
         );
       }
     }
-    this.byKey.set(key, { agent, name: agent.name, category, isSync });
+    this.byKey.set(key, {
+      agent,
+      name: agent.name,
+      category,
+      isSync,
+      inputVariables: agent.inputTypes ? variables(agent.inputTypes) : undefined,
+      outputVariables: agent.outputTypes ? variables(agent.outputTypes) : undefined,
+    });
   }
 
   /** All categories, as `batch_job (v0)`, for error messages. */

@@ -1,4 +1,4 @@
-import { create, toBinary, type JsonObject } from "@bufbuild/protobuf";
+import { create, equals, toBinary, type JsonObject } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, durationMs } from "@bufbuild/protobuf/wkt";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
@@ -16,8 +16,9 @@ import {
 } from "./gen/flyteidl/admin/agent_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "./gen/flyteidl/core/tasks_pb.js";
+import { LiteralTypeSchema } from "./gen/flyteidl/core/types_pb.js";
 import { AgentMetadataService, AsyncAgentService, SyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
-import { fromLiteralMap, LiteralTypeError, OffloadedLiteralError, toLiteral, variables } from "./literals/index.js";
+import { fromLiteralMap, LiteralTypeError, OffloadedLiteralError, toLiteral } from "./literals/index.js";
 import { decodeResourceMeta, encodeResourceMeta } from "./resource-meta.js";
 import { SyncAgent } from "./sync-agent.js";
 import { TaskFailure } from "./task-failure.js";
@@ -64,7 +65,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     fn: (log: Logger) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();
-    const log = logger.child({ taskType, operation });
+    const log = lazyChild(logger, { taskType, operation });
     try {
       const result = await fn(log);
       metrics?.succeeded(taskType, operation, (performance.now() - started) / 1000);
@@ -95,7 +96,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     const literalMap = inputs ?? create(LiteralMapSchema);
     let values: Record<string, unknown>;
     try {
-      values = fromLiteralMap(literalMap, template.interface?.inputs ?? (declared ? variables(declared) : undefined), {
+      values = fromLiteralMap(literalMap, template.interface?.inputs ?? r.inputVariables, {
         direction: "input",
         offloaded: r.agent.acceptOffloadedInputs ? "marker" : "refuse",
       });
@@ -117,6 +118,10 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
           `task type ${r.category.name}: missing input "${name}"; the task's interface must declare it and the inputs must carry a value`,
         );
       }
+      // Decoding already checked the value against the template's type; check again only where the
+      // template declares something else (or nothing) for this input.
+      const templateType = template.interface?.inputs?.variables[name]?.type;
+      if (templateType !== undefined && equals(LiteralTypeSchema, templateType, type)) continue;
       try {
         toLiteral(values[name], type, name);
       } catch (err) {
@@ -137,7 +142,8 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     metadata: CreateRequestHeader["taskExecutionMetadata"],
   ): TaskContext {
     const rawInputs = inputs ?? create(LiteralMapSchema);
-    metrics?.inputSize(r.category.name, toBinary(LiteralMapSchema, rawInputs).byteLength);
+    // Serializing just to measure costs a few percent of a CreateTask: only when metrics are recorded.
+    if (metrics) metrics.inputSize(r.category.name, toBinary(LiteralMapSchema, rawInputs).byteLength);
     return {
       ...baseContext(r, ctx, log),
       inputs: decodeInputs(r, template, inputs),
@@ -162,8 +168,8 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     return { template, name: template.type, version: template.taskTypeVersion };
   }
 
-  function asyncResource(agent: AsyncAgent, resource: TaskResource, source: string) {
-    return toResourceProto(resource, agent.outputTypes ? variables(agent.outputTypes) : undefined, source);
+  function asyncResource(outputVariables: RegisteredAgent["outputVariables"], resource: TaskResource, source: string) {
+    return toResourceProto(resource, outputVariables, source);
   }
 
   router.service(AsyncAgentService, {
@@ -173,7 +179,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
         const r = registry.find(name, version);
         const agent = requireAsync(r);
         const context = taskContext(r, ctx, log, template, req.inputs, req.outputPrefix, req.taskExecutionMetadata);
-        log.info(`${r.name} start creating the job`);
+        log.debug(`${r.name} start creating the job`);
         let meta: Record<string, unknown>;
         try {
           meta = await agent.create(context);
@@ -201,7 +207,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
           if (!(err instanceof TaskFailure)) throw err;
           resource = failureResource(err);
         }
-        return { resource: asyncResource(agent, resource, `${r.agent.constructor.name}.get`) };
+        return { resource: asyncResource(r.outputVariables, resource, `${r.agent.constructor.name}.get`) };
       });
     },
 
@@ -211,7 +217,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
         const r = registry.find(category.name, category.version);
         const agent = requireAsync(r);
         const meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
-        log.info(`${r.name} deleting the job`);
+        log.debug(`${r.name} deleting the job`);
         await agent.delete(meta, baseContext(r, ctx, log));
         return {};
       });
@@ -251,7 +257,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     let r: RegisteredAgent;
     let meta: Record<string, unknown>;
     const taskType = req.taskCategory?.name || req.taskType;
-    const log = logger.child({ taskType, operation: "logs" });
+    const log = lazyChild(logger, { taskType, operation: "logs" });
     try {
       const category = categoryOf(req, "GetTaskLogs");
       r = registry.find(category.name, category.version);
@@ -341,7 +347,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
         log.info({ code: err.code }, `task failed: ${err.message}`);
         result = failureResource(err);
       }
-      const outputTypes = agent.outputTypes ? variables(agent.outputTypes) : category.template.interface?.outputs;
+      const outputTypes = r.outputVariables ?? category.template.interface?.outputs;
       const taskResource: TaskResource = isTaskResource(result) ? result : { phase: "SUCCEEDED", outputs: result };
       if (!isTerminalPhase(taskResource.phase)) {
         throw new AgentwireError(
@@ -362,6 +368,21 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
       } catch (err) {
         throw toConnectError(err);
       }
+    },
+  });
+}
+
+/**
+ * A child logger created on first use: most calls log nothing, and pino's `child` is a measurable part of
+ * a GetTask's cost.
+ */
+function lazyChild(parent: Logger, bindings: Record<string, string>): Logger {
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      child ??= parent.child(bindings);
+      const value = Reflect.get(child, property, child) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(child) : value;
     },
   });
 }

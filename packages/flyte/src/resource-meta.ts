@@ -13,9 +13,12 @@ export interface ResourceMetaCodec<Meta> {
 }
 
 /** UTF-8 JSON, the format flytekit's `ResourceMeta.encode` writes, so Python and TS replicas can share tasks. */
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
 export const jsonResourceMetaCodec: ResourceMetaCodec<unknown> = {
-  encode: (meta) => new TextEncoder().encode(JSON.stringify(meta)),
-  decode: (bytes) => JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as unknown,
+  encode: (meta) => utf8Encoder.encode(JSON.stringify(meta)),
+  decode: (bytes) => JSON.parse(utf8Decoder.decode(bytes)) as unknown,
 };
 
 /** Above this, encoding is refused: the bytes live in an etcd object beside the whole workflow's state. */

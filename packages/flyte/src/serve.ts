@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createServer, createSecureServer } from "node:http2";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import {
@@ -92,6 +93,8 @@ export async function serve(options: ServeOptions): Promise<AgentServer> {
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   // Aborted only once the grace period is over, so handlers still running then see their signal fire.
   const hardStop = new AbortController();
+  // Connect adds one listener per in-flight call (removed when it ends); dozens in flight are normal.
+  setMaxListeners(0, hardStop.signal);
 
   const connectHandler = connectNodeAdapter({
     routes: createAgentRoutes(registry, { logger, metrics, health }),
