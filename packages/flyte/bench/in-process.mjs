@@ -1,0 +1,66 @@
+// Supplementary measurement: the cost of the SDK's handler path per call, without a network. Each variant's
+// routes run behind connect's in-memory router transport (full gRPC serialisation, no sockets), driven by
+// the same client, in this process. Being one thread with no kernel in the loop, the figure (µs per call,
+// client side included, which is the same for every variant) is far steadier than the network figures,
+// and the variants say which SDK feature costs what:
+//   bare                     the baseline routes (bare-routes.mjs)
+//   sdk                      createAgentRoutes as serve builds them: JSON logger (info) + AgentMetrics
+//   sdk, no metrics          the same without AgentMetrics
+//   sdk, silent, no metrics  neither logs nor metrics: the SDK's conversion and routing alone
+import { openSync } from "node:fs";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { AgentMetrics, createAgentRoutes, createLogger } from "@agentwire/flyte";
+import { AsyncAgentService } from "./.bench-out/descriptors.mjs";
+import { BenchAgent } from "./bench-agent.mjs";
+import { bareRoutes } from "./bare-routes.mjs";
+import { caller, createTaskRequest, getTaskRequest } from "./load.mjs";
+
+export function inProcessVariants() {
+  const devNull = openSync("/dev/null", "w");
+  const logger = () => createLogger({ name: "agentwire-flyte", level: "info", destination: devNull });
+  return {
+    bare: bareRoutes,
+    sdk: createAgentRoutes([new BenchAgent()], { logger: logger(), metrics: new AgentMetrics() }),
+    "sdk, no metrics": createAgentRoutes([new BenchAgent()], { logger: logger() }),
+    "sdk, silent, no metrics": createAgentRoutes([new BenchAgent()]),
+  };
+}
+
+/**
+ * For each rpc and variant: `rounds` batches of `calls` calls with `concurrency` in flight, variants
+ * alternating inside each round; the best (lowest) µs per call is kept.
+ */
+export async function runInProcess({ rpcs, calls, rounds, concurrency }) {
+  const variants = inProcessVariants();
+  const clients = {};
+  const requests = {};
+  for (const [name, routes] of Object.entries(variants)) {
+    clients[name] = createClient(AsyncAgentService, createRouterTransport(routes));
+    const { resourceMeta } = await clients[name].createTask(createTaskRequest());
+    requests[name] = { create: createTaskRequest(), get: getTaskRequest(resourceMeta) };
+  }
+  const results = {};
+  for (const rpc of rpcs) {
+    results[rpc] = {};
+    const names = Object.keys(variants);
+    for (let round = -1; round < rounds; round++) {
+      // round -1 warms every variant up (JIT) and is not recorded
+      for (const name of round % 2 ? names : [...names].reverse()) {
+        const call = caller(clients[name], rpc, requests[name]);
+        let left = round < 0 ? Math.min(calls, 2000) : calls;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (left-- > 0) await call();
+          }),
+        );
+        const us = ((performance.now() - t0) * 1000) / (round < 0 ? Math.min(calls, 2000) : calls);
+        if (round < 0) continue;
+        const r = (results[rpc][name] ??= { usPerCall: Infinity, all: [] });
+        r.all.push(us);
+        r.usPerCall = Math.min(r.usPerCall, us);
+      }
+    }
+  }
+  return results;
+}
