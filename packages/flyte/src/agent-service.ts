@@ -168,8 +168,16 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     return { template, name: template.type, version: template.taskTypeVersion };
   }
 
-  function asyncResource(outputVariables: RegisteredAgent["outputVariables"], resource: TaskResource, source: string) {
-    return toResourceProto(resource, outputVariables, source);
+  /**
+   * What GetTask, DeleteTask, GetTaskMetrics and GetTaskLogs all start with: the category the request
+   * names, its async agent, and the decoded, validated resource metadata.
+   */
+  async function resolveLaunchedTask(req: { taskCategory?: TaskCategoryProto; taskType: string; resourceMeta: Uint8Array }, rpc: string) {
+    const category = categoryOf(req, rpc);
+    const r = registry.find(category.name, category.version);
+    const agent = requireAsync(r);
+    const meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
+    return { r, agent, meta, category };
   }
 
   router.service(AsyncAgentService, {
@@ -195,10 +203,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
 
     getTask: async (req, ctx) => {
       return instrument("get", req.taskCategory?.name || req.taskType, async (log) => {
-        const category = categoryOf(req, "GetTask");
-        const r = registry.find(category.name, category.version);
-        const agent = requireAsync(r);
-        const meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
+        const { r, agent, meta } = await resolveLaunchedTask(req, "GetTask");
         log.debug(`${r.name} checking the status of the job`);
         let resource: TaskResource;
         try {
@@ -207,16 +212,13 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
           if (!(err instanceof TaskFailure)) throw err;
           resource = failureResource(err);
         }
-        return { resource: asyncResource(r.outputVariables, resource, `${r.agent.constructor.name}.get`) };
+        return { resource: toResourceProto(resource, r.outputVariables, `${r.agent.constructor.name}.get`) };
       });
     },
 
     deleteTask: async (req, ctx) => {
       return instrument("delete", req.taskCategory?.name || req.taskType, async (log) => {
-        const category = categoryOf(req, "DeleteTask");
-        const r = registry.find(category.name, category.version);
-        const agent = requireAsync(r);
-        const meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
+        const { r, agent, meta } = await resolveLaunchedTask(req, "DeleteTask");
         log.debug(`${r.name} deleting the job`);
         await agent.delete(meta, baseContext(r, ctx, log));
         return {};
@@ -225,13 +227,10 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
 
     getTaskMetrics: async (req, ctx) => {
       return instrument("metrics", req.taskCategory?.name || req.taskType, async (log) => {
-        const category = categoryOf(req, "GetTaskMetrics");
-        const r = registry.find(category.name, category.version);
-        const agent = requireAsync(r);
+        const { r, agent, meta, category } = await resolveLaunchedTask(req, "GetTaskMetrics");
         if (!agent.getMetrics) {
           throw new AgentwireError("unimplemented", `${r.name} (task type ${category.name}) does not report metrics`);
         }
-        const meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
         const results = await agent.getMetrics(
           meta,
           {
@@ -253,28 +252,25 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     req: Parameters<NonNullable<Parameters<typeof router.service<typeof AsyncAgentService>>[1]["getTaskLogs"]>>[0],
     ctx: HandlerContext,
   ): AsyncIterable<Omit<GetTaskLogsResponse, "$typeName"> | { part: GetTaskLogsResponse["part"] }> {
-    let agent: AsyncAgent;
-    let r: RegisteredAgent;
-    let meta: Record<string, unknown>;
+    let resolved: Awaited<ReturnType<typeof resolveLaunchedTask>>;
     const taskType = req.taskCategory?.name || req.taskType;
     const log = lazyChild(logger, { taskType, operation: "logs" });
     try {
-      const category = categoryOf(req, "GetTaskLogs");
-      r = registry.find(category.name, category.version);
-      agent = requireAsync(r);
-      if (!agent.getLogs) {
-        throw new AgentwireError("unimplemented", `${r.name} (task type ${category.name}) does not stream logs`);
+      resolved = await resolveLaunchedTask(req, "GetTaskLogs");
+      if (!resolved.agent.getLogs) {
+        throw new AgentwireError("unimplemented", `${resolved.r.name} (task type ${resolved.category.name}) does not stream logs`);
       }
-      meta = await decodeResourceMeta(agent.metaCodec, agent.metaSchema, req.resourceMeta, r.agent.constructor.name);
     } catch (err) {
       const error = toConnectError(err);
       metrics?.failed(taskType, "logs", httpStatusOf(error), 0);
       log.warn({ reason: messageOf(err) }, "logs refused");
       throw error;
     }
+    const { r, agent, meta } = resolved;
     const started = performance.now();
     try {
-      for await (const line of agent.getLogs(meta, { ...baseContext(r, ctx, log), lines: Number(req.lines), token: req.token })) {
+      const lines = agent.getLogs!(meta, { ...baseContext(r, ctx, log), lines: Number(req.lines), token: req.token });
+      for await (const line of lines) {
         const entry = typeof line === "string" ? { message: line } : line;
         yield {
           part: {
