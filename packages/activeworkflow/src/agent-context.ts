@@ -1,0 +1,190 @@
+import type { Logger } from "@agentwire/core";
+import { CredentialError } from "./credential-error.js";
+import { describeType, isPlainObject, type JsonObject } from "./json.js";
+import type { ResultBuilder } from "./result-builder.js";
+import type { AwMessage, Credential } from "./wire-format.js";
+
+/**
+ * What `check` and `receive` get: the call's options, memory and credentials, and the ways to answer
+ * (emit messages, write to the agent's ActiveWorkflow log, change memory). A fresh context is made for
+ * every request: ActiveWorkflow sends everything an agent needs each time, and two calls for one agent
+ * instance can run at once, so nothing may live on the agent object between calls.
+ *
+ * ```ts
+ * async check(ctx: AgentContext<{ url: string; token_credential: string }>) {
+ *   const token = ctx.credentialFromOption("token_credential");
+ *   const res = await fetch(ctx.options.url, { headers: { authorization: `Bearer ${token}` }, signal: ctx.signal });
+ *   const items = (await res.json()) as Array<{ id: number; title: string }>;
+ *   const lastId = Number(ctx.memory.last_id ?? 0);
+ *   for (const item of items.filter((i) => i.id > lastId)) ctx.emit({ title: item.title, id: item.id });
+ *   ctx.updateMemory({ last_id: Math.max(lastId, ...items.map((i) => i.id)) });
+ *   ctx.log(`fetched ${items.length} items`);
+ * }
+ * ```
+ */
+export interface AgentContext<Options extends JsonObject = JsonObject> {
+  /** Which method ActiveWorkflow called. */
+  readonly method: "check" | "receive";
+  /**
+   * The agent instance's options with `defaultOptions` merged under them (shallow: a received key
+   * replaces the default whole), validated by `optionsSchema` when the agent has one. ActiveWorkflow
+   * sends options raw: no Liquid, and it never validates them itself.
+   */
+  readonly options: Options;
+  /**
+   * A deep copy of the memory ActiveWorkflow sent, yours to mutate. The result carries `memory` only if
+   * it differs (deep comparison) from what was received, because a `memory` in the result *replaces*
+   * the stored one and an absent one keeps it.
+   */
+  readonly memory: JsonObject;
+  /** Replaces the memory with a copy of `memory` (a plain object). */
+  setMemory(memory: JsonObject): void;
+  /** Shallow-merges `partial` into the memory. */
+  updateMemory(partial: JsonObject): void;
+  /** The whole message record on `receive` (id, user_id, agent_id, payload, timestamps, extra keys); undefined on `check`. */
+  readonly message: AwMessage | undefined;
+  /** `message.payload` on `receive`; undefined on `check`. */
+  readonly payload: JsonObject | undefined;
+  /** The value of the user's credential called `name`, or undefined when the user has none by that name. */
+  credential(name: string): string | undefined;
+  /**
+   * The credential whose *name* is the value of option `optionKey` (ActiveWorkflow's convention, as in
+   * an `email_credential: "smtp_password"` option). Throws a `CredentialError` naming the option and the
+   * credential when the option is not set or no such credential was sent.
+   */
+  credentialFromOption(optionKey: string): string;
+  /** Emits a message; `payload` must be a plain object. ActiveWorkflow routes it to every linked agent. */
+  emit(payload: JsonObject): void;
+  /** Adds a line to the agent's log in ActiveWorkflow. Blank text is dropped; long text is cut at 10 000 characters. */
+  log(text: string): void;
+  /** Adds an error line to the agent's log in ActiveWorkflow (it marks the agent as having issues). */
+  error(text: string): void;
+  /** Aborted when ActiveWorkflow hangs up (it gives up after 60 s) or the server shuts down past its grace period. */
+  readonly signal: AbortSignal;
+  /** JSON lines on stderr, tagged with the agent and method, with credential values redacted. */
+  readonly logger: Logger;
+}
+
+/**
+ * What `receive` gets: an `AgentContext` whose `message` and `payload` are always there. ActiveWorkflow
+ * sends one message per `receive` call.
+ *
+ * ```ts
+ * async receive(ctx: ReceiveContext<{ max_items: number }, { title: string }>) {
+ *   const items = [...((ctx.memory.items as string[] | undefined) ?? []), ctx.payload.title];
+ *   ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
+ * }
+ * ```
+ */
+export interface ReceiveContext<Options extends JsonObject = JsonObject, Payload extends JsonObject = JsonObject>
+  extends AgentContext<Options> {
+  readonly method: "receive";
+  readonly message: AwMessage<Payload>;
+  readonly payload: Payload;
+}
+
+/** The context `check` gets. */
+export interface CheckContext<Options extends JsonObject = JsonObject> extends AgentContext<Options> {
+  readonly method: "check";
+  readonly message: undefined;
+  readonly payload: undefined;
+}
+
+export interface CallContextInit {
+  method: "check" | "receive";
+  agentName: string;
+  options: JsonObject;
+  memory: JsonObject;
+  message: AwMessage | undefined;
+  credentials: readonly Credential[];
+  result: ResultBuilder;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** The implementation behind `AgentContext`, one per call. */
+export class CallContext implements AgentContext {
+  readonly method: "check" | "receive";
+  readonly options: JsonObject;
+  readonly message: AwMessage | undefined;
+  readonly payload: JsonObject | undefined;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  private currentMemory: JsonObject;
+  private readonly credentials: readonly Credential[];
+  private readonly result: ResultBuilder;
+  private readonly agentName: string;
+
+  constructor(init: CallContextInit) {
+    this.method = init.method;
+    this.agentName = init.agentName;
+    this.options = init.options;
+    this.currentMemory = structuredClone(init.memory);
+    this.message = init.message === undefined ? undefined : structuredClone(init.message);
+    this.payload = this.message?.payload;
+    this.credentials = init.credentials;
+    this.result = init.result;
+    this.signal = init.signal;
+    this.logger = init.logger;
+  }
+
+  get memory(): JsonObject {
+    return this.currentMemory;
+  }
+
+  setMemory(memory: JsonObject): void {
+    if (!isPlainObject(memory)) {
+      throw new TypeError(`setMemory needs a plain object (ActiveWorkflow stores memory as a JSON object); got ${describeType(memory)}`);
+    }
+    this.currentMemory = structuredClone(memory);
+  }
+
+  updateMemory(partial: JsonObject): void {
+    if (!isPlainObject(partial)) {
+      throw new TypeError(`updateMemory needs a plain object to merge into memory; got ${describeType(partial)}`);
+    }
+    Object.assign(this.currentMemory, structuredClone(partial));
+  }
+
+  credential(name: string): string | undefined {
+    return this.credentials.find((credential) => credential.name === name)?.value;
+  }
+
+  credentialFromOption(optionKey: string): string {
+    const credentialName = this.options[optionKey];
+    if (typeof credentialName !== "string" || credentialName.trim() === "") {
+      throw new CredentialError(
+        `option "${optionKey}" must name one of your ActiveWorkflow credentials, but it is ${credentialName === undefined ? "not set" : `${describeType(credentialName)}${typeof credentialName === "string" ? " (empty)" : ""}`}: ` +
+          `set it to a credential's name in ${this.agentName}'s options`,
+        { details: { option: optionKey } },
+      );
+    }
+    const value = this.credential(credentialName);
+    if (value === undefined) {
+      const known = this.credentials.map((c) => c.name);
+      throw new CredentialError(
+        `option "${optionKey}" names credential "${credentialName}", but the user has no credential by that name ` +
+          `(known: ${known.length === 0 ? "none" : known.join(", ")}): add it under Credentials in ActiveWorkflow or fix the option`,
+        { details: { option: optionKey, credential: credentialName } },
+      );
+    }
+    return value;
+  }
+
+  emit(payload: JsonObject): void {
+    if (!isPlainObject(payload)) {
+      throw new TypeError(
+        `emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); got ${describeType(payload)}. Wrap it, e.g. emit({ value: x })`,
+      );
+    }
+    this.result.message(payload);
+  }
+
+  log(text: string): void {
+    this.result.log(text);
+  }
+
+  error(text: string): void {
+    this.result.error(text);
+  }
+}

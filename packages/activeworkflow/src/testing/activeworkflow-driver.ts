@@ -1,0 +1,250 @@
+import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
+import type { AgentHandler, AnyRemoteHttpAgent } from "../agent-handler.js";
+import { isPlainObject, type JsonObject } from "../json.js";
+import type { AwMessage } from "../wire-format.js";
+import type { AgentInstance, AgentInstanceInit } from "./agent-instance.js";
+import { createHttpTransport, createInProcessTransport, type AgentTransport } from "./agent-transport.js";
+import { applyResult } from "./apply-result.js";
+import { messageRecord, registerRequest, type CallRequest } from "./aw-records.js";
+import { checkRegistration, type RegisterOutcome } from "./check-registration.js";
+import type { DriverWarning } from "./driver-warning.js";
+
+export interface ActiveWorkflowDriverOptions {
+  /** Drive this agent in-process (no port), through the same handler `serve` uses. */
+  agent?: AnyRemoteHttpAgent | AgentHandler;
+  /** Or drive the agent at this URL over real HTTP, with ActiveWorkflow's headers. */
+  url?: string;
+  /** Or any transport (a proxy, a recorder). */
+  transport?: AgentTransport;
+  /** Extra headers on HTTP calls, e.g. the `Authorization` a proxy in front of the agent would add. */
+  headers?: Record<string, string>;
+  /** HTTP read timeout, like Net::HTTP's. Default: 60 000 ms. */
+  timeoutMs?: number;
+  /** The in-process handler's logger. Default: silent. */
+  logger?: Logger;
+  /** Owner of created instances and messages. Default: 1. */
+  userId?: number;
+  /**
+   * The offset of ActiveWorkflow's `TIMEZONE` in minutes, used in message timestamps. Default: -420, i.e.
+   * `-07:00`, ActiveWorkflow's default zone ("Pacific Time (US & Canada)") in summer.
+   */
+  utcOffsetMinutes?: number;
+  /** The clock for timestamps. Default: `() => new Date()`. */
+  now?: () => Date;
+  /** Throw (an `AgentwireError` listing them) on any warning instead of only reporting it. Default: false. */
+  strict?: boolean;
+}
+
+/** What one `check` or `receive` did: the request sent, the answer, and its effect as ActiveWorkflow would apply it. */
+export interface CallOutcome {
+  method: "check" | "receive";
+  /** The body sent, as ActiveWorkflow builds it. */
+  request: CallRequest;
+  /** Undefined when no answer came (`transport_error`). */
+  status: number | undefined;
+  body: string | undefined;
+  /** The `result` as received. */
+  result: unknown;
+  /** `errors` stored in the agent's log during this call. */
+  errors: string[];
+  /** `logs` stored during this call. */
+  logs: string[];
+  /** Payloads of the messages ActiveWorkflow created. */
+  messages: JsonObject[];
+  /** The instance's memory after the call. */
+  memory: JsonObject;
+  memoryReplaced: boolean;
+  warnings: DriverWarning[];
+  /** Whether ActiveWorkflow's job would have raised (and been retried). */
+  failed: boolean;
+}
+
+/** Where the message a `receive` carries comes from, and any fields to set on its record. */
+export interface ReceiveOptions {
+  /** The emitting agent (its id becomes `agent_id`). Default: a stand-in source agent of the driver. */
+  from?: AgentInstance | number;
+  /** Fields of the message record to set or override (`id`, `created_at`, `expires_at`, extra keys). */
+  message?: Partial<AwMessage>;
+}
+
+/**
+ * Drives one remote agent type the way ActiveWorkflow does: `register` as at boot, then `check` and
+ * `receive` for instances that keep their memory between calls, with request bodies shaped exactly as
+ * `lib/remote_agents.rb` builds them and answers applied in its order (errors → logs → memory → messages).
+ * Anything the real client would choke on is reported as a `DriverWarning`, with what ActiveWorkflow
+ * would have done.
+ *
+ * ```ts
+ * const driver = createActiveWorkflowDriver({ agent: new DigestAgent() });
+ * expect((await driver.register({ times: 6 })).warnings).toEqual([]);
+ * const digest = await driver.createInstance({ options: { max_items: 2, title: "Today" } });
+ * await driver.receive(digest, { title: "a" });
+ * const run = await driver.check(digest);
+ * expect(run.messages).toEqual([{ title: "Today", items: [{ title: "a" }] }]);
+ * expect(run.warnings).toEqual([]);
+ * ```
+ */
+export class ActiveWorkflowDriver {
+  readonly transport: AgentTransport;
+  private readonly options: ActiveWorkflowDriverOptions;
+  private nextAgentId = 1;
+  private nextMessageId = 1;
+  private sourceAgentId: number | undefined;
+  private registered: RegisterOutcome | undefined;
+
+  constructor(options: ActiveWorkflowDriverOptions) {
+    const given = [options.agent, options.url, options.transport].filter((x) => x !== undefined).length;
+    if (given !== 1) {
+      throw new AgentwireError("invalid_argument", "ActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
+    }
+    this.options = options;
+    this.transport =
+      options.transport ??
+      (options.url !== undefined
+        ? createHttpTransport(options.url, { ...(options.headers ? { headers: options.headers } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+        : createInProcessTransport(options.agent!, options.logger ? { logger: options.logger } : {}));
+  }
+
+  private get userId(): number {
+    return this.options.userId ?? 1;
+  }
+
+  private throwIfStrict(warnings: DriverWarning[]): void {
+    if (!this.options.strict || warnings.length === 0) return;
+    throw new AgentwireError(
+      "failed_precondition",
+      `ActiveWorkflow would choke on ${this.transport.target}'s answer: ${warnings.map((w) => `[${w.code}] ${w.message} (${w.aw})`).join("; ")}`,
+      { details: { warnings } },
+    );
+  }
+
+  /** Sends any body (for testing refusals): status and text as they came. */
+  async sendRaw(body: string): Promise<{ status: number; body: string }> {
+    return this.transport.post(body);
+  }
+
+  /**
+   * Calls `register` `times` times (ActiveWorkflow calls it once per booting process, 5–6 times for one
+   * container; default 1) and checks the answers as ActiveWorkflow's boot would.
+   */
+  async register(options: { times?: number } = {}): Promise<RegisterOutcome> {
+    const responses: Array<{ status: number; body: string }> = [];
+    const times = Math.max(1, options.times ?? 1);
+    for (let i = 0; i < times; i++) {
+      try {
+        responses.push(await this.transport.post(JSON.stringify(registerRequest)));
+      } catch (err) {
+        const outcome: RegisterOutcome = {
+          registration: undefined,
+          responses,
+          failed: true,
+          warnings: [
+            {
+              code: "transport_error",
+              method: "register",
+              message: `no answer from ${this.transport.target}: ${messageOf(err)}`,
+              aw: "the ActiveWorkflow process fails to boot (start agents before ActiveWorkflow)",
+              fatal: true,
+            },
+          ],
+        };
+        this.throwIfStrict(outcome.warnings);
+        return outcome;
+      }
+    }
+    const outcome = checkRegistration(responses);
+    this.registered = outcome;
+    this.throwIfStrict(outcome.warnings);
+    return outcome;
+  }
+
+  /**
+   * An agent instance as a user would create it. Options default to the type's `default_options`
+   * (calling `register` once if it has not been called).
+   */
+  async createInstance(init: AgentInstanceInit = {}): Promise<AgentInstance> {
+    let options = init.options;
+    let name = init.name;
+    if (options === undefined || name === undefined) {
+      const registration = (this.registered ?? (await this.register())).registration;
+      options ??= isPlainObject(registration?.default_options) ? structuredClone(registration.default_options) : {};
+      name ??= typeof registration?.display_name === "string" ? registration.display_name : this.transport.target;
+    }
+    const id = init.id ?? this.nextAgentId++;
+    this.nextAgentId = Math.max(this.nextAgentId, id + 1);
+    return {
+      id,
+      name,
+      userId: init.userId ?? this.userId,
+      options: structuredClone(options),
+      memory: structuredClone(init.memory ?? {}),
+      credentials: (init.credentials ?? []).map((c) => ({ ...c })),
+      disabled: init.disabled ?? false,
+      log: [],
+    };
+  }
+
+  /** `check`, as a schedule tick or the Run button sends it (`message: null`). */
+  async check(instance: AgentInstance): Promise<CallOutcome> {
+    return this.call(instance, "check", null);
+  }
+
+  /** `receive` with one message (ActiveWorkflow sends one per call) carrying `payload`. */
+  async receive(instance: AgentInstance, payload: JsonObject, options: ReceiveOptions = {}): Promise<CallOutcome> {
+    const from = options.from;
+    const agentId = typeof from === "number" ? from : from !== undefined ? from.id : (this.sourceAgentId ??= this.nextAgentId++);
+    const id = typeof options.message?.id === "number" ? options.message.id : this.nextMessageId++;
+    this.nextMessageId = Math.max(this.nextMessageId, id + 1);
+    const record: AwMessage = {
+      ...messageRecord({
+        id,
+        userId: instance.userId,
+        agentId,
+        payload: structuredClone(payload),
+        at: (this.options.now ?? (() => new Date()))(),
+        utcOffsetMinutes: this.options.utcOffsetMinutes ?? -420,
+      }),
+      ...options.message,
+    };
+    return this.call(instance, "receive", record);
+  }
+
+  private async call(instance: AgentInstance, method: "check" | "receive", message: AwMessage | null): Promise<CallOutcome> {
+    const request: CallRequest = {
+      method,
+      params: {
+        options: structuredClone(instance.options),
+        memory: structuredClone(instance.memory),
+        credentials: instance.credentials.map(({ name, value }) => ({ name, value })),
+        message,
+      },
+    };
+    const base = { method, request, result: undefined, errors: [], logs: [], messages: [], memoryReplaced: false };
+    let answer: { status: number; body: string };
+    try {
+      answer = await this.transport.post(JSON.stringify(request));
+    } catch (err) {
+      const text = `no answer from ${this.transport.target}: ${messageOf(err)}`;
+      instance.log.push({ level: 4, message: `Exception during ${method}. ${text}` });
+      const outcome: CallOutcome = {
+        ...base,
+        status: undefined,
+        body: undefined,
+        memory: instance.memory,
+        failed: true,
+        warnings: [{ code: "transport_error", method, message: text, aw: "the job raises and is retried up to 5 times", fatal: true }],
+      };
+      this.throwIfStrict(outcome.warnings);
+      return outcome;
+    }
+    const applied = applyResult(instance, method, answer.status, answer.body);
+    const outcome: CallOutcome = { ...base, ...applied, status: answer.status, body: answer.body, memory: instance.memory };
+    this.throwIfStrict(outcome.warnings);
+    return outcome;
+  }
+}
+
+/** Makes an `ActiveWorkflowDriver`: `{ agent }` in-process, `{ url }` over HTTP. */
+export function createActiveWorkflowDriver(options: ActiveWorkflowDriverOptions): ActiveWorkflowDriver {
+  return new ActiveWorkflowDriver(options);
+}

@@ -1,0 +1,205 @@
+import { isPlainObject, type JsonObject } from "../json.js";
+import { maxLogEntryLength } from "../result-builder.js";
+import { agentLogLength, type AgentInstance } from "./agent-instance.js";
+import type { DriverWarning } from "./driver-warning.js";
+
+/** What applying one answer did to the instance, as ActiveWorkflow would have done it. */
+export interface AppliedResult {
+  /** The parsed `result`, when there was one. */
+  result: unknown;
+  /** `errors` entries stored in the agent's log (level 4). */
+  errors: string[];
+  /** `logs` entries stored (level 3). */
+  logs: string[];
+  /** Payloads of the messages ActiveWorkflow created, in order. */
+  messages: JsonObject[];
+  /** Whether the memory was replaced (a valid `memory` in a result that did not fail). */
+  memoryReplaced: boolean;
+  warnings: DriverWarning[];
+  /** Whether ActiveWorkflow's job would have raised (and been retried up to 5 times). */
+  failed: boolean;
+}
+
+/** Ruby's `inspect`, near enough for JSON values: what ActiveWorkflow shows for a Hash or Array entry. */
+export function rubyInspect(value: unknown): string {
+  if (value === null || value === undefined) return "nil";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(rubyInspect).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(", ")}}`;
+  }
+  return typeof value === "bigint" ? value.toString() : "?";
+}
+
+/** What an ActiveRecord string column stores for a non-string (`true` → "t", a Hash → its inspect). */
+function rubyToS(value: unknown): string {
+  if (value === true) return "t";
+  if (value === false) return "f";
+  return rubyInspect(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * Applies one `check`/`receive` answer to `instance` the way `RemoteAgents::Agent#handle_response` does,
+ * in its order: parse, `fetch('result')`, errors, logs, memory (assigned), messages (each saved at once),
+ * then the job saves the agent (which is when memory is stored). Where ActiveWorkflow would raise, the
+ * steps before stay applied (logs and messages are separate rows), the rest is skipped, the memory is not
+ * saved, and the job's "Exception during …" error is logged, as in `AgentCheckJob`/`AgentReceiveJob`.
+ */
+export function applyResult(instance: AgentInstance, method: "check" | "receive", status: number, bodyText: string): AppliedResult {
+  const applied: AppliedResult = { result: undefined, errors: [], logs: [], messages: [], memoryReplaced: false, warnings: [], failed: false };
+  const job = method === "check" ? "AgentCheckJob" : "AgentReceiveJob";
+  const retried = "the job is retried up to 5 times, each time with the old memory";
+  const warn = (code: DriverWarning["code"], message: string, aw: string, fatal: boolean, field?: string) => {
+    applied.warnings.push({ code, method, ...(field === undefined ? {} : { field }), message, aw, fatal });
+    if (fatal) applied.failed = true;
+  };
+  const store = (level: 3 | 4, message: string) => {
+    instance.log.push({ level, message });
+    if (instance.log.length > agentLogLength) instance.log.splice(0, instance.log.length - agentLogLength);
+  };
+  const finish = (): AppliedResult => {
+    const firstFatal = applied.warnings.find((w) => w.fatal);
+    if (firstFatal) store(4, `Exception during ${method}. ${firstFatal.message}`);
+    return applied;
+  };
+
+  if (status !== 200) {
+    warn("http_status", `HTTP status ${status}`, "ActiveWorkflow ignores the status and applies the body as if it were 200", false);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    warn("non_json_body", `the body is not JSON: ${JSON.stringify(bodyText.slice(0, 200))}`, `JSON::ParserError in ${job}: nothing is applied; ${retried}`, true);
+    return finish();
+  }
+  if (!isPlainObject(body) || !("result" in body)) {
+    warn(
+      "missing_result",
+      isPlainObject(body) ? `the body has no "result" (keys: ${Object.keys(body).join(", ") || "none"})` : `the body is ${describe(body)}, not {"result": …}`,
+      `response.fetch('result') raises in ${job}: nothing is applied; ${retried}`,
+      true,
+    );
+    return finish();
+  }
+  const result = body.result;
+  applied.result = result;
+  if (!isPlainObject(result)) {
+    warn("result_not_object", `result is ${describe(result)}`, `result.fetch raises in ${job}: nothing is applied; ${retried}`, true, "result");
+    return finish();
+  }
+
+  const entries = (field: "errors" | "logs", level: 3 | 4, into: string[]): boolean => {
+    if (!(field in result)) return true;
+    const list = result[field];
+    const where = `result.${field}`;
+    const after = field === "errors" ? "" : ", after the errors were stored";
+    if (list === null) {
+      warn("field_null", `${where} is null`, `\`nil.each\` raises NoMethodError in ${job}${after}; memory and messages are not applied; ${retried}`, true, where);
+      return false;
+    }
+    if (!Array.isArray(list)) {
+      warn("field_not_array", `${where} is ${describe(list)}, not an array`, `\`.each\` raises (or iterates nonsense) in ${job}${after}; memory and messages are not applied; ${retried}`, true, where);
+      return false;
+    }
+    for (const [i, entry] of list.entries()) {
+      const at = `${where}[${i}]`;
+      if (entry === null || entry === undefined || (typeof entry === "string" && entry.trim() === "")) {
+        warn(
+          "log_entry_blank",
+          `${at} is ${entry === null ? "null" : JSON.stringify(entry)}`,
+          `AgentLog validates message presence: create! raises in ${job}; entries before it stay stored, memory and messages are not applied; ${retried}`,
+          true,
+          at,
+        );
+        return false;
+      }
+      let text: string;
+      if (typeof entry === "string") text = entry;
+      else {
+        text = rubyToS(entry);
+        warn("log_entry_not_string", `${at} is ${describe(entry)}`, `ActiveWorkflow stores its Ruby to_s: ${JSON.stringify(text.slice(0, 100))}`, false, at);
+      }
+      if (Array.from(text).length > maxLogEntryLength) {
+        text = Array.from(text).slice(0, maxLogEntryLength).join("");
+        warn("log_entry_truncated", `${at} is longer than ${maxLogEntryLength} characters`, `ActiveWorkflow truncates it to ${maxLogEntryLength}`, false, at);
+      }
+      store(level, text);
+      into.push(text);
+    }
+    return true;
+  };
+  if (!entries("errors", 4, applied.errors) || !entries("logs", 3, applied.logs)) return finish();
+
+  // Memory is assigned now but only saved when the job saves the agent, after the messages.
+  let memory: JsonObject | undefined;
+  if ("memory" in result) {
+    const value = result.memory;
+    const saveFails = `the agent's save! fails validation in ${job} after logs and messages were stored; memory is kept as it was; ${retried}`;
+    if (isPlainObject(value)) memory = value;
+    else if (typeof value === "string") {
+      let parsed: unknown;
+      try {
+        parsed = value.trim() === "" ? {} : JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (isPlainObject(parsed)) {
+        memory = parsed;
+        warn("memory_json_string", "result.memory is a string", "ActiveWorkflow parses it as JSON (\"\" becomes {}) and stores the object", false, "result.memory");
+      } else {
+        warn("memory_not_object", "result.memory is a string that is not a JSON object", saveFails, true, "result.memory");
+      }
+    } else if (value === null) {
+      warn("field_null", "result.memory is null", saveFails, true, "result.memory");
+    } else {
+      warn("memory_not_object", `result.memory is ${describe(value)}, not an object`, saveFails, true, "result.memory");
+    }
+  }
+
+  if ("messages" in result) {
+    const list = result.messages;
+    if (list === null) {
+      warn("field_null", "result.messages is null", `\`nil.each\` raises NoMethodError in ${job}; memory is not saved; ${retried}`, true, "result.messages");
+    } else if (!Array.isArray(list)) {
+      warn("field_not_array", `result.messages is ${describe(list)}, not an array`, `\`.each\` raises in ${job}; memory is not saved; ${retried}`, true, "result.messages");
+    } else {
+      for (const [i, entry] of list.entries()) {
+        const at = `result.messages[${i}]`;
+        let payload: unknown = entry;
+        if (typeof entry === "string") {
+          try {
+            payload = JSON.parse(entry);
+          } catch {
+            payload = entry;
+          }
+          if (isPlainObject(payload)) warn("message_json_string", `${at} is a string`, "ActiveWorkflow parses it as JSON and creates the message", false, at);
+        }
+        if (!isPlainObject(payload)) {
+          warn(
+            "message_not_object",
+            `${at} is ${describe(entry)}${typeof entry === "string" ? " that is not a JSON object" : ""}`,
+            `create_message raises in ${job}; messages before it stay created (and are created again on retry), memory is not saved; ${retried}`,
+            true,
+            at,
+          );
+          break;
+        }
+        applied.messages.push(payload);
+      }
+    }
+  }
+
+  if (!applied.failed && memory !== undefined) {
+    instance.memory = memory;
+    applied.memoryReplaced = true;
+  }
+  return finish();
+}

@@ -1,0 +1,311 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "@agentwire/core";
+import { serve, type ActiveWorkflowServer } from "../src/index.js";
+import { createActiveWorkflowDriver, formatAwTime, type DriverWarning } from "../src/testing/index.js";
+import { DigestAgent, EchoAgent, type Json } from "./fixtures.js";
+
+/**
+ * A remote agent written with bare node:http: each path answers one fixed body (malformed on purpose),
+ * and every request is recorded.
+ */
+const answers: Record<string, { status?: number; body: string; gzip?: boolean }> = {
+  "/ok": { body: JSON.stringify({ result: { errors: ["e1"], logs: ["l1"], memory: { m: 1 }, messages: [{ a: 1 }] } }) },
+  "/html": { status: 502, body: "<html>Bad Gateway</html>" },
+  "/no-result": { body: "{}" },
+  "/array-body": { body: "[]" },
+  "/result-null": { body: '{"result":null}' },
+  "/result-array": { body: '{"result":[]}' },
+  "/errors-null": { body: '{"result":{"errors":null,"messages":[{"a":1}],"memory":{"x":1}}}' },
+  "/logs-null": { body: '{"result":{"errors":["first"],"logs":null,"memory":{"x":1}}}' },
+  "/messages-null": { body: '{"result":{"logs":["ok"],"memory":{"x":1},"messages":null}}' },
+  "/memory-null": { body: '{"result":{"logs":["ok"],"memory":null,"messages":[{"a":1}]}}' },
+  "/logs-string": { body: '{"result":{"logs":"one line"}}' },
+  "/log-empty": { body: '{"result":{"logs":["kept",""," ","never"],"messages":[{"a":1}]}}' },
+  "/log-null-entry": { body: '{"result":{"errors":[null]}}' },
+  "/log-not-string": { body: '{"result":{"logs":[{"a":1},3,true,[1,"b"]]}}' },
+  "/log-long": { body: JSON.stringify({ result: { logs: ["z".repeat(10_050)] } }) },
+  "/memory-array": { body: '{"result":{"memory":[1,2],"messages":[{"a":1}]}}' },
+  "/memory-string": { body: '{"result":{"memory":"{\\"parsed\\":true}"}}' },
+  "/memory-empty-string": { body: '{"result":{"memory":""}}' },
+  "/message-not-object": { body: '{"result":{"messages":[{"a":1},[2],{"c":3}],"memory":{"x":1}}}' },
+  "/message-string": { body: '{"result":{"messages":["{\\"b\\":2}"]}}' },
+  "/status-500-valid": { status: 500, body: '{"result":{"logs":["fine"]}}' },
+  "/gzip": { body: '{"result":{"logs":["zipped"]}}', gzip: true },
+  "/register-bad-name": { body: '{"result":{"name":"my agent","display_name":"","default_options":[]}}' },
+  "/register-ok": { body: '{"result":{"name":"Raw_Agent","display_name":"Raw","description":"d","default_options":{"k":1}}}' },
+};
+const seen: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
+let counter = 0;
+let raw: Server;
+let rawUrl: string;
+let sdkServer: ActiveWorkflowServer;
+
+beforeAll(async () => {
+  raw = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      const path = req.url ?? "/";
+      seen.push({ path, headers: req.headers, body });
+      if (path === "/register-flaky") {
+        counter += 1;
+        res.end(JSON.stringify({ result: { name: "Flaky", display_name: "F", description: `boot ${counter}`, default_options: {} } }));
+        return;
+      }
+      const answer = answers[path] ?? { status: 404, body: "not here" };
+      if (answer.gzip) {
+        res.writeHead(200, { "content-encoding": "gzip", "content-type": "application/json" });
+        res.end(gzipSync(answer.body));
+        return;
+      }
+      res.writeHead(answer.status ?? 200, { "content-type": "application/json" });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+  sdkServer = await serve({ agents: [new DigestAgent(), new EchoAgent()], port: 0, handleSignals: false, logger: silentLogger(), printTo: false });
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => raw.close(resolve));
+  await sdkServer.close();
+});
+
+const instanceInit = {
+  name: "Raw",
+  options: { k: "v" },
+  memory: { before: true },
+  credentials: [{ name: "token", value: "t0k" }],
+};
+
+async function callRaw(path: string, method: "check" | "receive" = "check") {
+  const driver = createActiveWorkflowDriver({ url: `${rawUrl}${path}` });
+  const instance = await driver.createInstance(instanceInit);
+  const outcome = method === "check" ? await driver.check(instance) : await driver.receive(instance, { p: 1 });
+  return { outcome, instance };
+}
+
+const codes = (warnings: DriverWarning[]) => warnings.map((w) => `${w.code}${w.fatal ? "!" : ""}${w.field ? ` ${w.field}` : ""}`);
+
+describe("requests shaped as ActiveWorkflow sends them", () => {
+  it("sends Faraday's headers and check/receive bodies with ActiveWorkflow's keys, in its order", async () => {
+    seen.length = 0;
+    const at = new Date("2023-04-03T08:31:18.123Z");
+    const driver = createActiveWorkflowDriver({ url: `${rawUrl}/ok`, now: () => at });
+    const instance = await driver.createInstance({ ...instanceInit, id: 45 });
+    await driver.check(instance);
+    await driver.receive(instance, { title: "hi" }, { from: 12, message: { id: 123 } });
+    const [checkReq, receiveReq] = seen;
+    expect(checkReq!.headers).toMatchObject({
+      "content-type": "application/json",
+      "user-agent": "Faraday v0.17.6",
+      accept: "*/*",
+      "accept-encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+      connection: "close",
+    });
+    expect(Object.keys(checkReq!.headers).sort()).toEqual(["accept", "accept-encoding", "connection", "content-length", "content-type", "host", "user-agent"]);
+    expect(checkReq!.body).toBe(
+      '{"method":"check","params":{"options":{"k":"v"},"memory":{"before":true},"credentials":[{"name":"token","value":"t0k"}],"message":null}}',
+    );
+    // The memory the first call returned is what the second call sends.
+    expect(JSON.parse(receiveReq!.body)).toEqual({
+      method: "receive",
+      params: {
+        options: { k: "v" },
+        memory: { m: 1 },
+        credentials: [{ name: "token", value: "t0k" }],
+        message: {
+          id: 123,
+          user_id: 1,
+          agent_id: 12,
+          payload: { title: "hi" },
+          created_at: "2023-04-03T01:31:18.123-07:00",
+          updated_at: "2023-04-03T01:31:18.123-07:00",
+          expires_at: null,
+        },
+      },
+    });
+    expect(Object.keys((JSON.parse(receiveReq!.body) as Record<string, Json>).params.message as object)).toEqual(["id", "user_id", "agent_id", "payload", "created_at", "updated_at", "expires_at"]);
+  });
+
+  it("formats times with milliseconds and the zone's offset", () => {
+    const at = new Date("2023-01-02T03:04:05.006Z");
+    expect(formatAwTime(at, -420)).toBe("2023-01-01T20:04:05.006-07:00");
+    expect(formatAwTime(at, 330)).toBe("2023-01-02T08:34:05.006+05:30");
+    expect(formatAwTime(at, 0)).toBe("2023-01-02T03:04:05.006+00:00");
+  });
+
+  it("applies a good answer in ActiveWorkflow's order: errors, logs, memory, messages", async () => {
+    const { outcome, instance } = await callRaw("/ok");
+    expect(outcome.warnings).toEqual([]);
+    expect(outcome.failed).toBe(false);
+    expect(instance.log).toEqual([
+      { level: 4, message: "e1" },
+      { level: 3, message: "l1" },
+    ]);
+    expect(instance.memory).toEqual({ m: 1 });
+    expect(outcome.messages).toEqual([{ a: 1 }]);
+  });
+});
+
+describe("warnings for what the real client would choke on", () => {
+  it.each([
+    ["/html", ["http_status", "non_json_body!"]],
+    ["/no-result", ["missing_result!"]],
+    ["/array-body", ["missing_result!"]],
+    ["/result-null", ["result_not_object! result"]],
+    ["/result-array", ["result_not_object! result"]],
+    ["/errors-null", ["field_null! result.errors"]],
+    ["/logs-null", ["field_null! result.logs"]],
+    ["/messages-null", ["field_null! result.messages"]],
+    ["/memory-null", ["field_null! result.memory"]],
+    ["/logs-string", ["field_not_array! result.logs"]],
+    ["/log-empty", ["log_entry_blank! result.logs[1]"]],
+    ["/log-null-entry", ["log_entry_blank! result.errors[0]"]],
+    ["/log-not-string", ["log_entry_not_string result.logs[0]", "log_entry_not_string result.logs[1]", "log_entry_not_string result.logs[2]", "log_entry_not_string result.logs[3]"]],
+    ["/log-long", ["log_entry_truncated result.logs[0]"]],
+    ["/memory-array", ["memory_not_object! result.memory"]],
+    ["/memory-string", ["memory_json_string result.memory"]],
+    ["/message-not-object", ["message_not_object! result.messages[1]"]],
+    ["/message-string", ["message_json_string result.messages[0]"]],
+    ["/status-500-valid", ["http_status"]],
+  ])("%s", async (path, expected) => {
+    const { outcome } = await callRaw(path);
+    expect(codes(outcome.warnings)).toEqual(expected);
+    for (const warning of outcome.warnings) {
+      expect(warning.method).toBe("check");
+      expect(warning.aw.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("records what ActiveWorkflow would have applied before it raised", async () => {
+    // errors null: nothing applied, the job's exception is logged.
+    let { outcome, instance } = await callRaw("/errors-null");
+    expect(outcome.failed).toBe(true);
+    expect(instance.memory).toEqual({ before: true });
+    expect(outcome.messages).toEqual([]);
+    expect(instance.log).toEqual([{ level: 4, message: "Exception during check. result.errors is null" }]);
+
+    // logs null: the errors before it are stored; memory is not.
+    ({ outcome, instance } = await callRaw("/logs-null"));
+    expect(instance.log.map((l) => l.message)).toEqual(["first", "Exception during check. result.logs is null"]);
+    expect(instance.memory).toEqual({ before: true });
+
+    // a blank log entry: the entries before it stay, nothing after is applied.
+    ({ outcome, instance } = await callRaw("/log-empty"));
+    expect(outcome.logs).toEqual(["kept"]);
+    expect(outcome.messages).toEqual([]);
+
+    // memory null or an array: messages are created, then the agent's save fails and memory stays.
+    for (const path of ["/memory-null", "/memory-array"]) {
+      ({ outcome, instance } = await callRaw(path));
+      expect(outcome.messages).toEqual([{ a: 1 }]);
+      expect(instance.memory).toEqual({ before: true });
+      expect(outcome.failed).toBe(true);
+    }
+
+    // a bad message: the ones before it are created, memory is not saved.
+    ({ outcome, instance } = await callRaw("/message-not-object"));
+    expect(outcome.messages).toEqual([{ a: 1 }]);
+    expect(instance.memory).toEqual({ before: true });
+
+    // quirks ActiveWorkflow tolerates: JSON strings parsed, "" memory becomes {}, Ruby to_s of non-strings.
+    ({ outcome, instance } = await callRaw("/memory-string"));
+    expect(instance.memory).toEqual({ parsed: true });
+    ({ outcome, instance } = await callRaw("/memory-empty-string"));
+    expect(instance.memory).toEqual({});
+    ({ outcome } = await callRaw("/message-string"));
+    expect(outcome.messages).toEqual([{ b: 2 }]);
+    ({ outcome } = await callRaw("/log-not-string"));
+    expect(outcome.logs).toEqual(['{"a"=>1}', "3", "t", '[1, "b"]']);
+    ({ outcome } = await callRaw("/log-long"));
+    expect(outcome.logs[0]).toHaveLength(10_000);
+    ({ outcome } = await callRaw("/status-500-valid"));
+    expect(outcome.logs).toEqual(["fine"]);
+    expect(outcome.failed).toBe(false);
+  });
+
+  it("inflates a gzip answer as Net::HTTP does", async () => {
+    const { outcome } = await callRaw("/gzip");
+    expect(outcome.logs).toEqual(["zipped"]);
+  });
+
+  it("reports an agent that does not answer", async () => {
+    const driver = createActiveWorkflowDriver({ url: "http://127.0.0.1:1/" });
+    const instance = await driver.createInstance({ options: {}, name: "down" });
+    const outcome = await driver.check(instance);
+    expect(codes(outcome.warnings)).toEqual(["transport_error!"]);
+    expect(instance.log[0]!.message).toMatch(/^Exception during check\. no answer from http:\/\/127\.0\.0\.1:1\//);
+    const registered = await driver.register();
+    expect(registered.failed).toBe(true);
+    expect(registered.warnings[0]!.aw).toMatch(/fails to boot/);
+  });
+
+  it("checks register: a name that is no Ruby constant stops ActiveWorkflow's boot; the rest is reported", async () => {
+    const bad = await createActiveWorkflowDriver({ url: `${rawUrl}/register-bad-name` }).register();
+    expect(bad.failed).toBe(true);
+    expect(codes(bad.warnings)).toEqual([
+      "register_name_invalid! result.name",
+      "register_display_name result.display_name",
+      "register_description result.description",
+      "register_default_options result.default_options",
+    ]);
+    const ok = await createActiveWorkflowDriver({ url: `${rawUrl}/register-ok` }).register({ times: 6 });
+    expect(ok.warnings).toEqual([]);
+    expect(ok.responses).toHaveLength(6);
+    for (const path of ["/html", "/no-result", "/result-null"]) {
+      const outcome = await createActiveWorkflowDriver({ url: `${rawUrl}${path}` }).register();
+      expect(outcome.failed).toBe(true);
+      expect(outcome.warnings.find((w) => w.fatal)!.aw).toMatch(/fails to boot/);
+    }
+  });
+
+  it("notices a register answer that changes between boots", async () => {
+    const outcome = await createActiveWorkflowDriver({ url: `${rawUrl}/register-flaky` }).register({ times: 3 });
+    expect(codes(outcome.warnings)).toEqual(["register_not_idempotent"]);
+  });
+
+  it("throws in strict mode", async () => {
+    const driver = createActiveWorkflowDriver({ url: `${rawUrl}/logs-null`, strict: true });
+    const instance = await driver.createInstance({ options: {}, name: "strict" });
+    await expect(driver.check(instance)).rejects.toThrow(/ActiveWorkflow would choke on .*\[field_null\] result\.logs is null/);
+  });
+});
+
+describe("SDK agents pass the driver without warnings", () => {
+  it.each([
+    ["in-process", () => createActiveWorkflowDriver({ agent: new DigestAgent() })],
+    ["over HTTP", () => createActiveWorkflowDriver({ url: sdkServer.agents.find((a) => a.name === "DigestAgent")!.url })],
+  ])("%s", async (_label, make) => {
+    const driver = make();
+    const registered = await driver.register({ times: 6 });
+    expect(registered.warnings).toEqual([]);
+    expect(registered.registration).toMatchObject({ name: "DigestAgent", default_options: { max_items: 20, title: "Daily digest" } });
+    // Options default to default_options, as ActiveWorkflow's editor pre-fills them.
+    const digest = await driver.createInstance();
+    expect(digest.options).toEqual({ max_items: 20, title: "Daily digest" });
+    expect(digest.name).toBe("Digest Agent");
+    await driver.receive(digest, { n: 1 });
+    const run = await driver.check(digest);
+    expect(run.warnings).toEqual([]);
+    expect(run.messages).toEqual([{ title: "Daily digest", items: [{ n: 1 }] }]);
+    const bad = await driver.receive(digest, { n: 2 }, {});
+    expect(bad.warnings).toEqual([]);
+    digest.options = { max_items: -1, title: "x" };
+    const invalid = await driver.check(digest);
+    expect(invalid.warnings).toEqual([]);
+    expect(invalid.errors).toEqual([expect.stringMatching(/^invalid option "max_items"/)]);
+    expect(digest.log.at(-1)).toEqual({ level: 4, message: invalid.errors[0] });
+  });
+
+  it("sendRaw reaches the same refusals as the server", async () => {
+    const inProcess = await createActiveWorkflowDriver({ agent: new EchoAgent() }).sendRaw('{"method":"nope"}');
+    const overHttp = await createActiveWorkflowDriver({ url: sdkServer.agents.find((a) => a.name === "EchoAgent")!.url }).sendRaw('{"method":"nope"}');
+    expect(inProcess).toEqual({ status: 400, body: overHttp.body });
+    expect(overHttp.status).toBe(400);
+  });
+});
