@@ -20,6 +20,18 @@ const targets = {
       "node_modules/grpc-health-check/proto/health/v1/health.proto",
     ],
   },
+  agentplatform: {
+    out: "packages/agentplatform/src/gen",
+    paths: [
+      "packages/agentplatform/proto/agentplatform/v1/plugin.proto",
+      "packages/agentplatform/proto/agentplatform/v1/tool.proto",
+      "packages/agentplatform/proto/agentplatform/v1/llm.proto",
+      "packages/agentplatform/proto/agentplatform/v1/view.proto",
+      "packages/agentplatform/proto/agentplatform/v1/lifecycle.proto",
+      "packages/agentplatform/proto/agentplatform/v1/platform.proto",
+      "node_modules/grpc-health-check/proto/health/v1/health.proto",
+    ],
+  },
 };
 
 function generate(out, paths) {
