@@ -18,12 +18,14 @@ export const healthServiceNames = [
  */
 export class HealthState {
   private serving = true;
+  private changes = 0;
   private readonly watchers = new Set<() => void>();
 
   constructor(private readonly services: readonly string[]) {}
 
   setServing(serving: boolean): void {
     this.serving = serving;
+    this.changes += 1;
     for (const notify of this.watchers) notify();
   }
 
@@ -51,24 +53,31 @@ export class HealthState {
   }
 
   private async *watch(service: string, ctx: HandlerContext) {
-    let last: HealthCheckResponse_ServingStatus | undefined;
+    // Changes are counted, not just signalled: one that lands while the stream is paused at `yield`
+    // (before the next wait begins) must still be sent.
+    let seen = -1;
     let wake: (() => void) | undefined;
     const notify = () => wake?.();
     this.watchers.add(notify);
-    const onAbort = () => wake?.();
-    ctx.signal.addEventListener("abort", onAbort);
+    ctx.signal.addEventListener("abort", notify);
     try {
+      let last: HealthCheckResponse_ServingStatus | undefined;
       while (!ctx.signal.aborted) {
-        const status = this.status(service) ?? HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN;
-        if (status !== last) {
-          last = status;
-          yield { status };
+        if (seen !== this.changes) {
+          seen = this.changes;
+          const status = this.status(service) ?? HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN;
+          if (status !== last) {
+            last = status;
+            yield { status };
+          }
+          continue;
         }
         await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
       }
     } finally {
       this.watchers.delete(notify);
-      ctx.signal.removeEventListener("abort", onAbort);
+      ctx.signal.removeEventListener("abort", notify);
     }
   }
 }

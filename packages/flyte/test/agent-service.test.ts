@@ -1,10 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExecuteTaskSyncRequestSchema, State, type ExecuteTaskSyncRequest } from "../src/gen/flyteidl/admin/agent_pb.js";
 import { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
 import { HealthCheckResponse_ServingStatus } from "../src/gen/health/v1/health_pb.js";
-import { fromLiteralMap, toLiteralMap, types, variables } from "../src/index.js";
+import { createAgentRoutes, fromLiteralMap, HealthState, toLiteralMap, types, variables } from "../src/index.js";
 import { createAgentClients, createInProcessTransport, taskTemplate } from "../src/testing/index.js";
 import { BrokenAgent, capturedLogger, DoublerAgent, GreeterAgent, jobs } from "./fixtures.js";
 
@@ -319,5 +319,27 @@ describe("grpc.health.v1", () => {
     );
     const err = await rejection(health.check({ service: "example.Unknown" }));
     expect(err.code).toBe(Code.NotFound);
+  });
+});
+
+describe("grpc.health.v1 Watch", () => {
+  it("streams the current status, then every change, even one made while the stream is paused", async () => {
+    const health = new HealthState(["flyteidl.service.AsyncAgentService"]);
+    const clients = createAgentClients(createRouterTransport(createAgentRoutes([new DoublerAgent()], { health })));
+    const controller = new AbortController();
+    const seen: HealthCheckResponse_ServingStatus[] = [];
+    for await (const { status } of clients.health.watch({ service: "" }, { signal: controller.signal })) {
+      seen.push(status);
+      // Flip twice before the stream resumes: only the final state may be reported, but it must be.
+      if (seen.length === 1) {
+        health.setServing(false);
+        health.setServing(true);
+        health.setServing(false);
+      } else {
+        controller.abort();
+        break;
+      }
+    }
+    expect(seen).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);
   });
 });
