@@ -160,7 +160,10 @@ export function createAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHand
           outcome = "threw";
           const text = messageOf(err);
           result.error(text.trim() === "" ? `${registration.name}.${request.method} threw ${err instanceof Error ? err.name : describeType(err)}` : text);
-          callLogger.error({ err }, `${request.method} threw: ${text}`);
+          // A refusal made on purpose (a missing credential, an AgentwireError) is a configuration
+          // problem of the instance, not a bug: a warning without a stack.
+          if (err instanceof AgentwireError) callLogger.warn({ code: err.code }, `${request.method} refused: ${text}`);
+          else callLogger.error({ err }, `${request.method} threw: ${text}`);
         }
       }
       try {

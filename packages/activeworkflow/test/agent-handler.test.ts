@@ -306,7 +306,13 @@ describe("credentials", () => {
     const unset = await call(new Reader(), receive({}, { credentials }));
     expect(unset.json.result.errors).toEqual([expect.stringMatching(/^option "token_credential" must name one of your ActiveWorkflow credentials, but it is not set/)]);
     expect(unset.json.result.logs).toEqual(["is CredentialError: true"]);
-    const missing = await call(new Reader(), receive({}, { credentials, options: { token_credential: "github" } }));
+    const { logger, parsed } = capturingLogger();
+    const missing = await call(createAgentHandler(new Reader(), { logger }), receive({}, { credentials, options: { token_credential: "github" } }));
+    // A configuration problem of the instance, not a bug: a warning, no stack.
+    const refused = parsed().find((l) => typeof l.msg === "string" && l.msg.startsWith("receive refused:"));
+    expect(refused?.level).toBe(40);
+    expect(refused?.err).toBeUndefined();
+    expect(parsed().some((l) => l.level === 50)).toBe(false);
     expect(missing.json.result.errors).toEqual([
       expect.stringMatching(/^option "token_credential" names credential "github", but the user has no credential by that name \(known: api_token, smtp_password\)/),
     ]);

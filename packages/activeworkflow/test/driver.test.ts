@@ -29,6 +29,10 @@ const answers: Record<string, { status?: number; body: string; gzip?: boolean }>
   "/log-long": { body: JSON.stringify({ result: { logs: ["z".repeat(10_050)] } }) },
   "/memory-array": { body: '{"result":{"memory":[1,2],"messages":[{"a":1}]}}' },
   "/memory-string": { body: '{"result":{"memory":"{\\"parsed\\":true}"}}' },
+  "/memory-string-array": { body: '{"result":{"memory":"[1]","messages":[{"a":1}]}}' },
+  "/memory-string-null": { body: '{"result":{"memory":"null","messages":[{"a":1}]}}' },
+  "/message-string-number": { body: '{"result":{"messages":["5"]}}' },
+  "/logs-object": { body: '{"result":{"logs":{"k":1}}}' },
   "/memory-empty-string": { body: '{"result":{"memory":""}}' },
   "/message-not-object": { body: '{"result":{"messages":[{"a":1},[2],{"c":3}],"memory":{"x":1}}}' },
   "/message-string": { body: '{"result":{"messages":["{\\"b\\":2}"]}}' },
@@ -170,6 +174,10 @@ describe("warnings for what the real client would choke on", () => {
     ["/log-long", ["log_entry_truncated result.logs[0]"]],
     ["/memory-array", ["memory_not_object! result.memory"]],
     ["/memory-string", ["memory_json_string result.memory"]],
+    ["/memory-string-array", ["memory_json_string result.memory"]],
+    ["/memory-string-null", ["memory_not_object! result.memory"]],
+    ["/message-string-number", ["message_json_string result.messages[0]"]],
+    ["/logs-object", ["field_not_array result.logs", "log_entry_not_string result.logs[0]"]],
     ["/message-not-object", ["message_not_object! result.messages[1]"]],
     ["/message-string", ["message_json_string result.messages[0]"]],
     ["/status-500-valid", ["http_status"]],
@@ -180,6 +188,26 @@ describe("warnings for what the real client would choke on", () => {
       expect(warning.method).toBe("check");
       expect(warning.aw.length).toBeGreaterThan(10);
     }
+  });
+
+  it("applies JSON strings and hashes the way ActiveWorkflow's Ruby does", async () => {
+    // A JSON string that is not an object: HashWithIndifferentAccess keeps nothing, memory becomes {}.
+    let { outcome, instance } = await callRaw("/memory-string-array");
+    expect(outcome.failed).toBe(false);
+    expect(instance.memory).toEqual({});
+    // "null" (or invalid JSON) raises: memory stays, the job fails after the messages were created.
+    ({ outcome, instance } = await callRaw("/memory-string-null"));
+    expect(outcome.failed).toBe(true);
+    expect(outcome.messages).toEqual([{ a: 1 }]);
+    expect(instance.memory).toEqual({ before: true });
+    // A message string holding a number creates a message with an empty payload.
+    ({ outcome } = await callRaw("/message-string-number"));
+    expect(outcome.messages).toEqual([{}]);
+    // logs as an object: Hash#each yields [key, value] pairs, each stored with Ruby's to_s.
+    ({ outcome, instance } = await callRaw("/logs-object"));
+    expect(outcome.failed).toBe(false);
+    expect(outcome.logs).toEqual(['["k", 1]']);
+    expect(instance.log).toEqual([{ level: 3, message: '["k", 1]' }]);
   });
 
   it("records what ActiveWorkflow would have applied before it raised", async () => {

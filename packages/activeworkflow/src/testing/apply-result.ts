@@ -105,11 +105,17 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
       warn("field_null", `${where} is null`, `\`nil.each\` raises NoMethodError in ${job}${after}; memory and messages are not applied; ${retried}`, true, where);
       return false;
     }
-    if (!Array.isArray(list)) {
-      warn("field_not_array", `${where} is ${describe(list)}, not an array`, `\`.each\` raises (or iterates nonsense) in ${job}${after}; memory and messages are not applied; ${retried}`, true, where);
+    let items: unknown[];
+    if (Array.isArray(list)) items = list;
+    else if (isPlainObject(list)) {
+      // Ruby's Hash#each yields [key, value] pairs: ActiveWorkflow stores each pair as a log line.
+      items = Object.entries(list);
+      warn("field_not_array", `${where} is an object, not an array`, "ActiveWorkflow iterates its [key, value] pairs and stores each as a log line", false, where);
+    } else {
+      warn("field_not_array", `${where} is ${describe(list)}, not an array`, `\`.each\` raises in ${job}${after}; memory and messages are not applied; ${retried}`, true, where);
       return false;
     }
-    for (const [i, entry] of list.entries()) {
+    for (const [i, entry] of items.entries()) {
       const at = `${where}[${i}]`;
       if (entry === null || entry === undefined || (typeof entry === "string" && entry.trim() === "")) {
         warn(
@@ -145,17 +151,15 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
     const saveFails = `the agent's save! fails validation in ${job} after logs and messages were stored; memory is kept as it was; ${retried}`;
     if (isPlainObject(value)) memory = value;
     else if (typeof value === "string") {
-      let parsed: unknown;
-      try {
-        parsed = value.trim() === "" ? {} : JSON.parse(value);
-      } catch {
-        parsed = undefined;
-      }
-      if (isPlainObject(parsed)) {
-        memory = parsed;
+      const parsed = parseJsonString(value);
+      if (parsed.kind === "object") {
+        memory = parsed.value;
         warn("memory_json_string", "result.memory is a string", "ActiveWorkflow parses it as JSON (\"\" becomes {}) and stores the object", false, "result.memory");
+      } else if (parsed.kind === "other") {
+        memory = {};
+        warn("memory_json_string", "result.memory is a string holding JSON that is not an object", "ActiveWorkflow wraps it in HashWithIndifferentAccess, which keeps nothing: memory becomes {}", false, "result.memory");
       } else {
-        warn("memory_not_object", "result.memory is a string that is not a JSON object", saveFails, true, "result.memory");
+        warn("memory_not_object", "result.memory is a string that is not JSON ActiveWorkflow accepts (invalid, null or false)", saveFails, true, "result.memory");
       }
     } else if (value === null) {
       warn("field_null", "result.memory is null", saveFails, true, "result.memory");
@@ -175,12 +179,14 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
         const at = `result.messages[${i}]`;
         let payload: unknown = entry;
         if (typeof entry === "string") {
-          try {
-            payload = JSON.parse(entry);
-          } catch {
-            payload = entry;
+          const parsed = parseJsonString(entry);
+          if (parsed.kind === "object") {
+            payload = parsed.value;
+            warn("message_json_string", `${at} is a string`, "ActiveWorkflow parses it as JSON and creates the message", false, at);
+          } else if (parsed.kind === "other") {
+            payload = {};
+            warn("message_json_string", `${at} is a string holding JSON that is not an object`, "ActiveWorkflow creates the message with an empty payload {}", false, at);
           }
-          if (isPlainObject(payload)) warn("message_json_string", `${at} is a string`, "ActiveWorkflow parses it as JSON and creates the message", false, at);
         }
         if (!isPlainObject(payload)) {
           warn(
@@ -202,4 +208,21 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
     applied.memoryReplaced = true;
   }
   return finish();
+}
+
+/**
+ * How ActiveWorkflow's JSON-serialized fields read a string: `""` is `{}`; invalid JSON, `null` and `false`
+ * raise ("was assigned invalid JSON"); any other value is wrapped in HashWithIndifferentAccess, which
+ * keeps nothing unless it is already a hash.
+ */
+function parseJsonString(text: string): { kind: "object"; value: JsonObject } | { kind: "other" } | { kind: "invalid" } {
+  if (text.trim() === "") return { kind: "object", value: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: "invalid" };
+  }
+  if (isPlainObject(parsed)) return { kind: "object", value: parsed };
+  return parsed === null || parsed === false ? { kind: "invalid" } : { kind: "other" };
 }
