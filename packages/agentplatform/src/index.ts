@@ -52,3 +52,8 @@ export { ViewProvider } from "./gen/agentplatform/v1/view_pb.js";
 export { Action, EventType, LifecycleHook } from "./gen/agentplatform/v1/lifecycle_pb.js";
 export { PlatformHost } from "./gen/agentplatform/v1/platform_pb.js";
 export type { RegisterRequest, RegisterResponse } from "./gen/agentplatform/v1/plugin_pb.js";
+// The providers, one folder each.
+export * from "./tools/index.js";
+export * from "./llm/index.js";
+export * from "./views/index.js";
+export * from "./lifecycle/index.js";

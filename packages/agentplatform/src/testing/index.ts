@@ -5,3 +5,7 @@ export {
   type PluginClients,
 } from "./in-process.js";
 export { Health, HealthCheckResponse_ServingStatus } from "../gen/health/v1/health_pb.js";
+export * from "./tools.js";
+export * from "./llm.js";
+export * from "./views.js";
+export * from "./lifecycle.js";

@@ -1,0 +1,2 @@
+// Public API of the lifecycle provider; filled by its implementation.
+export {};

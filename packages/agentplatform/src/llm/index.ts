@@ -1,0 +1,2 @@
+// Public API of the llm provider; filled by its implementation.
+export {};

@@ -1,0 +1,2 @@
+// Testing helpers for the lifecycle provider (in-process clients and the like).
+export {};

@@ -1,0 +1,2 @@
+// Public API of the tools provider; filled by its implementation.
+export {};

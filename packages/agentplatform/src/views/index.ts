@@ -1,0 +1,2 @@
+// Public API of the views provider; filled by its implementation.
+export {};
