@@ -57,3 +57,4 @@ export * from "./tools/index.js";
 export * from "./llm/index.js";
 export * from "./views/index.js";
 export * from "./lifecycle/index.js";
+export * from "./platform-host/index.js";

@@ -1,0 +1,2 @@
+// Public API of the PlatformHost client (the plugin calling the platform back).
+export {};
