@@ -1,0 +1,63 @@
+// Supplementary measurement: what the SDK's handler costs per call without a network. The same raw
+// receive body goes, in this process, through
+//   bare              bare-handler.mjs's `answer` (JSON.parse, build the result, JSON.stringify)
+//   sdk               createAgentHandler(new SampleAgent()) as serve builds and calls it: serve's logger (pino,
+//                     info, one line per call) writing to /dev/null, a server-lifetime shutdown signal, and a
+//                     fresh per-call signal (serve's hang-up AbortController)
+//   sdk, silent       createAgentHandler with its defaults (silent logger, no signals): parsing, validation,
+//                     option defaults, memory copies and comparison, redaction, result building alone
+// One thread, no sockets, no kernel: far steadier than the network figures. Variants alternate inside each
+// round; the best (lowest) µs per call over the rounds is kept.
+import { openSync } from "node:fs";
+import { createAgentHandler, createLogger } from "@agentwire/activeworkflow";
+import { answer } from "./bare-handler.mjs";
+import { SampleAgent } from "./sample-agent.mjs";
+import { checkReceiveAnswer, receiveBody } from "./load.mjs";
+
+export async function runInProcess({ calls, rounds, concurrency }) {
+  const devNull = openSync("/dev/null", "w");
+  const shutdown = new AbortController(); // lives as long as the server, like serve's hardStop
+  const withLogs = createAgentHandler(new SampleAgent(), {
+    logger: createLogger({ name: "agentwire-activeworkflow", level: "info", destination: devNull }),
+    shutdownSignal: shutdown.signal,
+  });
+  const silent = createAgentHandler(new SampleAgent()); // the handler's default logger is silent
+  const variants = {
+    bare: async (buf) => {
+      const [status, body] = answer(buf.toString("utf8"));
+      return { status, body };
+    },
+    sdk: (buf) => withLogs.handleRequest(buf, { signal: new AbortController().signal }),
+    "sdk, silent": (buf) => silent.handleRequest(buf),
+  };
+  const body = Buffer.from(receiveBody());
+  for (const [name, handle] of Object.entries(variants)) {
+    const problem = checkReceiveAnswer(await handle(body));
+    if (problem) throw new Error(`in-process ${name}: ${problem}`);
+  }
+  const results = {};
+  const names = Object.keys(variants);
+  for (let round = -1; round < rounds; round++) {
+    // round -1 warms every variant up (JIT) and is not recorded
+    for (const name of round % 2 ? names : [...names].reverse()) {
+      const handle = variants[name];
+      const n = round < 0 ? Math.min(calls, 2000) : calls;
+      let left = n;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (left-- > 0) {
+            const res = await handle(body);
+            if (res.status !== 200) throw new Error(`in-process ${name}: status ${res.status}`);
+          }
+        }),
+      );
+      const us = ((performance.now() - t0) * 1000) / n;
+      if (round < 0) continue;
+      const r = (results[name] ??= { usPerCall: Infinity, all: [] });
+      r.all.push(us);
+      r.usPerCall = Math.min(r.usPerCall, us);
+    }
+  }
+  return results;
+}
