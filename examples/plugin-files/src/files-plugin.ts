@@ -1,0 +1,102 @@
+// The files plugin: three read-only tools over one directory, the `root` the workspace configures.
+import { AgentwireError, Plugin, ToolRegistry } from "@agentwire/agentplatform";
+import { z } from "zod";
+import { realRoot } from "./confined-path.js";
+import { listFiles, readFile, searchFiles, type Limits } from "./file-tools.js";
+
+const pathText = z.string().max(4096);
+
+const listFilesInput = z.strictObject({
+  path: pathText.optional().describe('Directory to list, relative to the root; "." or omitted: the root itself'),
+});
+
+const readFileInput = z.strictObject({
+  path: pathText.min(1).describe('File to read, relative to the root, such as "docs/README.md"'),
+});
+
+const searchFilesInput = z.strictObject({
+  pattern: z.string().min(1).max(1000).describe("Text to look for in each line (literal text, not a regular expression)"),
+  path: pathText.optional().describe('Directory (or file) to search, relative to the root; "." or omitted: the whole root'),
+  ignore_case: z.boolean().optional().describe("Match regardless of letter case; default false"),
+});
+
+/**
+ * The plugin, with its tools attached. `root` (required) is the directory the tools read: nothing outside
+ * it is ever opened, whatever path an agent sends.
+ */
+export function createFilesPlugin() {
+  const plugin = new Plugin({
+    name: "files",
+    version: "0.1.0",
+    manifest: {
+      description: "Lets agents list, read and search the text files under one directory, and nothing outside it",
+      author: "agentwire examples",
+      type: "remote",
+      configSchema: {
+        root: {
+          type: "string",
+          required: true,
+          description: "Directory the tools may read (absolute); paths outside it, through .. or symbolic links, are refused",
+          placeholder: "/srv/shared-docs",
+        },
+        max_file_bytes: {
+          type: "number",
+          default: 1048576,
+          description: "Largest file read_file returns and search_files searches, in bytes",
+        },
+        max_results: {
+          type: "number",
+          default: 200,
+          description: "Most entries list_files returns and most matches search_files returns",
+        },
+      },
+    },
+    onRegister: async ({ config }) => {
+      const problems: string[] = [];
+      for (const field of ["max_file_bytes", "max_results"] as const) {
+        if (!Number.isInteger(config[field]) || config[field] < 1) problems.push(`${field}: must be a whole number of at least 1, got ${config[field]}`);
+      }
+      try {
+        await realRoot(config.root);
+      } catch (err) {
+        problems.push(`root: ${(err as Error).message}`);
+      }
+      if (problems.length > 0) throw new AgentwireError("invalid_argument", `invalid config for plugin "files": ${problems.join("; ")}`);
+    },
+  });
+
+  const limits = (config: typeof plugin.config): Limits => ({ maxFileBytes: config.max_file_bytes, maxResults: config.max_results });
+
+  const tools = new ToolRegistry(plugin);
+  tools.registerTool(
+    "list_files",
+    {
+      description:
+        "Lists a directory under the root: each entry's name, type (file, directory, symlink, other) and, for files, size in bytes. " +
+        "Paths are relative to the root.",
+      inputSchema: listFilesInput,
+    },
+    async ({ path }, { config }) => listFiles(await realRoot(config.root), path ?? ".", limits(config)),
+  );
+  tools.registerTool(
+    "read_file",
+    {
+      description: "Reads a text file under the root and returns its content (UTF-8). Paths are relative to the root.",
+      inputSchema: readFileInput,
+    },
+    async ({ path }, { config }) => readFile(await realRoot(config.root), path, limits(config)),
+  );
+  tools.registerTool(
+    "search_files",
+    {
+      description:
+        "Finds the lines that contain a piece of text in the text files under a directory of the root (recursively, " +
+        "not following symbolic links), and returns each match's file, line number and line.",
+      inputSchema: searchFilesInput,
+    },
+    async ({ pattern, path, ignore_case }, { config, signal }) =>
+      searchFiles(await realRoot(config.root), pattern, path ?? ".", { ignoreCase: ignore_case ?? false, signal }, limits(config)),
+  );
+  plugin.addProvider(tools);
+  return plugin;
+}

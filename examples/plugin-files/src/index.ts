@@ -1,0 +1,2 @@
+export { createFilesPlugin } from "./files-plugin.js";
+export { PathRefusal } from "./confined-path.js";

@@ -1,0 +1,168 @@
+// The plugin over real sockets: served by servePlugin in this process (remote mode, port 0), and as the
+// built `dist/main.js` in its own process, remote (`npm start`) and local (a host's subprocess, found by its
+// handshake line), where strace, when the machine has it, shows no file syscall touching anything outside
+// the root. Build first: `npx tsup` here (or `npm test` at the root, which builds everything).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger, stopProcessGroup } from "@agentwire/core";
+import { Capability, parseHandshake, servePlugin, Status, type PluginServer } from "@agentwire/agentplatform";
+import { callTool, createNetworkTransport, createPluginClients, createToolClient, listTools } from "@agentwire/agentplatform/testing";
+import { createFilesPlugin } from "../src/index.js";
+import { escapes, forbidden, makeTree, type Tree } from "./tree.js";
+
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const children: ChildProcess[] = [];
+let tree: Tree;
+
+beforeAll(() => {
+  if (!existsSync(main)) throw new Error("examples/plugin-files/dist/main.js is missing: build it first (`npx tsup` in examples/plugin-files, or `npm test`)");
+  tree = makeTree();
+});
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((child) => stopProcessGroup(child, { graceMs: 500 })));
+});
+
+afterAll(() => tree.remove());
+
+/** Registers, lists the tools, reads a file and tries one escape: what a platform's first minute looks like. */
+async function exercise(baseUrl: string) {
+  const transport = createNetworkTransport(baseUrl);
+  const { plugin } = createPluginClients(transport);
+  const registered = await plugin.register({ config: { root: tree.root } });
+  expect(registered).toMatchObject({ name: "files", capabilities: [Capability.TOOL_PROVIDER] });
+  expect((await plugin.health({})).status).toBe(Status.SERVING);
+  expect((await plugin.getManifest({})).manifestHcl).toContain('field "root"');
+  const tools = createToolClient(transport);
+  expect((await listTools(tools)).map((t) => t.name)).toEqual(["list_files", "read_file", "search_files"]);
+  expect(await callTool(tools, "read_file", { path: "docs-link/guide.md" })).toMatchObject({ isError: false, result: { path: "docs/guide.md", content: expect.stringContaining("# Guide") as unknown } });
+  const escape = await callTool<{ error: string }>(tools, "read_file", { path: "secret-link" });
+  expect(escape.isError).toBe(true);
+  for (const text of forbidden(tree)) expect(escape.resultJson).not.toContain(text);
+  return tools;
+}
+
+/** Spawns dist/main.js (optionally under strace) in its own process group. */
+function start(env: Record<string, string>, wrapper: string[] = []) {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info", ...env };
+  if (env.PORT === undefined) delete childEnv.PORT;
+  if (env.AGENTPLATFORM_PLUGIN === undefined) delete childEnv.AGENTPLATFORM_PLUGIN;
+  const [command = process.execPath, ...args] = [...wrapper, process.execPath, main];
+  const child = spawn(command, args, { env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const waitFor = <T>(what: string, found: () => T | undefined): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        const value = found();
+        if (value !== undefined) {
+          clearInterval(timer);
+          resolve(value);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr:\n${stderr}`));
+        }
+      }, 20);
+    });
+  return { child, stdout: () => stdout, stderr: () => stderr, waitFor };
+}
+
+function terminate(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
+    child.kill("SIGTERM");
+  });
+}
+
+describe("served over a socket", () => {
+  let server: PluginServer | undefined;
+  afterAll(async () => server?.close());
+
+  it("answers through servePlugin (remote mode, port 0)", async () => {
+    server = await servePlugin(createFilesPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    expect(server.port).toBeGreaterThan(0);
+    const tools = await exercise(server.url);
+    for (const { tool, args, refusal } of escapes) {
+      const out = await callTool<{ error: string }>(tools, tool, args);
+      expect(out.isError).toBe(true);
+      expect(out.result.error).toMatch(refusal);
+    }
+    expect(tree.trapSprung()).toBe(false);
+  });
+});
+
+describe("dist/main.js", () => {
+  it("serves remote on PORT, as npm start does, and stops on SIGTERM", async () => {
+    const proc = start({ PORT: "0" });
+    const port = await proc.waitFor("serving", () => /"msg":"serving plugin \\"files\\" 0\.1\.0 \(remote\) on [^"]*:(\d+)"/.exec(proc.stderr())?.[1]);
+    await exercise(`http://127.0.0.1:${port}`);
+    expect(proc.stdout()).toBe("");
+    expect(await terminate(proc.child)).toMatchObject({ code: 0 });
+  });
+
+  it("runs as a local plugin: one handshake line on stdout, calls answered, exit within 2 s of SIGTERM", async () => {
+    const proc = start({ AGENTPLATFORM_PLUGIN: "local" });
+    const line = await proc.waitFor("the handshake", () => (proc.stdout().includes("\n") ? proc.stdout().split("\n")[0] : undefined));
+    expect(line).toMatch(/^1\|1\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
+    await exercise(`http://${parseHandshake(line).address}`);
+    const stopped = await terminate(proc.child);
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(2000);
+    expect(proc.stdout()).toBe(`${line}\n`);
+    // Its logs are JSON lines on stderr.
+    expect(proc.stderr().split("\n").filter((l) => l.startsWith("{")).length).toBeGreaterThan(0);
+  });
+});
+
+function straceWorks(): boolean {
+  try {
+    execFileSync("strace", ["-f", "-qq", "-e", "trace=openat", "-o", "/dev/null", "true"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasStrace = straceWorks();
+const straceSuite = "a local plugin under strace";
+
+describe.skipIf(!hasStrace)(hasStrace ? straceSuite : `${straceSuite} (skipped: strace is missing or not permitted here)`, () => {
+  it("makes no file syscall on a path outside the root, whatever escape it is sent", async () => {
+    const traceDir = mkdtempSync(join(tmpdir(), "plugin-files-strace-"));
+    const trace = join(traceDir, "trace");
+    try {
+      const proc = start({ AGENTPLATFORM_PLUGIN: "local" }, ["strace", "-f", "-qq", "-e", "trace=%file,%desc", "-s", "4096", "-o", trace]);
+      const line = await proc.waitFor("the handshake", () => (proc.stdout().includes("\n") ? proc.stdout().split("\n")[0] : undefined));
+      const tools = await exercise(`http://${parseHandshake(line).address}`);
+      for (const { tool, args } of escapes) expect((await callTool(tools, tool, args)).isError).toBe(true);
+      expect((await callTool(tools, "search_files", { pattern: "SECRET" })).isError).toBe(false);
+      await stopProcessGroup(proc.child, { graceMs: 1000 });
+
+      const text = readFileSync(trace, "utf8");
+      // The path a file syscall acts on is its first quoted argument (readlink's second is what it read: a
+      // link's target, which may well name the outside; the link itself is inside the root).
+      const fileCall = /^\d+\s+(?:open|openat|openat2|stat|lstat|newfstatat|statx|readlink|readlinkat|access|faccessat|faccessat2|truncate|chdir)\((?:AT_FDCWD, |\d+, )?"((?:[^"\\]|\\.)*)"/;
+      const touched = text
+        .split("\n")
+        .map((l) => fileCall.exec(l)?.[1])
+        .filter((p): p is string => p !== undefined);
+      expect(touched.filter((p) => p.startsWith(`${tree.root}/`)).length).toBeGreaterThan(20);
+      const outside = touched.filter((p) => p.startsWith(tree.outside) || p === "/etc/passwd" || p.startsWith(`${tree.root}/../`));
+      expect(outside).toEqual([]);
+      // %desc traces every read and directory listing with its data: the secret and the secret file's name
+      // would be in the trace had anything outside been read or listed.
+      expect(text).not.toContain(tree.secret);
+      expect(text).not.toContain(tree.secretName);
+    } finally {
+      rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,468 @@
+// The tools provider in process: what ListTools sends, what ExecuteTool answers for every kind of call,
+// and what registration refuses.
+import { PassThrough } from "node:stream";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { z } from "zod";
+import { AgentwireError, createLogger, type StandardSchemaV1 } from "@agentwire/core";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { Capability, Plugin, ToolRegistry, type JsonSchema, type ToolContext } from "../src/index.js";
+import { callTool, createInProcessTransport, createPluginClients, createToolClient, listTools, type ToolClient } from "../src/testing/index.js";
+import { fakeHooks } from "./fixtures.js";
+
+function filesPlugin() {
+  return new Plugin({
+    name: "files",
+    version: "1.0.0",
+    manifest: {
+      description: "Files",
+      author: "agentwire tests",
+      configSchema: { root: { type: "string", required: true }, max_bytes: { type: "number", default: 100 } },
+    },
+  });
+}
+
+type FilesPlugin = ReturnType<typeof filesPlugin>;
+
+/** A plugin with tools registered by `setup`, and an in-process ToolProvider client for it. */
+function withTools(setup: (tools: ToolRegistry<FilesPlugin extends Plugin<infer S> ? S : never>) => void, options: { logs?: string[] } = {}) {
+  const plugin = filesPlugin();
+  const tools = new ToolRegistry(plugin);
+  setup(tools);
+  plugin.addProvider(tools);
+  let logger;
+  if (options.logs) {
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => options.logs!.push(...chunk.toString().split("\n").filter(Boolean)));
+    logger = createLogger({ destination: stream, level: "debug" });
+  }
+  const transport = createInProcessTransport(plugin, logger ? { logger } : {});
+  return { plugin, tools, client: createToolClient(transport), pluginClient: createPluginClients(transport).plugin };
+}
+
+/** The ConnectError `promise` rejects with. */
+async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConnectError);
+    return err as ConnectError;
+  }
+  throw new Error("expected a ConnectError");
+}
+
+/** The AgentwireError `fn` throws. */
+function refusal(fn: () => unknown): AgentwireError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AgentwireError);
+    return err as AgentwireError;
+  }
+  throw new Error("expected a refusal");
+}
+
+const readFileArgs = z.object({
+  path: z.string().min(1).describe("Path relative to the root"),
+  encoding: z.enum(["utf8", "base64"]).default("utf8"),
+});
+
+const searchArgs = {
+  type: "object",
+  properties: {
+    pattern: { type: "string", minLength: 1, description: "Text to look for" },
+    path: { type: "string" },
+    limit: { type: "integer", minimum: 1, maximum: 100 },
+    options: { type: "object", properties: { case_sensitive: { type: "boolean" } }, required: ["case_sensitive"], additionalProperties: false },
+  },
+  required: ["pattern"],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+function registerBoth(tools: ToolRegistry<FilesPlugin extends Plugin<infer S> ? S : never>) {
+  tools.registerTool("read_file", { description: "Reads a file", inputSchema: readFileArgs }, (input) => ({ read: input }));
+  tools.registerTool("search_files", { description: "Searches files", inputSchema: searchArgs }, (input) => ({ searched: input }));
+}
+
+describe("ListTools", () => {
+  it("describes each tool with an object-rooted JSON Schema, in registration order", async () => {
+    const { client } = withTools((tools) => {
+      registerBoth(tools);
+      tools.registerTool("ping", { description: "Answers pong" }, () => "pong");
+      tools.registerTool("bare", { description: "Root without type", inputSchema: { properties: { n: { type: "number" } } } }, () => null);
+    });
+    const res = await client.listTools({});
+    expect(res.tools.map((t) => t.name)).toEqual(["read_file", "search_files", "ping", "bare"]);
+    const listed = await listTools(client);
+    for (const tool of listed) expect(tool.parameters.type).toBe("object");
+    expect(listed[0]).toEqual({
+      name: "read_file",
+      description: "Reads a file",
+      parameters: {
+        type: "object",
+        properties: {
+          path: { type: "string", minLength: 1, description: "Path relative to the root" },
+          encoding: { type: "string", enum: ["utf8", "base64"], default: "utf8" },
+        },
+        required: ["path"],
+      },
+    });
+    // zod's `$schema` is dropped: the platform hands the schema to LLM APIs, some of which refuse unknown keywords.
+    expect(res.tools[0]!.parametersJsonSchema).not.toContain("$schema");
+    expect(listed[1]!.parameters).toEqual(searchArgs);
+    expect(listed[2]!.parameters).toEqual({ type: "object", properties: {} });
+    expect(listed[3]!.parameters).toEqual({ type: "object", properties: { n: { type: "number" } } });
+  });
+
+  it("sends an explicit jsonSchema as given while the Standard Schema validates", async () => {
+    const explicit = { type: "object", properties: { path: { type: "string", description: "hand-written" } }, required: ["path"] } as const;
+    const { client } = withTools((tools) =>
+      tools.registerTool("read_file", { description: "Reads", inputSchema: z.object({ path: z.string().max(3) }), jsonSchema: explicit }, ({ path }) => path),
+    );
+    expect((await listTools(client))[0]!.parameters).toEqual(explicit);
+    expect(await callTool(client, "read_file", { path: "toolong" })).toMatchObject({
+      isError: true,
+      result: { error: expect.stringMatching(/^invalid arguments for tool "read_file": path: Too big/) as unknown },
+    });
+  });
+
+  it("is what Register's TOOL_PROVIDER capability stands for, reported once", async () => {
+    const plugin = filesPlugin();
+    const tools = new ToolRegistry(plugin);
+    registerBoth(tools);
+    plugin.addProvider(fakeHooks()).addProvider(tools);
+    const pluginClient = createPluginClients(createInProcessTransport(plugin)).plugin;
+    const res = await pluginClient.register({ config: { root: "/srv" } });
+    expect(res.capabilities).toEqual([Capability.TOOL_PROVIDER, Capability.LIFECYCLE_HOOK]);
+    const refused = refusal(() => plugin.addProvider(new ToolRegistry(plugin)));
+    expect(refused.code).toBe("failed_precondition");
+  });
+
+  it("refuses a second ToolRegistry on one plugin", () => {
+    const plugin = filesPlugin();
+    plugin.addProvider(new ToolRegistry(plugin));
+    expect(refusal(() => plugin.addProvider(new ToolRegistry(plugin))).code).toBe("already_exists");
+    expect(plugin.capabilities).toEqual([Capability.TOOL_PROVIDER]);
+  });
+});
+
+describe("ExecuteTool", () => {
+  it("validates with the zod schema and answers the handler's value (zod's output: defaults applied) as result_json", async () => {
+    const { client } = withTools(registerBoth);
+    const res = await client.executeTool({ name: "read_file", argumentsJson: '{"path":"a.txt"}' });
+    expect(res).toMatchObject({ isError: false, resultJson: '{"read":{"path":"a.txt","encoding":"utf8"}}' });
+  });
+
+  it("validates with the JSON Schema and hands the arguments over as sent", async () => {
+    const { client } = withTools(registerBoth);
+    const args = { pattern: "TODO", limit: 5, options: { case_sensitive: true } };
+    expect(await callTool(client, "search_files", args)).toEqual({ isError: false, resultJson: JSON.stringify({ searched: args }), result: { searched: args } });
+  });
+
+  it('counts "" (and whitespace) as {}', async () => {
+    const { client } = withTools((tools) => {
+      registerBoth(tools);
+      tools.registerTool("ping", { description: "Answers pong" }, (input) => ({ pong: input }));
+    });
+    expect(await client.executeTool({ name: "ping", argumentsJson: "" })).toMatchObject({ isError: false, resultJson: '{"pong":{}}' });
+    expect(await client.executeTool({ name: "ping", argumentsJson: " \n" })).toMatchObject({ isError: false, resultJson: '{"pong":{}}' });
+    const missing = await client.executeTool({ name: "read_file", argumentsJson: "" });
+    expect(missing.isError).toBe(true);
+    expect(JSON.parse(missing.resultJson)).toEqual({
+      error: 'invalid arguments for tool "read_file": path: required (Invalid input: expected string, received undefined)',
+      issues: [{ path: "path", message: "required (Invalid input: expected string, received undefined)" }],
+    });
+    expect(await callTool(client, "search_files")).toEqual({
+      isError: true,
+      resultJson: expect.any(String) as unknown,
+      result: { error: 'invalid arguments for tool "search_files": pattern: required', issues: [{ path: "pattern", message: "required" }] },
+    });
+  });
+
+  it("answers is_error for arguments that are not JSON, or not an object", async () => {
+    const { client } = withTools(registerBoth);
+    const notJson = await client.executeTool({ name: "read_file", argumentsJson: '{"path": ' });
+    expect(notJson.isError).toBe(true);
+    expect((JSON.parse(notJson.resultJson) as { error: string }).error).toMatch(/^invalid arguments for tool "read_file": arguments_json is not valid JSON \(.+\)$/);
+    for (const [json, kind] of [
+      ["[1]", "an array"],
+      ["null", "null"],
+      ['"a.txt"', "a string"],
+      ["42", "a number"],
+    ]) {
+      const res = await client.executeTool({ name: "search_files", argumentsJson: json });
+      expect(res.isError).toBe(true);
+      expect(JSON.parse(res.resultJson)).toEqual({
+        error: `invalid arguments for tool "search_files": the arguments must be a JSON object of named values, got ${kind}`,
+      });
+    }
+  });
+
+  it("names every bad or missing argument, nested ones by path", async () => {
+    const { client } = withTools(registerBoth);
+    const out = await callTool<{ error: string; issues: { path: string; message: string }[] }>(client, "search_files", {
+      pattern: "",
+      limit: 1.5,
+      options: { verbose: true },
+      extra: 1,
+    });
+    expect(out.isError).toBe(true);
+    expect(out.result.issues).toEqual([
+      { path: "pattern", message: "must be at least 1 character long" },
+      { path: "limit", message: "expected integer, got number" },
+      { path: "options.case_sensitive", message: "required" },
+      { path: "options.verbose", message: "unexpected property (allowed: case_sensitive)" },
+      { path: "extra", message: "unexpected property (allowed: pattern, path, limit, options)" },
+    ]);
+    expect(out.result.error).toBe(
+      'invalid arguments for tool "search_files": pattern: must be at least 1 character long; limit: expected integer, got number; ' +
+        "options.case_sensitive: required; options.verbose: unexpected property (allowed: case_sensitive); " +
+        "extra: unexpected property (allowed: pattern, path, limit, options)",
+    );
+    const zodOut = await callTool<{ error: string }>(client, "read_file", { path: 7, encoding: "latin1" });
+    expect(zodOut.result.error).toMatch(/^invalid arguments for tool "read_file": path: Invalid input: expected string, received number; encoding: Invalid option/);
+  });
+
+  it("answers is_error with the message of a handler's exception, and logs it with its stack", async () => {
+    const logs: string[] = [];
+    const { client } = withTools(
+      (tools) => {
+        tools.registerTool("explode", { description: "Fails" }, () => {
+          throw new Error("disk on fire: /var/data");
+        });
+        tools.registerTool("reject", { description: "Fails later" }, async () => {
+          await Promise.resolve();
+          throw new AgentwireError("not_found", 'no file "a.txt"');
+        });
+        tools.registerTool("throw_string", { description: "Throws a non-error" }, () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- what careless handler code does
+          throw "plain string";
+        });
+      },
+      { logs },
+    );
+    expect(await client.executeTool({ name: "explode", argumentsJson: "{}" })).toMatchObject({ isError: true, resultJson: '{"error":"disk on fire: /var/data"}' });
+    expect(await callTool(client, "reject", {})).toMatchObject({ isError: true, result: { error: 'no file "a.txt"' } });
+    expect(await callTool(client, "throw_string", {})).toMatchObject({ isError: true, result: { error: "plain string" } });
+    const failure = logs.map((l) => JSON.parse(l) as { msg: string; tool?: string; level: number; err?: { stack: string } }).find((l) => l.msg.startsWith("tool explode failed"));
+    expect(failure).toMatchObject({ tool: "explode", level: 40, msg: "tool explode failed: disk on fire: /var/data" });
+    expect(failure?.err?.stack).toContain("tools.test.ts");
+  });
+
+  it("encodes any JSON value: a string as a JSON string, undefined as null", async () => {
+    const values: Record<string, unknown> = { text: "done", nothing: undefined, zero: 0, list: [1, "a", null], flag: false, nul: null };
+    const { client } = withTools((tools) => {
+      for (const [name, value] of Object.entries(values)) tools.registerTool(name, { description: name }, () => value);
+      tools.registerTool("async_text", { description: "async" }, async () => Promise.resolve("later"));
+      tools.registerTool("bigint", { description: "no JSON form" }, () => ({ n: 1n }));
+      tools.registerTool("fn", { description: "no JSON form" }, () => () => 1);
+    });
+    const results = Object.fromEntries(
+      await Promise.all(Object.keys(values).map(async (name) => [name, (await client.executeTool({ name, argumentsJson: "{}" })).resultJson])),
+    );
+    expect(results).toEqual({ text: '"done"', nothing: "null", zero: "0", list: '[1,"a",null]', flag: "false", nul: "null" });
+    expect((await client.executeTool({ name: "async_text", argumentsJson: "" })).resultJson).toBe('"later"');
+    expect(await callTool(client, "bigint", {})).toMatchObject({
+      isError: true,
+      result: { error: expect.stringMatching(/^tool "bigint" returned a value that cannot be sent as JSON: .*BigInt/) as unknown },
+    });
+    expect(await callTool(client, "fn", {})).toMatchObject({
+      isError: true,
+      result: { error: 'tool "fn" returned a value that cannot be sent as JSON: a function has no JSON form' },
+    });
+  });
+
+  it("answers NOT_FOUND for a tool it does not have, naming the tools it has", async () => {
+    const { client } = withTools(registerBoth);
+    const err = await connectError(client.executeTool({ name: "delete_everything", argumentsJson: "{}" }));
+    expect(err.code).toBe(Code.NotFound);
+    expect(err.rawMessage).toBe('plugin "files" has no tool "delete_everything" (its tools: read_file, search_files)');
+    expect((await connectError(callTool(client, "", {}))).code).toBe(Code.NotFound);
+    const empty = withTools(() => {});
+    expect((await connectError(empty.client.executeTool({ name: "x", argumentsJson: "" }))).rawMessage).toBe('plugin "files" has no tool "x" (it has no tools)');
+  });
+
+  it("gives handlers the typed config and env of the last Register, and refuses with FAILED_PRECONDITION before it", async () => {
+    const { client, pluginClient } = withTools((tools) =>
+      tools.registerTool("where", { description: "Where the root is" }, (_input, { config, env, tool }) => {
+        expectTypeOf(config.root).toEqualTypeOf<string>();
+        expectTypeOf(config.max_bytes).toEqualTypeOf<number>();
+        return { root: config.root, max: config.max_bytes, host: env.PLATFORM_HOST_ADDR ?? null, tool };
+      }),
+    );
+    const early = await connectError(client.executeTool({ name: "where", argumentsJson: "" }));
+    expect(early.code).toBe(Code.FailedPrecondition);
+    expect(early.rawMessage).toBe('tool "where" needs the plugin\'s config, and the platform has not called Register on plugin "files"');
+    await pluginClient.register({ config: { root: "/srv/data" }, envVars: { PLATFORM_HOST_ADDR: "127.0.0.1:7000" } });
+    expect((await callTool(client, "where")).result).toEqual({ root: "/srv/data", max: 100, host: "127.0.0.1:7000", tool: "where" });
+  });
+
+  it("aborts the handler's signal when the call's deadline passes, and answers DEADLINE_EXCEEDED without waiting for it", async () => {
+    let seen: AbortSignal | undefined;
+    let finish: (() => void) | undefined;
+    const { client } = withTools((tools) =>
+      tools.registerTool("slow", { description: "Ignores its signal" }, async (_input, ctx: ToolContext) => {
+        seen = ctx.signal;
+        expect(ctx.timeoutMs()).toBeGreaterThan(0);
+        await new Promise<void>((resolve) => (finish = resolve));
+        return "too late";
+      }),
+    );
+    const started = Date.now();
+    const err = await connectError(client.executeTool({ name: "slow", argumentsJson: "" }, { timeoutMs: 100 }));
+    expect(err.code).toBe(Code.DeadlineExceeded);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(seen?.aborted).toBe(true);
+    finish?.();
+  });
+
+  it("answers CANCELED when the caller cancels", async () => {
+    const { client } = withTools((tools) =>
+      tools.registerTool("hang", { description: "Waits for its signal" }, (_input, { signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("stopped"))))),
+    );
+    const controller = new AbortController();
+    const call = client.executeTool({ name: "hang", argumentsJson: "" }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect((await connectError(call)).code).toBe(Code.Canceled);
+  });
+
+  it("can be called directly, without a transport", async () => {
+    const plugin = filesPlugin();
+    const tools = new ToolRegistry(plugin);
+    tools.registerTool("echo", { description: "Echo", inputSchema: { type: "object", properties: { s: { type: "string" } } } }, ({ s }) => s ?? "");
+    expect(await tools.executeTool({ name: "echo", argumentsJson: '{"s":"hi"}' })).toEqual({ resultJson: '"hi"', isError: false });
+    await expect(tools.executeTool({ name: "nope", argumentsJson: "" })).rejects.toMatchObject({ code: "not_found" });
+    expect(tools.tools.map((t) => t.name)).toEqual(["echo"]);
+  });
+});
+
+describe("registerTool", () => {
+  const plugin = filesPlugin();
+
+  it("refuses names LLM function calling does not accept, and duplicates", () => {
+    const tools = new ToolRegistry(plugin);
+    for (const name of ["", "read file", "read.file", "lire_le_fichier_é", "a".repeat(65), "tool/x"]) {
+      const err = refusal(() => tools.registerTool(name, { description: "d" }, () => null));
+      expect(err.code).toBe("invalid_argument");
+      expect(err.message).toContain(`tool name ${JSON.stringify(name)} must be 1 to 64 letters, digits, "_" or "-"`);
+    }
+    tools.registerTool("a".repeat(64), { description: "longest" }, () => null);
+    tools.registerTool("Read-File_2", { description: "d" }, () => null);
+    const dup = refusal(() => tools.registerTool("Read-File_2", { description: "again" }, () => null));
+    expect(dup.code).toBe("already_exists");
+    expect(dup.message).toBe('tool "Read-File_2" is already registered on plugin "files"; tool names must be unique');
+    expect(tools.tools).toHaveLength(2);
+  });
+
+  it("refuses a blank description", () => {
+    const tools = new ToolRegistry(plugin);
+    expect(refusal(() => tools.registerTool("t", { description: "  " }, () => null)).message).toBe(
+      'tool "t": description is required; it is what tells the LLM when to use the tool',
+    );
+  });
+
+  it("refuses input schemas whose root is not an object", () => {
+    const tools = new ToolRegistry(plugin);
+    const cases: [unknown, string][] = [
+      [z.string(), 'tool "t": the JSON Schema of its inputSchema (zod) must describe an object'],
+      [z.array(z.number()), 'but its root has type "array"'],
+      [{ type: "string" }, 'tool "t": its inputSchema must describe an object'],
+      [{ type: ["object", "null"] }, 'but its root has type ["object","null"]'],
+      [[{ type: "object" }], 'tool "t": its inputSchema must be a Standard Schema (zod, valibot, ...) or a JSON Schema object, got array'],
+      [true, "got boolean"],
+    ];
+    for (const [inputSchema, message] of cases) {
+      const err = refusal(() => tools.registerTool("t", { description: "d", inputSchema: inputSchema as JsonSchema }, () => null));
+      expect(err.code).toBe("invalid_argument");
+      expect(err.message).toContain(message);
+    }
+    expect(tools.tools).toEqual([]);
+  });
+
+  it("refuses JSON Schemas it cannot validate with, naming the keyword", () => {
+    const tools = new ToolRegistry(plugin);
+    const cases: [JsonSchema, string][] = [
+      [{ type: "object", properties: { a: { $ref: "#/$defs/a" } } }, 'properties.a.$ref: "$ref" is not in the JSON Schema subset'],
+      [{ type: "object", patternProperties: { "^x": {} } }, "patternProperties"],
+      [{ type: "object", properties: { a: { type: "string", pattern: "([" } } }, 'properties.a.pattern: "([" is not a valid regular expression'],
+      [{ type: "object", properties: { a: { type: "text" as "string" } } }, "properties.a.type: must be one of object, array"],
+      [{ type: "object", required: "a" as unknown as string[] }, "required: must be an array of property names"],
+      [{ type: "object", properties: { a: { type: "number", exclusiveMinimum: true as unknown as number } } }, "draft-04 boolean form"],
+      [{ type: "object", properties: { a: { type: "array", items: [{ type: "string" }] as unknown as JsonSchema } } }, "tuple validation"],
+    ];
+    for (const [inputSchema, message] of cases) {
+      const err = refusal(() => tools.registerTool("t", { description: "d", inputSchema }, () => null));
+      expect(err.message).toContain('tool "t": its inputSchema is not a JSON Schema this SDK can validate with: ');
+      expect(err.message).toContain(message);
+    }
+  });
+
+  it("refuses a Standard Schema that cannot describe itself unless jsonSchema is given, and a JSON Schema given twice", () => {
+    const tools = new ToolRegistry(plugin);
+    const handWritten: StandardSchemaV1<unknown, { n: number }> = {
+      "~standard": {
+        version: 1,
+        vendor: "hand",
+        validate: (value) =>
+          typeof value === "object" && value !== null && typeof (value as { n?: unknown }).n === "number"
+            ? { value: value as { n: number } }
+            : { issues: [{ message: "n must be a number", path: ["n"] }] },
+      },
+    };
+    const err = refusal(() => tools.registerTool("t", { description: "d", inputSchema: handWritten }, () => null));
+    expect(err.message).toContain('tool "t": its inputSchema (hand) cannot describe itself as JSON Schema');
+    expect(err.message).toContain("pass the JSON Schema too, as jsonSchema");
+    const dateErr = refusal(() => tools.registerTool("t", { description: "d", inputSchema: z.object({ when: z.date() }) }, () => null));
+    expect(dateErr.message).toContain("cannot be converted to JSON Schema: Date cannot be represented in JSON Schema; pass the JSON Schema explicitly as jsonSchema");
+    tools.registerTool("t", { description: "d", inputSchema: handWritten, jsonSchema: { type: "object", properties: { n: { type: "number" } } } }, ({ n }) => {
+      expectTypeOf(n).toEqualTypeOf<number>();
+      return n * 2;
+    });
+    const twice = refusal(() => tools.registerTool("u", { description: "d", inputSchema: { type: "object" }, jsonSchema: { type: "object" } }, () => null));
+    expect(twice.message).toContain("give the JSON Schema once, as inputSchema");
+  });
+
+  it("refuses tools once the plugin is served, and a registry mounted on another plugin", () => {
+    const { tools } = withTools(registerBoth);
+    const err = refusal(() => tools.registerTool("late", { description: "d" }, () => null));
+    expect(err.code).toBe("failed_precondition");
+    expect(err.message).toContain("is already served, and the platform lists tools once");
+
+    const other = filesPlugin();
+    const stray = new ToolRegistry(filesPlugin());
+    other.addProvider(stray);
+    expect(() => createInProcessTransport(other)).toThrow(/this ToolRegistry was made for plugin "files", whose config its handlers read, but that plugin does not have it/);
+  });
+
+  it("keeps its own copy of a JSON Schema", async () => {
+    const schema = { type: "object", properties: { a: { type: "string" } }, required: ["a"] } satisfies JsonSchema;
+    const { client } = withTools((tools) => tools.registerTool("t", { description: "d", inputSchema: schema }, () => "ok"));
+    schema.required.pop();
+    expect(await callTool(client, "t", {})).toMatchObject({ isError: true, result: { error: 'invalid arguments for tool "t": a: required' } });
+  });
+
+  it("types handler input from the schema", () => {
+    const tools = new ToolRegistry(filesPlugin());
+    tools.registerTool("zod", { description: "d", inputSchema: readFileArgs }, (input) => {
+      expectTypeOf(input).toEqualTypeOf<{ path: string; encoding: "utf8" | "base64" }>();
+    });
+    tools.registerTool("json", { description: "d", inputSchema: searchArgs }, (input) => {
+      expectTypeOf(input).toEqualTypeOf<{ pattern: string; path?: string; limit?: number; options?: { case_sensitive: boolean } }>();
+    });
+    tools.registerTool(
+      "literal",
+      {
+        description: "d",
+        inputSchema: { type: "object", properties: { mode: { enum: ["a", "b"] }, tags: { type: "array", items: { type: "string" } } }, required: ["mode"] },
+      },
+      (input) => {
+        expectTypeOf(input).toEqualTypeOf<{ mode: "a" | "b"; tags?: string[] }>();
+      },
+    );
+    tools.registerTool("none", { description: "d" }, (input) => {
+      expectTypeOf(input).toEqualTypeOf<Record<string, unknown>>();
+    });
+  });
+});
+
+// Keep the helper types honest: a client made from any transport is the generated service's.
+expectTypeOf<ToolClient["executeTool"]>().toBeFunction();
