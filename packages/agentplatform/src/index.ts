@@ -4,7 +4,11 @@
  * - `Plugin`: name, version, manifest (served as HCL), typed config from `Register`, health, providers.
  * - `servePlugin`: remote (gRPC on `PORT`) or local (subprocess with a stdout handshake) serving, JSON
  *   logs on stderr, graceful shutdown.
- * - `@agentwire/agentplatform/testing`: an in-process transport and typed clients to test plugins.
+ * - Providers: `ToolRegistry` (tools), `createLLMProvider` (completions), `createViewProvider`/`defineView`
+ *   and the `ui` builder (views), `createLifecycleHook` (hooks), and `createPlatformHostClient` (calling
+ *   the platform back).
+ * - `@agentwire/agentplatform/testing`: in-process transports and typed clients for every service, a
+ *   completion stream assembler, a fake PlatformHost.
  *
  * The `agentplatform.v1` contract (proto/agentplatform/v1) is ours, written from upstream's API reference;
  * each .proto file says which parts are upstream's and which are our decisions.

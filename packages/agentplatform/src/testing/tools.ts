@@ -52,7 +52,8 @@ export interface ToolCallOutcome<T = unknown> {
  *
  * ```ts
  * const out = await callTool(tools, "read_file", {});
- * expect(out).toMatchObject({ isError: true, result: { error: 'invalid arguments for tool "read_file": path: required' } });
+ * expect(out.isError).toBe(true);
+ * expect((out.result as { error: string }).error).toMatch(/^invalid arguments for tool "read_file": path: required/);
  * ```
  */
 export async function callTool<T = unknown>(client: ToolClient, name: string, args?: unknown, options?: CallOptions): Promise<ToolCallOutcome<T>> {

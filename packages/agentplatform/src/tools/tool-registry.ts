@@ -128,7 +128,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * What ExecuteTool answers (the `result_json` is JSON text in every case):
  * - the handler's return value, `JSON.stringify`-ed: a string result is sent as a JSON string, and
  *   `undefined` as `null`;
- * - `is_error` with `{"error": "invalid arguments for tool \"read_file\": path: required", "issues": [...]}`
+ * - `is_error` with `{"error": "invalid arguments for tool \"read_file\": path: required (…the schema's own message…)", "issues": [...]}`
  *   for arguments that are not JSON, not an object or not valid (`""` counts as `{}`);
  * - `is_error` with `{"error": "<the exception's message>"}` when the handler throws (logged with its stack
  *   as a warning), or returns a value with no JSON form (logged as an error);

@@ -10,7 +10,7 @@ import { createRouteRequest, type ViewRouteRequest } from "./route-request.js";
 import { errorResponse, respond, type ViewRouteResponse } from "./route-response.js";
 import { serveViewStream, type ViewStreamHandler } from "./view-stream.js";
 
-/** The HTTP methods upstream's `RouteDefinition` lists. */
+/** The HTTP methods upstream's `RouteDefinition` lists (GET, POST, PUT, DELETE), and PATCH, which is ours. */
 export type ViewRouteMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
 const methods: readonly string[] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
