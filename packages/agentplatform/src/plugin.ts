@@ -1,4 +1,5 @@
-import { ConnectError } from "@connectrpc/connect";
+import { abortError, untilAborted } from "./call-abort.js";
+
 import { AgentwireError, messageOf, silentLogger, type Logger } from "@agentwire/core";
 import {
   formatProblems,
@@ -79,35 +80,6 @@ const sealedPlugins = new WeakSet<object>();
  */
 export function sealProviders(plugin: object): void {
   sealedPlugins.add(plugin);
-}
-
-/**
- * `promise`, or a rejection as soon as `signal` fires: an author callback that ignores its signal must not
- * hold a cancelled call (or a shutdown) until it finally settles.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err instanceof Error ? err : new Error(messageOf(err)));
-      },
-    );
-  });
-}
-
-/** Why a call's signal fired, as an error that keeps its code (a deadline, a shutdown) on the wire. */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof AgentwireError || reason instanceof ConnectError) return reason;
-  return new AgentwireError("canceled", `call canceled: ${messageOf(reason ?? "aborted")}`, { cause: reason });
 }
 
 function invalidManifest(name: string, problems: readonly ConfigProblem[]): AgentwireError {

@@ -1,4 +1,5 @@
-import { ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { abortError, untilAborted } from "../call-abort.js";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
 import { Action, EventType, LifecycleHook, type LifecycleEvent } from "../gen/agentplatform/v1/lifecycle_pb.js";
 import { Capability } from "../gen/agentplatform/v1/plugin_pb.js";
@@ -293,31 +294,3 @@ function readPolicies(onError: LifecycleHookOptions["onError"]): (event: Lifecyc
   return (event) => byEvent.get(event) ?? defaultPolicy(event);
 }
 
-/**
- * `promise`, or a rejection as soon as `signal` fires: a handler that ignores its signal must not hold a
- * cancelled call (or a shutdown) until it finally settles.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err instanceof Error ? err : new Error(messageOf(err)));
-      },
-    );
-  });
-}
-
-/** Why a call's signal fired, as an error that keeps its code (a deadline, a shutdown) on the wire. */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof AgentwireError || reason instanceof ConnectError) return reason;
-  return new AgentwireError("canceled", `call canceled: ${messageOf(reason ?? "aborted")}`, { cause: reason });
-}

@@ -1,4 +1,5 @@
-import { ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { abortError, untilAborted } from "../call-abort.js";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { AgentwireError, messageOf, silentLogger, type Logger } from "@agentwire/core";
 import type { ConfigSchema, ConfigValues } from "../config-schema.js";
 import { Capability } from "../gen/agentplatform/v1/plugin_pb.js";
@@ -74,33 +75,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function jsonKind(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
-
-/** Why a call's signal fired, as an error that keeps its code (deadline, shutdown) on the wire. */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof AgentwireError || reason instanceof ConnectError) return reason;
-  return new AgentwireError("canceled", `tool call canceled: ${messageOf(reason ?? "aborted")}`, { cause: reason });
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` fires: a handler that ignores its signal must not hold the call. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the handler's own exception, passed on as thrown
-        reject(err);
-      },
-    );
-  });
 }
 
 /**
@@ -247,7 +221,7 @@ export class ToolRegistry<S extends ConfigSchema = ConfigSchema> implements Plug
     }
     if (!isPlainObject(args)) return invalid(`the arguments must be a JSON object of named values, got ${jsonKind(args)}`);
 
-    const checked = await untilAborted(entry.input.check(args), signal);
+    const checked = await untilAborted(entry.input.check(args), signal, "tool call");
     if (!checked.ok) {
       return invalid(checked.issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; "), checked.issues);
     }
@@ -271,9 +245,9 @@ export class ToolRegistry<S extends ConfigSchema = ConfigSchema> implements Plug
 
     let value: unknown;
     try {
-      value = await untilAborted(Promise.resolve().then(() => entry.handler(checked.value, context)), signal);
+      value = await untilAborted(Promise.resolve().then(() => entry.handler(checked.value, context)), signal, "tool call");
     } catch (err) {
-      if (signal.aborted) throw abortError(signal);
+      if (signal.aborted) throw abortError(signal, "tool call");
       if (readConfigTooEarly && !plugin.registered) {
         throw new AgentwireError(
           "failed_precondition",
@@ -285,7 +259,7 @@ export class ToolRegistry<S extends ConfigSchema = ConfigSchema> implements Plug
       return errorResult(messageOf(err));
     }
     // The platform stopped waiting; what the handler returned after that goes nowhere.
-    if (signal.aborted) throw abortError(signal);
+    if (signal.aborted) throw abortError(signal, "tool call");
     try {
       return { resultJson: encodeResult(value), isError: false };
     } catch (err) {
