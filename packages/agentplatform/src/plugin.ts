@@ -1,5 +1,4 @@
 import { abortError, untilAborted } from "./call-abort.js";
-
 import { AgentwireError, messageOf, silentLogger, type Logger } from "@agentwire/core";
 import {
   formatProblems,
