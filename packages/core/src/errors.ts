@@ -1,6 +1,8 @@
 /**
  * The closed set of codes an agentwire error carries. They are gRPC's names, so one table maps them to
- * gRPC status codes and another to HTTP statuses for the JSON protocols.
+ * gRPC status codes and another to HTTP statuses for the JSON protocols, plus two HTTP-only refusals
+ * (`method_not_allowed`, `payload_too_large`) that gRPC folds into `unimplemented` and
+ * `resource_exhausted`: a JSON protocol answers 405 and 413 with a code that says the same thing.
  */
 export const ErrorCode = {
   InvalidArgument: "invalid_argument",
@@ -15,6 +17,10 @@ export const ErrorCode = {
   Canceled: "canceled",
   Unimplemented: "unimplemented",
   Internal: "internal",
+  /** HTTP 405: the path exists but does not answer this HTTP method (gRPC has no such case: `unimplemented`). */
+  MethodNotAllowed: "method_not_allowed",
+  /** HTTP 413: the request body is over the server's limit (gRPC's `resource_exhausted`). */
+  PayloadTooLarge: "payload_too_large",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -33,10 +39,15 @@ export const httpStatusForCode: Readonly<Record<ErrorCode, number>> = {
   canceled: 499,
   unimplemented: 501,
   internal: 500,
+  method_not_allowed: 405,
+  payload_too_large: 413,
 };
 
 /**
  * gRPC status numbers for each code (the same numbers as connect-es's `Code` enum), for the gRPC protocols.
+ * Two codes share a number with the gRPC code they narrow (`method_not_allowed` → 12 UNIMPLEMENTED,
+ * `payload_too_large` → 8 RESOURCE_EXHAUSTED); they come last, so the gRPC-named code is the first entry
+ * for every number.
  */
 export const grpcStatusForCode: Readonly<Record<ErrorCode, number>> = {
   canceled: 1,
@@ -51,6 +62,8 @@ export const grpcStatusForCode: Readonly<Record<ErrorCode, number>> = {
   internal: 13,
   unavailable: 14,
   unauthenticated: 16,
+  method_not_allowed: 12,
+  payload_too_large: 8,
 };
 
 const brand = Symbol.for("agentwire.AgentwireError");

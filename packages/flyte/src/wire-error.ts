@@ -14,9 +14,12 @@ export function toConnectError(reason: unknown): ConnectError {
   return new ConnectError(messageOf(reason), Code.Internal, undefined, undefined, reason);
 }
 
-const httpStatusByGrpc = new Map<number, number>(
-  Object.entries(grpcStatusForCode).map(([code, grpc]) => [grpc, httpStatusForCode[code as keyof typeof httpStatusForCode]]),
-);
+// First entry wins: core lists the gRPC-named code first for every number, so 12 stays 501 (not
+// method_not_allowed's 405) and 8 stays 429 (not payload_too_large's 413).
+const httpStatusByGrpc = new Map<number, number>();
+for (const [code, grpc] of Object.entries(grpcStatusForCode)) {
+  if (!httpStatusByGrpc.has(grpc)) httpStatusByGrpc.set(grpc, httpStatusForCode[code as keyof typeof httpStatusForCode]);
+}
 
 /** flytekit labels failures with an HTTP status (404, 500), so dashboards built for it keep working. */
 export function httpStatusOf(error: ConnectError): number {
