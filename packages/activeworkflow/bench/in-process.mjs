@@ -1,9 +1,14 @@
 // Supplementary measurement: what the SDK's handler costs per call without a network. The same raw
 // receive body goes, in this process, through
 //   bare              bare-handler.mjs's `answer` (JSON.parse, build the result, JSON.stringify)
-//   sdk               createAgentHandler(new SampleAgent()) as serve builds and calls it: serve's logger (pino,
-//                     info, one line per call) writing to /dev/null, a server-lifetime shutdown signal, and a
-//                     fresh per-call signal (serve's hang-up AbortController)
+//   sdk               createAgentHandler(new SampleAgent()) with what serve gives it: serve's logger (pino at
+//                     info; per-call lines are debug, so nothing is written for a call that goes well) writing
+//                     to /dev/null, a server-lifetime shutdown signal, and a fresh per-call AbortController
+//                     signal passed to handleRequest, as a caller of the public API does (serve itself now makes
+//                     its hang-up controller only when the agent reads ctx.signal, so it pays less than this)
+//   sdk, no call signal  the same handler without that per-call signal, as serve runs it: serve hands the handler
+//                     its hang-up signal as a function, made only if the agent reads ctx.signal (the sample
+//                     agent does not), and the public handleRequest without a signal is the nearest equivalent
 //   sdk, silent       createAgentHandler with its defaults (silent logger, no signals): parsing, validation,
 //                     option defaults, memory copies and comparison, redaction, result building alone
 // One thread, no sockets, no kernel: far steadier than the network figures. Variants alternate inside each
@@ -28,6 +33,7 @@ export async function runInProcess({ calls, rounds, concurrency }) {
       return { status, body };
     },
     sdk: (buf) => withLogs.handleRequest(buf, { signal: new AbortController().signal }),
+    "sdk, no call signal": (buf) => withLogs.handleRequest(buf),
     "sdk, silent": (buf) => silent.handleRequest(buf),
   };
   const body = Buffer.from(receiveBody());

@@ -574,7 +574,7 @@ async function main() {
   console.log(
     `\nnotes: the load generator used up to ${fmt(clientUtil * 100)}% of a core (best cell: ${fmt(topThroughput)} calls/s); client and server share\n` +
       `       ${machine.nproc} cores with whatever else runs (load avg at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}, at end ${machine.loadavgAtEnd.map((l) => l.toFixed(2)).join(" ")}).\n` +
-      `       serve logs one JSON line per call at info (to a file here) and Werkzeug one access line per request; bare logs nothing.\n` +
+      `       serve logs at info (to a file here; its per-call lines are debug) and Werkzeug one access line per request; bare logs nothing.\n` +
       `       Server CPU per call (/proc/<pid>/stat, ${ticks} Hz ticks) is the least noise-sensitive figure. Startup until the first\n` +
       `       correct receive: ${names.map((n) => `${n} ${fmt(startupMs[n])} ms`).join(", ")}.`,
   );

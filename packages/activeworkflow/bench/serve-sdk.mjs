@@ -1,7 +1,8 @@
 // Server under test: `serve` from @agentwire/activeworkflow hosting SampleAgent at "/" (where the Python
 // sample answers), on 127.0.0.1 and a free port. Prints one line `{"port":N}` on stdout once listening;
 // exits when stdin ends. Logs go where serve's default logger sends them (JSON lines on stderr, level from
-// LOG_LEVEL, default info: one line per call), as a deployed agent logs; the bench points stderr at a file.
+// LOG_LEVEL, default info: refusals and errors; the per-call lines are debug), as a deployed agent logs; the
+// bench points stderr at a file.
 import { serve } from "@agentwire/activeworkflow";
 import { SampleAgent } from "./sample-agent.mjs";
 

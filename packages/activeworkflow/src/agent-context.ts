@@ -1,6 +1,6 @@
 import type { Logger } from "@agentwire/core";
 import { CredentialError } from "./credential-error.js";
-import { describeType, isPlainObject, type JsonObject } from "./json.js";
+import { describeType, isPlainObject, setOwn, type JsonObject } from "./json.js";
 import type { ResultBuilder } from "./result-builder.js";
 import type { AwMessage, Credential } from "./wire-format.js";
 
@@ -32,14 +32,22 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
    */
   readonly options: Options;
   /**
-   * A deep copy of the memory ActiveWorkflow sent, yours to mutate. The result carries `memory` only if
-   * it differs (deep comparison) from what was received, because a `memory` in the result *replaces*
-   * the stored one and an absent one keeps it.
+   * A deep copy of the memory ActiveWorkflow sent, yours to mutate. When the call ends, the memory is
+   * taken as the JSON it becomes, and the result carries it only if it differs (deep comparison, key
+   * order ignored) from what was received, because a `memory` in the result *replaces* the stored one
+   * and an absent one keeps it. A memory that cannot be JSON (a cycle, a BigInt) is not sent: the result
+   * gets an `errors` entry instead.
    */
   readonly memory: JsonObject;
-  /** Replaces the memory with a copy of `memory` (a plain object). */
+  /**
+   * Replaces the memory with `memory` (a plain object). It is not copied: the memory sent back is what it
+   * holds when the call ends, as JSON (dates become strings, `undefined` properties are dropped).
+   */
   setMemory(memory: JsonObject): void;
-  /** Shallow-merges `partial` into the memory. */
+  /**
+   * Shallow-merges `partial` into the memory (its values are not copied). A key set to `undefined` is
+   * left out of the memory sent back, as JSON leaves it out.
+   */
   updateMemory(partial: JsonObject): void;
   /** The whole message record on `receive` (id, user_id, agent_id, payload, timestamps, extra keys); undefined on `check`. */
   readonly message: AwMessage | undefined;
@@ -59,7 +67,10 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
   log(text: string): void;
   /** Adds an error line to the agent's log in ActiveWorkflow (it marks the agent as having issues). */
   error(text: string): void;
-  /** Aborted when ActiveWorkflow hangs up (it gives up after 60 s) or the server shuts down past its grace period. */
+  /**
+   * Aborted when ActiveWorkflow hangs up (it gives up after 60 s) or the server shuts down past its grace
+   * period. Made on first read, and unlinked from the server once the call has answered.
+   */
   readonly signal: AbortSignal;
   /** JSON lines on stderr, tagged with the agent and method, with credential values redacted. */
   readonly logger: Logger;
@@ -94,12 +105,16 @@ export interface CallContextInit {
   method: "check" | "receive";
   agentName: string;
   options: JsonObject;
+  /** The agent's own copy of the memory (the one copy made per call): handed out as it is, to mutate. */
   memory: JsonObject;
+  /** Freshly parsed for this call alone, so handed out as it is. */
   message: AwMessage | undefined;
   credentials: readonly Credential[];
   result: ResultBuilder;
-  signal: AbortSignal;
-  logger: Logger;
+  /** Called on the first read of `ctx.signal`: most agents never read it. */
+  signal: () => AbortSignal;
+  /** Called on the first read of `ctx.logger`. */
+  logger: () => Logger;
 }
 
 /** The implementation behind `AgentContext`, one per call. */
@@ -108,24 +123,33 @@ export class CallContext implements AgentContext {
   readonly options: JsonObject;
   readonly message: AwMessage | undefined;
   readonly payload: JsonObject | undefined;
-  readonly signal: AbortSignal;
-  readonly logger: Logger;
   private currentMemory: JsonObject;
   private readonly credentials: readonly Credential[];
   private readonly result: ResultBuilder;
   private readonly agentName: string;
+  private readonly makeSignal: () => AbortSignal;
+  private readonly makeLogger: () => Logger;
+  private madeLogger: Logger | undefined;
 
   constructor(init: CallContextInit) {
     this.method = init.method;
     this.agentName = init.agentName;
     this.options = init.options;
-    this.currentMemory = structuredClone(init.memory);
-    this.message = init.message === undefined ? undefined : structuredClone(init.message);
-    this.payload = this.message?.payload;
+    this.currentMemory = init.memory;
+    this.message = init.message;
+    this.payload = init.message?.payload;
     this.credentials = init.credentials;
     this.result = init.result;
-    this.signal = init.signal;
-    this.logger = init.logger;
+    this.makeSignal = init.signal;
+    this.makeLogger = init.logger;
+  }
+
+  get signal(): AbortSignal {
+    return this.makeSignal();
+  }
+
+  get logger(): Logger {
+    return (this.madeLogger ??= this.makeLogger());
   }
 
   get memory(): JsonObject {
@@ -136,14 +160,15 @@ export class CallContext implements AgentContext {
     if (!isPlainObject(memory)) {
       throw new TypeError(`setMemory needs a plain object (ActiveWorkflow stores memory as a JSON object); got ${describeType(memory)}`);
     }
-    this.currentMemory = structuredClone(memory);
+    this.currentMemory = memory;
   }
 
   updateMemory(partial: JsonObject): void {
     if (!isPlainObject(partial)) {
       throw new TypeError(`updateMemory needs a plain object to merge into memory; got ${describeType(partial)}`);
     }
-    Object.assign(this.currentMemory, structuredClone(partial));
+    const memory = this.currentMemory;
+    for (const key of Object.keys(partial)) setOwn(memory, key, partial[key]);
   }
 
   credential(name: string): string | undefined {

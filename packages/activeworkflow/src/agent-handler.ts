@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   AgentwireError,
@@ -12,12 +13,13 @@ import {
 } from "@agentwire/core";
 import { CallContext, type CheckContext, type ReceiveContext } from "./agent-context.js";
 import { assertAgentName } from "./agent-name.js";
-import { isPlainObject, toJson, describeType, type JsonObject } from "./json.js";
+import { CallSignal } from "./call-signal.js";
+import { cloneJson, describeType, isPlainObject, jsonEqual, toJson, toJsonValue, type JsonObject } from "./json.js";
 import { Redactor } from "./redactor.js";
 import type { RemoteHttpAgent } from "./remote-http-agent.js";
 import { parseRequest, type ParsedRequest } from "./request-parser.js";
 import { ResultBuilder } from "./result-builder.js";
-import type { ErrorBody, Registration, RemoteAgentResult } from "./wire-format.js";
+import type { ErrorBody, Registration } from "./wire-format.js";
 
 /** Any agent, whatever its options type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,7 +28,11 @@ export type AnyRemoteHttpAgent = RemoteHttpAgent<any>;
 export interface AgentHandlerOptions {
   /** Default: a silent logger (the handler is a library piece; `serve` passes its own). */
   logger?: Logger;
-  /** Aborts every call's `ctx.signal`: `serve` fires it when a shutdown runs past its grace period. */
+  /**
+   * Aborts every call's `ctx.signal`: `serve` fires it when a shutdown runs past its grace period. Each
+   * call in flight that reads `ctx.signal` adds one listener to it and removes it when it answers, so its
+   * listener limit is lifted (no MaxListenersExceededWarning under load).
+   */
   shutdownSignal?: AbortSignal;
 }
 
@@ -99,92 +105,149 @@ function registrationOf(agent: AnyRemoteHttpAgent): Registration {
  * message naming the agent, rather than as an ActiveWorkflow that will not boot.
  */
 export function createAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHandlerOptions = {}): AgentHandler {
+  return createServedAgentHandler(agent, options);
+}
+
+/** `createAgentHandler`, with `serve`'s entry point. */
+export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHandlerOptions = {}): ServedAgentHandler {
   const registration = registrationOf(agent);
   // Computed once: ActiveWorkflow calls register at every process boot and every answer must be the same.
   const registerBody = JSON.stringify({ result: registration });
   const logger = (options.logger ?? silentLogger()).child({ agent: registration.name });
+  // Every call in flight that reads ctx.signal listens to it, so more than Node's default 10 is normal.
+  if (options.shutdownSignal !== undefined) setMaxListeners(0, options.shutdownSignal);
+  const defaults = registration.default_options;
+  // Defaults holding objects are copied per call (an agent may mutate ctx.options); flat ones need no copy.
+  const defaultsFlat = Object.values(defaults).every((value) => typeof value !== "object" || value === null);
 
-  async function runCall(request: Exclude<ParsedRequest, { method: "register" }>, signal: AbortSignal): Promise<HandlerResponse> {
-    const started = performance.now();
-    const redactor = new Redactor(request.credentials);
-    const callLogger = redactor.wrapLogger(logger.child({ method: request.method }));
-    const result = new ResultBuilder(redactor, callLogger);
-    let memoryAfter: JsonObject = request.memory;
-    let outcome: "ok" | "invalid_options" | "unimplemented" | "threw" = "ok";
-
-    const merged: JsonObject = { ...structuredClone(registration.default_options), ...request.options };
-    let callOptions: JsonObject | undefined = merged;
-    if (agent.optionsSchema !== undefined) {
-      const validated = await validateWithSchema(agent.optionsSchema, merged);
-      if (validated.ok) {
-        callOptions = validated.value as JsonObject;
-      } else {
-        callOptions = undefined;
-        outcome = "invalid_options";
-        for (const issue of validated.issues) {
-          const path = issuePath(issue);
-          result.error(path === "" ? `invalid options: ${issue.message}` : `invalid option "${path}": ${issue.message}`);
-        }
-        callLogger.warn({ issues: formatIssues(validated.issues) }, "options refused by optionsSchema");
-      }
-    }
-
-    if (callOptions !== undefined) {
-      const ctx = new CallContext({
-        method: request.method,
-        agentName: registration.name,
-        options: callOptions,
-        memory: request.memory,
-        message: request.method === "receive" ? request.message : undefined,
-        credentials: request.credentials,
-        result,
-        signal,
-        logger: callLogger,
-      });
-      const implemented = request.method === "check" ? typeof agent.check === "function" : typeof agent.receive === "function";
-      if (!implemented) {
-        outcome = "unimplemented";
-        result.error(
-          `${registration.name} does not implement ${request.method}` +
-            (request.method === "check" ? ": it only reacts to messages, so leave its schedule at \"never\"" : ": it only runs on its schedule, so do not link agents to it"),
-        );
-      } else {
-        try {
-          // Called as methods, so an agent's `this` is the agent.
-          if (request.method === "check") await agent.check!(ctx as CheckContext);
-          else await agent.receive!(ctx as ReceiveContext);
-        } catch (err) {
-          // What the agent emitted and logged before it threw is kept (ActiveWorkflow applies errors, logs,
-          // memory and messages together, and those messages may already have had effects); the error is
-          // shown as ActiveWorkflow shows any error: its message, in the agent's log.
-          outcome = "threw";
-          const text = messageOf(err);
-          result.error(text.trim() === "" ? `${registration.name}.${request.method} threw ${err instanceof Error ? err.name : describeType(err)}` : text);
-          // A refusal made on purpose (a missing credential, an AgentwireError) is a configuration
-          // problem of the instance, not a bug: a warning without a stack.
-          if (err instanceof AgentwireError) callLogger.warn({ code: err.code }, `${request.method} refused: ${text}`);
-          else callLogger.error({ err }, `${request.method} threw: ${text}`);
-        }
-      }
-      try {
-        memoryAfter = toJson(ctx.memory, "memory");
-      } catch (err) {
-        result.error(`memory not saved: ${messageOf(err)}`);
-      }
-    }
-
-    const body: { result: RemoteAgentResult } = { result: result.build(request.memory, memoryAfter) };
-    const counts = {
-      errors: body.result.errors?.length ?? 0,
-      logs: body.result.logs?.length ?? 0,
-      messages: body.result.messages?.length ?? 0,
-      memoryChanged: body.result.memory !== undefined,
-    };
-    callLogger.info({ ms: Math.round((performance.now() - started) * 10) / 10, outcome, ...counts }, `${request.method} answered`);
-    return { status: 200, body: JSON.stringify(body) };
+  /** One call's state, from the options check to the answer. */
+  interface CallScope {
+    request: Exclude<ParsedRequest, { method: "register" }>;
+    callSignal: CallSignal;
+    result: ResultBuilder;
+    logger: () => Logger;
+    outcome: "ok" | "invalid_options" | "unimplemented" | "threw";
+    debug: boolean;
+    started: number;
   }
 
-  async function handleRequest(rawBody: string | Uint8Array, init: { signal?: AbortSignal } = {}): Promise<HandlerResponse> {
+  /**
+   * Answers a call: the answer's text, or a promise of it when something on the way is asynchronous (an
+   * options schema, an agent that returns a promise). A synchronous agent without a schema is answered
+   * without a promise or a microtask of the SDK's own.
+   */
+  function runCall(request: Exclude<ParsedRequest, { method: "register" }>, callSignal: CallSignal): string | Promise<string> {
+    const debug = logger.isLevelEnabled("debug");
+    // Made on first use: a call whose answer holds no credential value builds no redactor, and a call that
+    // logs nothing makes no logger.
+    const credentials = request.credentials;
+    const redacting = Redactor.needed(credentials);
+    let redactor: Redactor | undefined;
+    const getRedactor = (): Redactor => (redactor ??= new Redactor(credentials));
+    let callLogger: Logger | undefined;
+    const getCallLogger = (): Logger => (callLogger ??= lazyChild(logger, { method: request.method }, redacting ? getRedactor : undefined));
+    const scope: CallScope = {
+      request,
+      callSignal,
+      result: new ResultBuilder(credentials, getRedactor, getCallLogger),
+      logger: getCallLogger,
+      outcome: "ok",
+      debug,
+      started: debug ? performance.now() : 0,
+    };
+
+    // The parsed options belong to this call; only object-valued defaults need copying.
+    const merged: JsonObject = { ...(defaultsFlat ? defaults : cloneJson(defaults)), ...request.options };
+    if (agent.optionsSchema === undefined) return invoke(scope, merged);
+    return validateWithSchema(agent.optionsSchema, merged).then((validated) => {
+      if (validated.ok) return invoke(scope, validated.value as JsonObject);
+      scope.outcome = "invalid_options";
+      for (const issue of validated.issues) {
+        const path = issuePath(issue);
+        scope.result.error(path === "" ? `invalid options: ${issue.message}` : `invalid option "${path}": ${issue.message}`);
+      }
+      getCallLogger().warn({ issues: formatIssues(validated.issues) }, "options refused by optionsSchema");
+      return answer(scope, undefined);
+    });
+  }
+
+  /** Calls the agent's method with a fresh context, then answers. */
+  function invoke(scope: CallScope, callOptions: JsonObject): string | Promise<string> {
+    const { request, result } = scope;
+    // The one copy of the memory: the agent's to mutate, while request.memory stays as received.
+    const ctx = new CallContext({
+      method: request.method,
+      agentName: registration.name,
+      options: callOptions,
+      memory: cloneJson(request.memory),
+      message: request.method === "receive" ? request.message : undefined,
+      credentials: request.credentials,
+      result,
+      signal: () => scope.callSignal.signal,
+      logger: scope.logger,
+    });
+    const implemented = request.method === "check" ? typeof agent.check === "function" : typeof agent.receive === "function";
+    if (!implemented) {
+      scope.outcome = "unimplemented";
+      result.error(
+        `${registration.name} does not implement ${request.method}` +
+          (request.method === "check" ? ": it only reacts to messages, so leave its schedule at \"never\"" : ": it only runs on its schedule, so do not link agents to it"),
+      );
+      return answer(scope, ctx);
+    }
+    let returned: unknown;
+    try {
+      // Called as methods, so an agent's `this` is the agent.
+      returned = request.method === "check" ? agent.check!(ctx as CheckContext) : agent.receive!(ctx as ReceiveContext);
+    } catch (err) {
+      threw(scope, err);
+      return answer(scope, ctx);
+    }
+    if (!isThenable(returned)) return answer(scope, ctx);
+    return Promise.resolve(returned).then(
+      () => answer(scope, ctx),
+      (err: unknown) => {
+        threw(scope, err);
+        return answer(scope, ctx);
+      },
+    );
+  }
+
+  /**
+   * What the agent emitted and logged before it threw is kept (ActiveWorkflow applies errors, logs, memory
+   * and messages together, and those messages may already have had effects); the error is shown as
+   * ActiveWorkflow shows any error: its message, in the agent's log.
+   */
+  function threw(scope: CallScope, err: unknown): void {
+    const method = scope.request.method;
+    scope.outcome = "threw";
+    const text = messageOf(err);
+    scope.result.error(text.trim() === "" ? `${registration.name}.${method} threw ${err instanceof Error ? err.name : describeType(err)}` : text);
+    // A refusal made on purpose (a missing credential, an AgentwireError) is a configuration problem of
+    // the instance, not a bug: a warning without a stack.
+    if (err instanceof AgentwireError) scope.logger().warn({ code: err.code }, `${method} refused: ${text}`);
+    else scope.logger().error({ err }, `${method} threw: ${text}`);
+  }
+
+  /** The answer's text; `ctx` is undefined when the agent was not called (options refused). */
+  function answer(scope: CallScope, ctx: CallContext | undefined): string {
+    const memoryAfter = ctx === undefined ? undefined : changedMemory(scope.request.memory, ctx.memory, scope.result);
+    const { body, result: sent } = scope.result.build(memoryAfter);
+    if (scope.debug) {
+      const counts = {
+        errors: sent.errors?.length ?? 0,
+        logs: sent.logs?.length ?? 0,
+        messages: sent.messages?.length ?? 0,
+        memoryChanged: sent.memory !== undefined,
+      };
+      scope
+        .logger()
+        .debug({ ms: Math.round((performance.now() - scope.started) * 10) / 10, outcome: scope.outcome, ...counts }, `${scope.request.method} answered`);
+    }
+    return body;
+  }
+
+  async function handle(rawBody: string | Uint8Array, requestSignal: AbortSignal | (() => AbortSignal) | undefined): Promise<HandlerResponse> {
     let request: ParsedRequest;
     try {
       request = parseRequest(rawBody);
@@ -194,20 +257,95 @@ export function createAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHand
       return errorResponse(refusal);
     }
     if (request.method === "register") {
-      logger.info({ method: "register" }, "register answered");
+      logger.debug({ method: "register" }, "register answered");
       return { status: 200, body: registerBody };
     }
-    const signals = [init.signal, options.shutdownSignal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+    // One controller per call, listening to both and unlinked when the call ends (not AbortSignal.any,
+    // which leaks on the long-lived shutdown signal in Node 20).
+    const callSignal = new CallSignal(requestSignal, options.shutdownSignal);
     try {
-      return await runCall(request, signal);
+      const body = runCall(request, callSignal);
+      return { status: 200, body: typeof body === "string" ? body : await body };
     } catch (err) {
       // Only an SDK bug lands here; the agent's own exceptions were caught in runCall.
       logger.error({ err }, "internal error while answering");
       // The message stays generic: the cause could carry a credential value.
       return errorResponse(new AgentwireError("internal", "internal error in agentwire while answering; the agent server's log has the details"));
+    } finally {
+      callSignal.end();
     }
   }
 
-  return { agent, registration, handleRequest };
+  return {
+    agent,
+    registration,
+    handleRequest: (rawBody, init = {}) => handle(rawBody, init.signal),
+    handle,
+  };
+}
+
+/**
+ * The handler as `serve` uses it: `handle` also takes the request's signal as a function, called only
+ * when the agent reads `ctx.signal`, so a call that never does costs no `AbortController`.
+ */
+export interface ServedAgentHandler extends AgentHandler {
+  handle(rawBody: string | Uint8Array, requestSignal: AbortSignal | (() => AbortSignal) | undefined): Promise<HandlerResponse>;
+}
+
+/**
+ * The memory to send back: undefined when the agent left it as received (as JSON, key order ignored),
+ * else the agent's memory as plain JSON. No round trip and no copy: a memory that is plain JSON already
+ * (the usual case) is compared and sent as it is, and only the values that need it (a date, an
+ * `undefined`, set by the agent) are converted, on new objects along their path. A memory that cannot be
+ * JSON (a cycle, a BigInt) is not sent, with an `errors` entry saying why.
+ */
+function changedMemory(before: JsonObject, after: JsonObject, result: ResultBuilder): JsonObject | undefined {
+  if (jsonEqual(before, after)) return undefined;
+  let json: JsonObject;
+  try {
+    json = toJsonValue(after, "memory", { copy: false });
+  } catch (err) {
+    result.error(`memory not saved: ${messageOf(err)}`);
+    return undefined;
+  }
+  if (!isPlainObject(json)) {
+    // Only a toJSON method on the memory itself gets here; ActiveWorkflow stores memory as an object.
+    result.error(`memory not saved: memory must be a JSON object, but its toJSON gave ${describeType(json)}`);
+    return undefined;
+  }
+  return json !== after && jsonEqual(before, json) ? undefined : json;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+const levelMethods = new Set(["fatal", "error", "warn", "info", "debug", "trace"]);
+const noop = (): void => undefined;
+
+/**
+ * A child logger made on first use, with the call's credential values redacted when it has any: most
+ * calls log nothing, and pino's `child` (and the redacting wrapper) are a measurable part of a call's
+ * cost. A call at a level that is off (`ctx.logger.debug(…)` at `info`) makes nothing either.
+ */
+function lazyChild(parent: Logger, bindings: Record<string, string>, redactor: (() => Redactor) | undefined): Logger {
+  let child: Logger | undefined;
+  const made = (): Logger => {
+    if (child === undefined) {
+      const plain = parent.child(bindings);
+      child = redactor === undefined ? plain : redactor().wrapLogger(plain);
+    }
+    return child;
+  };
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      if (child === undefined && typeof property === "string" && levelMethods.has(property) && !parent.isLevelEnabled(property)) return noop;
+      const target = made();
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(_target, property, value) {
+      return Reflect.set(made(), property, value);
+    },
+  });
 }

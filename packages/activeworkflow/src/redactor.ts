@@ -1,6 +1,10 @@
 import type { Logger } from "@agentwire/core";
 import type { Credential } from "./wire-format.js";
 
+/** Characters `JSON.stringify` writes escaped (and surrogates, which it may). */
+// eslint-disable-next-line no-control-regex
+const jsonEscaped = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /**
  * Replaces every credential value of one request with `[redacted credential <name>]`. ActiveWorkflow
  * sends all of a user's credentials to every agent, so a value can leak into an error message (a URL with
@@ -10,27 +14,66 @@ import type { Credential } from "./wire-format.js";
  * Every non-empty value is redacted, even a short one: a mangled log line is the lesser harm.
  */
 export class Redactor {
-  private readonly pattern: RegExp | undefined;
+  private compiled: RegExp | undefined;
+  /** Value → credential name, for the markers. */
   private readonly names = new Map<string, string>();
 
+  /** Built only when there is something to redact: `mayOccurInJson` decides that without one. */
   constructor(credentials: readonly Credential[]) {
     for (const { name, value } of credentials) {
       if (value !== "" && !this.names.has(value)) this.names.set(value, name);
     }
-    // Longest first, and one pass, so a value inside another, or inside a replacement marker, is not
-    // replaced twice.
-    const values = [...this.names.keys()].sort((a, b) => b.length - a.length);
-    this.pattern = values.length === 0 ? undefined : new RegExp(values.map(escapeRegExp).join("|"), "g");
+  }
+
+  /** Whether any of the credentials has a non-empty value: without one there is nothing to redact. */
+  static needed(credentials: readonly Credential[]): boolean {
+    for (const credential of credentials) if (credential.value !== "") return true;
+    return false;
+  }
+
+  /**
+   * False when the JSON text `json` surely holds none of the credential values (in a string or a key);
+   * true when it may, and the value it came from must be walked with `redactDeep`. One `includes` per
+   * credential: a value appears in JSON text as itself unless it has characters JSON escapes, and then
+   * as its escaped form (a value with a surrogate is always walked: JSON escapes a lone one on its own
+   * but not once paired with its neighbour).
+   */
+  static mayOccurInJson(credentials: readonly Credential[], json: string): boolean {
+    for (const { value } of credentials) {
+      if (value === "") continue;
+      if (json.includes(value)) return true;
+      if (!jsonEscaped.test(value)) continue;
+      if (/[\ud800-\udfff]/.test(value) || json.includes(JSON.stringify(value).slice(1, -1))) return true;
+    }
+    return false;
   }
 
   /** Whether there is anything to redact. */
   get active(): boolean {
-    return this.pattern !== undefined;
+    return this.names.size > 0;
+  }
+
+  /** Whether `text` holds any credential value. */
+  occursIn(text: string): boolean {
+    for (const value of this.names.keys()) if (text.includes(value)) return true;
+    return false;
+  }
+
+  /**
+   * One pass, longest value first, so a value inside another, or inside a replacement marker, is not
+   * replaced twice. Compiled on first use: most calls never need it.
+   */
+  private get pattern(): RegExp {
+    if (this.compiled === undefined) {
+      const values = [...this.names.keys()].sort((a, b) => b.length - a.length);
+      this.compiled = new RegExp(values.map(escapeRegExp).join("|"), "g");
+    }
+    return this.compiled;
   }
 
   /** `text` with every credential value replaced; `onHit` hears the name of each credential found. */
   redact(text: string, onHit?: (name: string) => void): string {
-    if (this.pattern === undefined) return text;
+    if (!this.occursIn(text)) return text;
     return text.replace(this.pattern, (value) => {
       const name = this.names.get(value) ?? "?";
       onHit?.(name);
@@ -43,7 +86,7 @@ export class Redactor {
    * copied with their message and stack redacted so pino's serializer still sees an Error.
    */
   redactDeep<T>(value: T, onHit?: (name: string) => void): T {
-    if (this.pattern === undefined) return value;
+    if (!this.active) return value;
     return this.walk(value, onHit, new WeakMap(), 0) as T;
   }
 
@@ -86,7 +129,7 @@ export class Redactor {
    * request URL or an exception with a token in it does not write the token to stderr.
    */
   wrapLogger(logger: Logger): Logger {
-    if (this.pattern === undefined) return logger;
+    if (!this.active) return logger;
     const levels = new Set(["fatal", "error", "warn", "info", "debug", "trace"]);
     return new Proxy(logger, {
       get: (target, property, receiver) => {

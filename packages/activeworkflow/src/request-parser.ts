@@ -34,14 +34,18 @@ function credentialsParam(params: JsonObject): Credential[] {
       { field: "params.credentials" },
     );
   }
-  return value.map((entry: unknown, i) => {
-    const field = `params.credentials[${i}]`;
-    if (!isPlainObject(entry)) refuse(`${field} must be an object {"name": string, "value": string}; got ${describeType(entry)}`, { field });
-    if (typeof entry.name !== "string") refuse(`${field}.name must be a string; got ${describeType(entry.name)}`, { field: `${field}.name` });
-    // The value is never echoed: only its type.
-    if (typeof entry.value !== "string") refuse(`${field}.value must be a string; got ${describeType(entry.value)}`, { field: `${field}.value` });
-    return { name: entry.name, value: entry.value };
-  });
+  for (let i = 0; i < value.length; i++) {
+    const entry: unknown = value[i];
+    if (!isPlainObject(entry) || typeof entry.name !== "string" || typeof entry.value !== "string") {
+      const field = `params.credentials[${i}]`;
+      if (!isPlainObject(entry)) refuse(`${field} must be an object {"name": string, "value": string}; got ${describeType(entry)}`, { field });
+      if (typeof entry.name !== "string") refuse(`${field}.name must be a string; got ${describeType(entry.name)}`, { field: `${field}.name` });
+      // The value is never echoed: only its type.
+      refuse(`${field}.value must be a string; got ${describeType(entry.value)}`, { field: `${field}.value` });
+    }
+  }
+  // Checked in place: the parsed array belongs to this call (extra keys on an entry are never read).
+  return value as Credential[];
 }
 
 /**
@@ -76,8 +80,10 @@ export function parseRequest(raw: string | Uint8Array): ParsedRequest {
 
   const params = body.params ?? {};
   if (!isPlainObject(params)) refuse(`"params" must be a JSON object; got ${describeType(params)}`, { field: "params" });
-  const common = { options: objectParam(params, "options"), memory: objectParam(params, "memory"), credentials: credentialsParam(params) };
-  if (method === "check") return { method, ...common };
+  const options = objectParam(params, "options");
+  const memory = objectParam(params, "memory");
+  const credentials = credentialsParam(params);
+  if (method === "check") return { method, options, memory, credentials };
 
   const message = params.message;
   if (message === undefined || message === null) {
@@ -89,5 +95,5 @@ export function parseRequest(raw: string | Uint8Array): ParsedRequest {
   if (!isPlainObject(message.payload)) {
     refuse(`params.message.payload must be a JSON object; got ${describeType(message.payload)}`, { field: "params.message.payload" });
   }
-  return { method, ...common, message: message as AwMessage };
+  return { method, options, memory, credentials, message: message as AwMessage };
 }

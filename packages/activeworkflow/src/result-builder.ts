@@ -1,7 +1,7 @@
 import { messageOf, type Logger } from "@agentwire/core";
-import { isPlainObject, jsonEqual, toJson, type JsonObject } from "./json.js";
-import type { Redactor } from "./redactor.js";
-import type { RemoteAgentResult } from "./wire-format.js";
+import { describeType, isPlainObject, toJsonValue, type JsonObject } from "./json.js";
+import { Redactor } from "./redactor.js";
+import type { Credential, RemoteAgentResult } from "./wire-format.js";
 
 /** ActiveWorkflow truncates each log and error entry to this many characters. */
 export const maxLogEntryLength = 10_000;
@@ -26,63 +26,82 @@ export function normalizeLogEntry(entry: unknown): string | undefined {
  * no `null` anywhere, empty arrays omitted, every message a plain object, `memory` only when it changed,
  * and no credential value anywhere (redacted, with a warning in the server log and in the agent's
  * ActiveWorkflow log, so the author learns to emit credential names rather than values).
+ *
+ * Redaction costs nothing when the call carries no credentials, and one `includes` per credential on the
+ * answer's text when none of them is in it; only an answer that holds one is walked and rewritten.
  */
 export class ResultBuilder {
   private readonly errors: string[] = [];
   private readonly logs: string[] = [];
   private readonly messages: JsonObject[] = [];
 
+  /**
+   * `redactor` is called only when the answer may hold one of `credentials`' values, and `logger` only
+   * when there is something to log (a redaction): a call that redacts nothing makes neither.
+   */
   constructor(
-    private readonly redactor: Redactor,
-    private readonly logger: Logger,
+    private readonly credentials: readonly Credential[],
+    private readonly redactor: () => Redactor,
+    private readonly logger: () => Logger,
   ) {}
-
-  get counts(): { errors: number; logs: number; messages: number } {
-    return { errors: this.errors.length, logs: this.logs.length, messages: this.messages.length };
-  }
 
   log(entry: unknown): void {
     const text = normalizeLogEntry(entry);
-    if (text !== undefined) this.logs.push(this.redactor.redact(text));
+    if (text !== undefined) this.logs.push(text);
   }
 
   error(entry: unknown): void {
     const text = normalizeLogEntry(entry);
-    if (text !== undefined) this.errors.push(this.redactor.redact(text));
+    if (text !== undefined) this.errors.push(text);
   }
 
   /** Keeps a JSON copy, so changing the object after `emit` does not change what was emitted. */
   message(payload: JsonObject): void {
-    this.messages.push(toJson(payload, "the emitted message"));
+    const copy = toJsonValue(payload, "the emitted message", { copy: true });
+    if (!isPlainObject(copy)) {
+      throw new TypeError(`emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); its toJSON gave ${describeType(copy)}`);
+    }
+    this.messages.push(copy);
   }
 
-  /** The result; `memoryBefore` is what the request carried, `memoryAfter` what the agent left. */
-  build(memoryBefore: JsonObject, memoryAfter: JsonObject): RemoteAgentResult {
+  /**
+   * The answer: `{"result": …}` as JSON text, and the result it holds. `memory` is the memory to send
+   * (plain JSON), or undefined when it did not change.
+   */
+  build(memory: JsonObject | undefined): { body: string; result: RemoteAgentResult } {
+    let result = assemble(this.errors, this.logs, memory, this.messages);
+    let body = JSON.stringify({ result });
+    if (!Redactor.mayOccurInJson(this.credentials, body)) return { body, result };
+    const redactor = this.redactor();
+
     const redactionLogs: string[] = [];
     const redactField = <T>(value: T, field: string): T => {
       const hits = new Set<string>();
-      const redacted = this.redactor.redactDeep(value, (name) => hits.add(name));
+      const redacted = redactor.redactDeep(value, (name) => hits.add(name));
       for (const name of hits) {
-        this.logger.warn({ credential: name, field }, `redacted the value of credential "${name}" from ${field}`);
+        this.logger().warn({ credential: name, field }, `redacted the value of credential "${name}" from ${field}`);
         redactionLogs.push(
           `agentwire: redacted the value of credential "${name}" from ${field}; results must not carry credential values (pass the credential's name instead)`,
         );
       }
       return redacted;
     };
-
-    const result: RemoteAgentResult = {};
-    if (this.errors.length > 0) result.errors = [...this.errors];
+    const errors = this.errors.map((text) => redactor.redact(text));
+    const logs = this.logs.map((text) => redactor.redact(text));
     const messages = this.messages.map((message, i) => redactField(message, `messages[${i}]`));
-    let memory: JsonObject | undefined;
-    if (!jsonEqual(memoryBefore, memoryAfter)) {
-      memory = redactField(memoryAfter, "memory");
-      if (!isPlainObject(memory)) memory = undefined;
-    }
-    const logs = [...this.logs, ...redactionLogs];
-    if (logs.length > 0) result.logs = logs;
-    if (memory !== undefined) result.memory = memory;
-    if (messages.length > 0) result.messages = messages;
-    return result;
+    const redactedMemory = memory === undefined ? undefined : redactField(memory, "memory");
+    result = assemble(errors, [...logs, ...redactionLogs], redactedMemory, messages);
+    body = JSON.stringify({ result });
+    return { body, result };
   }
+}
+
+/** The result with its fields in the order ActiveWorkflow applies them, empty lists left out. */
+function assemble(errors: string[], logs: string[], memory: JsonObject | undefined, messages: JsonObject[]): RemoteAgentResult {
+  const result: RemoteAgentResult = {};
+  if (errors.length > 0) result.errors = errors;
+  if (logs.length > 0) result.logs = logs;
+  if (memory !== undefined) result.memory = memory;
+  if (messages.length > 0) result.messages = messages;
+  return result;
 }

@@ -9,7 +9,7 @@ import {
   type ErrorCode,
   type Logger,
 } from "@agentwire/core";
-import { createAgentHandler, type AgentHandler, type AnyRemoteHttpAgent } from "./agent-handler.js";
+import { createServedAgentHandler, type AnyRemoteHttpAgent, type ServedAgentHandler } from "./agent-handler.js";
 import { agentUrlEnvVar, defaultAgentPath } from "./agent-name.js";
 import { checkAuthOptions, checkBearer, checkHmac, type RequestAuthOptions } from "./request-auth.js";
 import type { ErrorBody } from "./wire-format.js";
@@ -35,9 +35,16 @@ export interface ServeOptions {
    * a declared Content-Length is checked up front and bytes are counted while streaming.
    */
   bodyLimitBytes?: number;
-  /** Optional bearer-token or HMAC authentication (ActiveWorkflow sends none; a proxy in front can). Default: off. */
+  /**
+   * Optional bearer-token or HMAC authentication (ActiveWorkflow sends none; a proxy in front can). Default:
+   * off. Checked before the path and the method: a request that fails it gets a 401 and learns nothing
+   * about the agents served (with `hmac` the body is read first, within `bodyLimitBytes`).
+   */
   auth?: RequestAuthOptions;
-  /** Default: JSON lines on stderr, level from `LOG_LEVEL`. */
+  /**
+   * Default: JSON lines on stderr, level from `LOG_LEVEL` (default `info`). Each call's line is at `debug`;
+   * refusals are at `warn` and an agent's exceptions at `error`.
+   */
   logger?: Logger;
   /** How long in-flight calls may take to finish once shutdown begins, before their `ctx.signal` fires. Default: 10 000 ms. */
   shutdownTimeoutMs?: number;
@@ -92,16 +99,16 @@ function normalizePath(path: string): string {
   return trimmed === "" ? "/" : trimmed;
 }
 
-function routeTable(agents: ServeOptions["agents"], makeHandler: (agent: AnyRemoteHttpAgent) => AgentHandler): Map<string, AgentHandler> {
+function routeTable(agents: ServeOptions["agents"], makeHandler: (agent: AnyRemoteHttpAgent) => ServedAgentHandler): Map<string, ServedAgentHandler> {
   // Handlers first: they check the names, which array paths are made from.
-  const entries: Array<[string, AgentHandler]> = Array.isArray(agents)
+  const entries: Array<[string, ServedAgentHandler]> = Array.isArray(agents)
     ? (agents as readonly AnyRemoteHttpAgent[]).map((agent) => {
         const handler = makeHandler(agent);
         return [defaultAgentPath(handler.registration.name), handler];
       })
     : Object.entries(agents as Record<string, AnyRemoteHttpAgent>).map(([path, agent]) => [path, makeHandler(agent)]);
   if (entries.length === 0) throw new AgentwireError("invalid_argument", "no agents to serve: pass at least one RemoteHttpAgent in `agents`");
-  const routes = new Map<string, AgentHandler>();
+  const routes = new Map<string, ServedAgentHandler>();
   const names = new Map<string, string>();
   const envVars = new Map<string, string>();
   for (const [rawPath, handler] of entries) {
@@ -134,7 +141,12 @@ function routeTable(agents: ServeOptions["agents"], makeHandler: (agent: AnyRemo
   return routes;
 }
 
-class BodyTooLarge extends Error {}
+/** The body went over the limit while streaming (no Content-Length said so up front). */
+class BodyTooLarge extends Error {
+  constructor(readonly bytesRead: number) {
+    super(`request body over the limit after ${bytesRead} bytes`);
+  }
+}
 
 /** Reads the body, refusing (before reading it all) once it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -146,21 +158,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (done) return;
       done = true;
       req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      // The "error" listener stays: an error after this point must not go unhandled (and finish ignores it).
       if (err) reject(err);
-      else resolve(Buffer.concat(chunks, size));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
+    const onEnd = () => finish();
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         chunks.length = 0;
-        finish(new BodyTooLarge());
+        finish(new BodyTooLarge(size));
       } else chunks.push(chunk);
     };
+    // "close" before "end" means the client went away mid-body. The error (and its stack) is made only then.
+    const onClose = () => {
+      if (!done) finish(new Error("client closed the connection before the body was complete"));
+    };
     req.on("data", onData);
-    req.once("end", () => finish());
-    req.once("error", (err) => finish(err));
-    // "close" before "end" means the client went away mid-body; after "end" it is a no-op.
-    req.once("close", () => finish(new Error("client closed the connection before the body was complete")));
+    req.on("end", onEnd);
+    req.on("error", finish);
+    req.on("close", onClose);
   });
 }
 
@@ -191,60 +210,91 @@ export async function serve(options: ServeOptions): Promise<ActiveWorkflowServer
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   // Aborted only once the grace period is over, so calls still running then see ctx.signal fire.
   const hardStop = new AbortController();
-  const routes = routeTable(options.agents, (agent) => createAgentHandler(agent, { logger, shutdownSignal: hardStop.signal }));
+  const routes = routeTable(options.agents, (agent) => createServedAgentHandler(agent, { logger, shutdownSignal: hardStop.signal }));
   const knownPaths = [...routes.keys()].join(", ");
   const auth = options.auth;
 
-  const refuse = (res: ServerResponse, code: ErrorCode, message: string, extra: { status?: number; headers?: Record<string, string> } = {}) => {
-    const status = extra.status ?? httpStatusForCode[code];
+  const refuse = (res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
+    const status = httpStatusForCode[code];
     const body: ErrorBody = { error: { code, message } };
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...extra.headers });
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
     res.end(text);
     logger.warn({ status, code }, `refused: ${message}`);
   };
 
+  // Requests that sent `Expect: 100-continue`: told to go ahead only once the server means to read the body.
+  const awaitingContinue = new WeakSet<IncomingMessage>();
+
+  /** Reads the body within the limit, or answers 413 and returns undefined (also when the client went away). */
+  const bodyOf = async (req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> => {
+    const tooLarge = (message: string) => {
+      // The rest of the body is not wanted: close rather than read it to keep the connection.
+      refuse(res, "payload_too_large", message, { connection: "close" });
+      return undefined;
+    };
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > bodyLimit) {
+      return tooLarge(`request body of ${declared} bytes is over the limit of ${bodyLimit} bytes`);
+    }
+    if (awaitingContinue.has(req)) res.writeContinue();
+    try {
+      return await readBody(req, bodyLimit);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        return tooLarge(`request body is over the limit of ${bodyLimit} bytes: refused after reading ${err.bytesRead} bytes of it (no Content-Length was declared)`);
+      }
+      logger.debug({ err }, "request body not read: client went away");
+      return undefined;
+    }
+  };
+
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = normalizePath(req.url ?? "/");
-    const handler = routes.get(path);
+    // Authentication comes first: a request that does not pass learns nothing about the server, not even
+    // which paths exist. A bearer token is checked from the headers; an HMAC needs the body.
+    let body: Buffer | undefined;
+    if (auth !== undefined) {
+      const bearerRefusal = checkBearer(auth, req.headers);
+      if (bearerRefusal) return refuse(res, bearerRefusal.code, bearerRefusal.message, { "www-authenticate": "Bearer" });
+      if (auth.hmac !== undefined) {
+        body = await bodyOf(req, res);
+        if (body === undefined) return;
+        const hmacRefusal = checkHmac(auth, req.headers, body);
+        if (hmacRefusal) return refuse(res, hmacRefusal.code, hmacRefusal.message);
+      }
+    }
+
+    // The exact path is the usual case; a trailing slash or a query string takes the longer way.
+    let path = req.url ?? "/";
+    let handler = routes.get(path);
+    if (handler === undefined) {
+      path = normalizePath(path);
+      handler = routes.get(path);
+    }
     if (handler === undefined) {
       return refuse(res, "not_found", `no agent at path ${JSON.stringify(path)}; known paths: ${knownPaths}`);
     }
     if (req.method !== "POST") {
-      return refuse(res, "unimplemented", `${req.method ?? "?"} ${path}: ActiveWorkflow agents answer POST only`, {
-        status: 405,
-        headers: { allow: "POST" },
-      });
+      return refuse(res, "method_not_allowed", `${req.method ?? "?"} ${path}: ActiveWorkflow agents answer POST only`, { allow: "POST" });
     }
-    const bearerRefusal = checkBearer(auth, req.headers);
-    if (bearerRefusal) return refuse(res, bearerRefusal.code, bearerRefusal.message, { headers: { "www-authenticate": "Bearer" } });
+    body ??= await bodyOf(req, res);
+    if (body === undefined) return;
 
-    const tooLarge = (declared: string) =>
-      refuse(res, "resource_exhausted", `request body of ${declared} bytes is over the limit of ${bodyLimit} bytes`, {
-        status: 413,
-        // The rest of the body is not wanted: close rather than read it to keep the connection.
-        headers: { connection: "close" },
-      });
-    const declared = req.headers["content-length"];
-    if (declared !== undefined && Number(declared) > bodyLimit) return tooLarge(declared);
-
-    let body: Buffer;
-    try {
-      body = await readBody(req, bodyLimit);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) return tooLarge("more than that");
-      logger.debug({ err }, "request body not read: client went away");
-      return;
-    }
-    const hmacRefusal = checkHmac(auth, req.headers, body);
-    if (hmacRefusal) return refuse(res, hmacRefusal.code, hmacRefusal.message);
-
-    // ActiveWorkflow hanging up (its read timeout is 60 s) aborts the call's signal.
-    const hangUp = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) hangUp.abort(new AgentwireError("canceled", "the client closed the connection"));
-    });
-    const answer = await handler.handleRequest(body, { signal: hangUp.signal });
+    // ActiveWorkflow hanging up (its read timeout is 60 s) aborts the call's signal. The controller and the
+    // listener are made only when the agent reads ctx.signal (most never do); a response already closed
+    // by then means the client is gone.
+    const hangUpSignal = (): AbortSignal => {
+      const hangUp = new AbortController();
+      const hungUp = () => new AgentwireError("canceled", "the client closed the connection");
+      if (res.destroyed && !res.writableFinished) hangUp.abort(hungUp());
+      else {
+        res.once("close", () => {
+          if (!res.writableFinished) hangUp.abort(hungUp());
+        });
+      }
+      return hangUp.signal;
+    };
+    const answer = await handler.handle(body, hangUpSignal);
     if (res.destroyed) return;
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(answer.body) });
     res.end(answer.body);
@@ -263,9 +313,10 @@ export async function serve(options: ServeOptions): Promise<ActiveWorkflowServer
   );
 
   // A client that asks before sending a large body (curl does above 1 MiB) is told to go ahead only when
-  // the declared size fits; otherwise it gets the 413 without sending anything.
+  // the body is to be read (authenticated, a known path, POST, the declared size fits); otherwise it gets
+  // its refusal without sending anything.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-    if (!(Number(req.headers["content-length"]) > bodyLimit)) res.writeContinue();
+    awaitingContinue.add(req);
     server.emit("request", req, res);
   });
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "@agentwire/core";
@@ -34,7 +35,7 @@ const receive = (payload: unknown, params: Record<string, unknown> = {}) => ({
 });
 
 /** A logger writing into `lines`, for checking what reaches stderr; `parsed()` reads them back. */
-function capturingLogger() {
+function capturingLogger(level: "debug" | "info" = "debug") {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -43,7 +44,7 @@ function capturingLogger() {
     },
   });
   const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, Json>);
-  return { logger: createLogger({ destination: stream, level: "debug" }), lines, parsed };
+  return { logger: createLogger({ destination: stream, level }), lines, parsed };
 }
 
 describe("register", () => {
@@ -167,6 +168,107 @@ describe("memory", () => {
     });
   });
 
+  it("is compared as the JSON it becomes: dates become strings, undefined properties do not count", async () => {
+    class Direct extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        const mode = ctx.payload.mode;
+        if (mode === "undefined") ctx.memory.gone = undefined;
+        if (mode === "date") ctx.memory.when = new Date(0);
+        if (mode === "same-date") ctx.memory.when = new Date(0); // already stored as this string
+        if (mode === "nan") ctx.memory.n = Number.NaN;
+        if (mode === "instance") ctx.memory.at = new URL("https://example.com/a");
+      }
+    }
+    const handler = createAgentHandler(new Direct());
+    const answer = async (mode: string, memory: Record<string, unknown> = { a: 1 }): Promise<unknown> =>
+      (await call(handler, receive({ mode }, { memory }))).json.result;
+    expect(await answer("undefined")).toEqual({});
+    expect(await answer("date")).toEqual({ memory: { a: 1, when: "1970-01-01T00:00:00.000Z" } });
+    expect(await answer("same-date", { when: "1970-01-01T00:00:00.000Z" })).toEqual({});
+    expect(await answer("nan")).toEqual({ memory: { a: 1, n: null } });
+    expect(await answer("instance")).toEqual({ memory: { a: 1, at: "https://example.com/a" } });
+  });
+
+  it("sends what setMemory and updateMemory left when the call ends, as JSON; keys set to undefined are left out", async () => {
+    class Updater extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        const list = [1];
+        ctx.updateMemory({ list, when: new Date(0), drop: undefined });
+        list.push(2); // not copied: the memory holds the list itself
+        if (ctx.payload.set) ctx.setMemory({ only: { deep: true }, at: new Date(0) });
+      }
+    }
+    const updated = await call(new Updater(), receive({}, { memory: { drop: 1, keep: "k" } }));
+    expect(updated.json.result).toEqual({ memory: { keep: "k", list: [1, 2], when: "1970-01-01T00:00:00.000Z" } });
+    const replaced = await call(new Updater(), receive({ set: true }, { memory: { keep: "k" } }));
+    expect(replaced.json.result.memory).toEqual({ only: { deep: true }, at: "1970-01-01T00:00:00.000Z" });
+    const unchanged = await call(new Updater(), receive({ set: true }, { memory: { at: "1970-01-01T00:00:00.000Z", only: { deep: true } } }));
+    expect(unchanged.json.result).toEqual({});
+  });
+
+  it("does not send a memory that cannot be JSON (a cycle, a BigInt): an errors entry says why", async () => {
+    class Cyclic extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        const loop: Record<string, unknown> = { name: "loop" };
+        loop.self = loop;
+        ctx.log("ran");
+        if (ctx.payload.mode === "update") ctx.updateMemory({ fine: 1, loop });
+        if (ctx.payload.mode === "direct") (ctx.memory.nested as Record<string, unknown>).loop = loop;
+        if (ctx.payload.mode === "bigint") ctx.memory.big = 10n;
+        if (ctx.payload.mode === "tojson") ctx.memory.toJSON = () => "not an object";
+      }
+    }
+    const update = await call(new Cyclic(), receive({ mode: "update" }, { memory: { a: 1 } }));
+    expect(update.json.result).toEqual({
+      errors: [expect.stringMatching(/^memory not saved: memory is not JSON-serializable: Converting circular structure to JSON/)],
+      logs: ["ran"],
+    });
+    const direct = await call(new Cyclic(), receive({ mode: "direct" }, { memory: { nested: {} } }));
+    expect(direct.json.result.errors).toEqual([expect.stringMatching(/^memory not saved: memory is not JSON-serializable: Converting circular structure to JSON/)]);
+    const big = await call(new Cyclic(), receive({ mode: "bigint" }, { memory: { a: 1 } }));
+    expect(big.json.result).toEqual({ errors: ["memory not saved: memory is not JSON-serializable: Do not know how to serialize a BigInt"], logs: ["ran"] });
+    const toJson = await call(new Cyclic(), receive({ mode: "tojson" }, { memory: { a: 1 } }));
+    expect(toJson.json.result).toEqual({ errors: ["memory not saved: memory must be a JSON object, but its toJSON gave a string"], logs: ["ran"] });
+  });
+
+  it("is left as received when only reading it, even if it holds non-ASCII text, nulls and nested arrays", async () => {
+    class Reader extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        ctx.log(String(Object.keys(ctx.memory).length));
+      }
+    }
+    const memory = { "ключ": "значение 🎉", n: null, deep: [[1, { a: [true, false, 1.5] }]], empty: {}, list: [] };
+    expect((await call(new Reader(), receive({}, { memory }))).json.result).toEqual({ logs: ["5"] });
+  });
+
+  it("keeps a __proto__ key as an ordinary key, in memory and in options", async () => {
+    class Proto extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        ctx.log(`options: ${JSON.stringify(ctx.options)}; memory proto intact: ${Object.getPrototypeOf(ctx.memory) === Object.prototype}`);
+        ctx.updateMemory({ n: 1 });
+      }
+    }
+    const body = '{"method":"receive","params":{"options":{"__proto__":{"x":1}},"memory":{"__proto__":{"y":2}},"credentials":[],"message":{"payload":{}}}}';
+    const { json, text } = await call(new Proto(), body);
+    expect(json.result.logs).toEqual(['options: {"__proto__":{"x":1}}; memory proto intact: true']);
+    expect(text).toContain('"memory":{"__proto__":{"y":2},"n":1}');
+  });
+
+  it("gives each call its own copy of object-valued default options", async () => {
+    class Mutator extends SinkAgent {
+      override readonly defaultOptions = { nested: { count: 0 } };
+      override async receive(ctx: ReceiveContext) {
+        const nested = ctx.options.nested as { count: number };
+        nested.count += 1;
+        ctx.log(`count ${nested.count}`);
+      }
+    }
+    const handler = createAgentHandler(new Mutator());
+    expect((await call(handler, receive({}))).json.result.logs).toEqual(["count 1"]);
+    expect((await call(handler, receive({}))).json.result.logs).toEqual(["count 1"]);
+    expect(JSON.parse((await handler.handleRequest('{"method":"register"}')).body).result.default_options).toEqual({ nested: { count: 0 } });
+  });
+
   it("is kept between calls by the driver, and replaced when the result carries it", async () => {
     const driver = createActiveWorkflowDriver({ agent: new DigestAgent() });
     const digest = await driver.createInstance({ options: { max_items: 2, title: "Today" } });
@@ -266,12 +368,36 @@ describe("exceptions", () => {
     expect(json.result.errors).toEqual(["SinkAgent.receive threw Error"]);
   });
 
-  it("logs every call with agent, method, ms and counts", async () => {
+  it("logs every call at debug with agent, method, ms and counts", async () => {
     const { logger, parsed } = capturingLogger();
     await call(createAgentHandler(new DigestAgent(), { logger }), receive({ a: 1 }));
     const line = parsed().find((l) => l.msg === "receive answered");
-    expect(line).toMatchObject({ agent: "DigestAgent", method: "receive", outcome: "ok", errors: 0, logs: 0, messages: 0, memoryChanged: true });
+    expect(line).toMatchObject({ level: 20, agent: "DigestAgent", method: "receive", outcome: "ok", errors: 0, logs: 0, messages: 0, memoryChanged: true });
     expect(typeof line!.ms).toBe("number");
+  });
+
+  it("writes nothing at info for calls that go well; refusals stay warnings and exceptions errors", async () => {
+    const { logger, parsed } = capturingLogger("info");
+    class Quiet extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        ctx.logger.debug("not written at info");
+        if (ctx.payload.mode === "refuse") throw new CredentialError("no credential");
+        if (ctx.payload.mode === "throw") throw new Error("broken");
+      }
+    }
+    const handler = createAgentHandler(new Quiet(), { logger });
+    await call(handler, '{"method":"register","params":{}}');
+    await call(handler, receive({}));
+    await call(handler, check());
+    expect(parsed()).toEqual([]);
+    await call(handler, receive({ mode: "refuse" }));
+    await call(handler, receive({ mode: "throw" }));
+    await call(handler, "not json");
+    expect(parsed().map((l): unknown[] => [l.level, l.msg])).toEqual([
+      [40, "receive refused: no credential"],
+      [50, "receive threw: broken"],
+      [40, expect.stringMatching(/^request refused: request body is not JSON/)],
+    ]);
   });
 });
 
@@ -360,6 +486,54 @@ describe("credentials", () => {
   });
 });
 
+/**
+ * Entries a signal holds for others: its listeners, and the internal set of dependent signals that
+ * `AbortSignal.any` fills on Node 20 and never empties (nodejs/node#55351), both in symbol-keyed Maps/Sets.
+ */
+function heldBy(signal: AbortSignal): number {
+  let held = getEventListeners(signal, "abort").length;
+  for (const key of Object.getOwnPropertySymbols(signal)) {
+    const value = (signal as unknown as Record<symbol, unknown>)[key];
+    const tag = Object.prototype.toString.call(value);
+    if (tag === "[object Set]" || tag === "[object Map]") held += (value as Set<unknown>).size;
+  }
+  return held;
+}
+
+describe("credentials, cheaply", () => {
+  it("leaves an answer that holds no credential value exactly as without credentials", async () => {
+    const credentials = [
+      { name: "a", value: "alpha-secret" },
+      { name: "empty", value: "" },
+    ];
+    const without = await call(new EchoAgent(), check({ memory: { n: 1 } }));
+    const withCredentials = await call(new EchoAgent(), check({ memory: { n: 1 }, credentials }));
+    expect(withCredentials.text).toBe(without.text);
+  });
+
+  it("finds values with characters JSON escapes (quotes, backslashes, newlines) and values in keys", async () => {
+    const credentials = [
+      { name: "quoted", value: 'pa"ss\\word' },
+      { name: "multiline", value: "line1\nline2" },
+    ];
+    class Leaky extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        const quoted = ctx.credential("quoted")!;
+        const multiline = ctx.credential("multiline")!;
+        ctx.emit({ q: `x${quoted}y`, [multiline]: true });
+        ctx.updateMemory({ nested: [{ deep: quoted }] });
+        ctx.log(`log ${multiline}`);
+      }
+    }
+    const { json, text } = await call(new Leaky(), receive({}, { credentials }));
+    expect(text).not.toContain(JSON.stringify(credentials[0]!.value).slice(1, -1));
+    expect(text).not.toContain(JSON.stringify(credentials[1]!.value).slice(1, -1));
+    expect(json.result.messages).toEqual([{ q: "x[redacted credential quoted]y", "[redacted credential multiline]": true }]);
+    expect(json.result.memory).toEqual({ nested: [{ deep: "[redacted credential quoted]" }] });
+    expect(json.result.logs).toEqual(expect.arrayContaining(["log [redacted credential multiline]"]));
+  });
+});
+
 describe("signal", () => {
   it("is aborted when the caller's signal aborts", async () => {
     let seen: AbortSignal | undefined;
@@ -376,6 +550,58 @@ describe("signal", () => {
     expect(seen?.aborted).toBe(false);
     controller.abort();
     expect(JSON.parse((await pending).body).result.logs).toEqual(["aborted"]);
+  });
+
+  it("leaves no listener on the shutdown or request signal once calls have answered (no leak across calls)", async () => {
+    const shutdown = new AbortController();
+    let reads = 0;
+    class Reader extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        if (ctx.payload.read) {
+          reads += 1;
+          // While the call runs, its signal (made on this first read) listens to both.
+          const aborted = ctx.signal.aborted;
+          ctx.log(`listening: ${getEventListeners(shutdown.signal, "abort").length > 0}, aborted: ${aborted}`);
+        }
+        await Promise.resolve();
+      }
+    }
+    const handler = createAgentHandler(new Reader(), { shutdownSignal: shutdown.signal });
+    const requestSignals: AbortSignal[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) => {
+        const request = new AbortController();
+        requestSignals.push(request.signal);
+        return handler.handleRequest(JSON.stringify(receive({ read: i % 2 === 0 })), { signal: request.signal });
+      }),
+    );
+    expect(reads).toBe(1000);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(JSON.parse(answers[0]!.body).result.logs).toEqual(["listening: true, aborted: false"]);
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
+    expect(heldBy(shutdown.signal)).toBe(0);
+    expect(requestSignals.every((signal) => heldBy(signal) === 0)).toBe(true);
+  });
+
+  it("is aborted by the shutdown signal with its reason, and at once when a source fired before the read", async () => {
+    const shutdown = new AbortController();
+    class Waiter extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        ctx.log(`aborted: ${String((ctx.signal.reason as Error).message)}`);
+      }
+    }
+    const handler = createAgentHandler(new Waiter(), { shutdownSignal: shutdown.signal });
+    const request = new AbortController();
+    const pending = handler.handleRequest(JSON.stringify(receive({})), { signal: request.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(getEventListeners(request.signal, "abort")).toHaveLength(1);
+    shutdown.abort(new Error("server shutting down"));
+    expect(JSON.parse((await pending).body).result.logs).toEqual(["aborted: server shutting down"]);
+    expect(getEventListeners(request.signal, "abort")).toHaveLength(0);
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
+    const late = await handler.handleRequest(JSON.stringify(receive({})));
+    expect(JSON.parse(late.body).result.logs).toEqual(["aborted: server shutting down"]);
   });
 
   it("check gets a CheckContext (typed without a message)", async () => {

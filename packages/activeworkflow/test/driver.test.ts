@@ -304,6 +304,32 @@ describe("warnings for what the real client would choke on", () => {
   });
 });
 
+describe("disabled instances", () => {
+  it("get no check and no receive: the outcome says skipped, and nothing is sent, logged or changed", async () => {
+    const posted: string[] = [];
+    const driver = createActiveWorkflowDriver({
+      transport: { target: "recorder", post: async (body) => (posted.push(body), { status: 200, body: '{"result":{"logs":["called"],"memory":{"x":1}}}' }) },
+    });
+    const instance = await driver.createInstance({ options: {}, name: "off", memory: { kept: true }, disabled: true });
+    const checked = await driver.check(instance);
+    const received = await driver.receive(instance, { title: "a" });
+    for (const [method, outcome] of [
+      ["check", checked],
+      ["receive", received],
+    ] as const) {
+      expect(outcome).toMatchObject({ method, skipped: true, status: undefined, body: undefined, errors: [], logs: [], messages: [], warnings: [], failed: false });
+      expect(outcome.memory).toEqual({ kept: true });
+    }
+    expect(posted).toEqual([]);
+    expect(instance.log).toEqual([]);
+    instance.disabled = false;
+    const enabled = await driver.check(instance);
+    expect(enabled.skipped).toBe(false);
+    expect(posted).toHaveLength(1);
+    expect(instance.memory).toEqual({ x: 1 });
+  });
+});
+
 describe("SDK agents pass the driver without warnings", () => {
   it.each([
     ["in-process", () => createActiveWorkflowDriver({ agent: new DigestAgent() })],

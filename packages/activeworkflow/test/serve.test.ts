@@ -141,7 +141,7 @@ describe("serve", () => {
     const get = await fetch(`${server.url}/echo`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
-    expect(((await get.json()) as Json).error.message).toBe("GET /echo: ActiveWorkflow agents answer POST only");
+    expect(((await get.json()) as Json).error).toEqual({ code: "method_not_allowed", message: "GET /echo: ActiveWorkflow agents answer POST only" });
   });
 
   it("answers bad bodies with 400 and keeps serving", async () => {
@@ -177,7 +177,7 @@ describe("serve", () => {
     const head = `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`;
     const { response, sentWhenAnswered, ms } = await slowRaw(server.port, head, "x".repeat(100), 1_000_000_000, 50);
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
-    expect(response).toContain('"code":"resource_exhausted"');
+    expect(response).toContain('"code":"payload_too_large"');
     expect(response).toContain("request body of 1000000000 bytes is over the limit of 1024 bytes");
     expect(sentWhenAnswered).toBeLessThan(1000);
     expect(ms).toBeLessThan(2500);
@@ -211,7 +211,10 @@ describe("serve", () => {
     const chunk = `100\r\n${"x".repeat(256)}\r\n`;
     const { response, sentWhenAnswered } = await slowRaw(server.port, head, chunk, 100 * chunk.length, 30);
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
-    expect(response).toContain("over the limit of 1024 bytes");
+    const read = /refused after reading (\d+) bytes of it/.exec(response);
+    expect(response).toContain('{"error":{"code":"payload_too_large","message":"request body is over the limit of 1024 bytes: refused after reading ');
+    expect(response).toContain("bytes of it (no Content-Length was declared)");
+    expect(Number(read?.[1])).toBeGreaterThan(1024);
     // Answered after the limit was passed, long before the 100 chunks were all sent.
     expect(sentWhenAnswered).toBeGreaterThan(1024);
     expect(sentWhenAnswered).toBeLessThan(20 * chunk.length);
@@ -240,6 +243,36 @@ describe("serve", () => {
     expect((await post(url, register, { authorization: "Bearer let-me-in" })).status).toBe(200);
   });
 
+  it("authenticates before routing: without a valid token, an unknown path or method learns nothing", async () => {
+    const server = await start({ auth: { bearer: "let-me-in" } });
+    const unknown = await post(`${server.url}/nope`, register);
+    expect(unknown.status).toBe(401);
+    expect(unknown.json.error.code).toBe("unauthenticated");
+    expect(JSON.stringify(unknown.json)).not.toContain("/echo");
+    const get = await fetch(`${server.url}/echo`);
+    expect(get.status).toBe(401);
+    expect(get.headers.get("allow")).toBeNull();
+    const big = await post(`${server.url}/nope`, "x".repeat(5_000_000));
+    expect(big.status).toBe(401);
+    // Authenticated, the refusals say what is wrong as before.
+    const known = await post(`${server.url}/nope`, register, { authorization: "Bearer let-me-in" });
+    expect(known.status).toBe(404);
+    expect(known.json.error.message).toBe('no agent at path "/nope"; known paths: /echo, /slow, /digest');
+    const getWithToken = await fetch(`${server.url}/echo`, { headers: { authorization: "Bearer let-me-in" } });
+    expect(getWithToken.status).toBe(405);
+  });
+
+  it("with auth.hmac, checks the signature before the path and the method too", async () => {
+    const server = await start({ auth: { hmac: { secret: "shh" } } });
+    const unsigned = await post(`${server.url}/nope`, register);
+    expect(unsigned.status).toBe(401);
+    expect(JSON.stringify(unsigned.json)).not.toContain("known paths");
+    expect((await fetch(`${server.url}/echo`)).status).toBe(401);
+    const signed = await post(`${server.url}/nope`, register, { "x-agentwire-signature": signBody("shh", register) });
+    expect(signed.status).toBe(404);
+    expect(signed.json.error.message).toContain("known paths: /echo, /slow, /digest");
+  });
+
   it("requires an HMAC-SHA256 of the raw body when auth.hmac is set", async () => {
     const server = await start({ auth: { hmac: { secret: "shh" } } });
     const url = `${server.url}/echo`;
@@ -264,6 +297,18 @@ describe("serve", () => {
     expect((await post(`${server.url}/echo`, body, { "x-signature": signBody("s", body) })).status).toBe(401);
   });
 
+  it("keeps serving after a client goes away in the middle of its body", async () => {
+    const server = await start();
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, "127.0.0.1", () => {
+        socket.write(`POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"method":`);
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on("close", () => resolve());
+    });
+    expect((await post(`${server.url}/echo`, register)).status).toBe(200);
+  });
+
   it("gives each of 100 concurrent calls its own answer", async () => {
     const server = await start();
     const calls = Array.from({ length: 100 }, async (_, i) => {
@@ -286,6 +331,25 @@ describe("serve", () => {
     for (let i = 0; i < 50 && SlowAgent.aborted.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(SlowAgent.aborted).toHaveLength(1);
     expect(String((SlowAgent.aborted[0] as Error).message)).toBe("the client closed the connection");
+  });
+
+  it("aborts ctx.signal when it is first read after the client hung up", async () => {
+    const seen: unknown[] = [];
+    class LateReader extends SinkAgent {
+      override readonly name = "LateReaderAgent";
+      override async receive(ctx: ReceiveContext) {
+        await new Promise((r) => setTimeout(r, 300)); // the client hangs up meanwhile; the signal is not read yet
+        seen.push(ctx.signal.aborted, (ctx.signal.reason as Error | undefined)?.message);
+      }
+    }
+    const server = await start({ agents: { "/late": new LateReader() } });
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/late`, { method: "POST", body: receive({}), signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([true, "the client closed the connection"]);
   });
 
   it("drains in-flight calls on close, then refuses new connections", async () => {

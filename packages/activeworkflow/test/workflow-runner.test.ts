@@ -71,6 +71,23 @@ describe("WorkflowRunner", () => {
     expect(off.memory).toEqual({});
   });
 
+  it("makes no call to a disabled agent it is asked to check or deliver to: one skipped step", async () => {
+    const workflow = new WorkflowRunner();
+    const counter = await workflow.add(createActiveWorkflowDriver({ agent: new CounterAgent() }), { options: { count: 2 }, disabled: true });
+    const sink = await workflow.add(createActiveWorkflowDriver({ agent: new SinkAgent() }), { disabled: true });
+    workflow.link(counter, sink);
+    const checked = await workflow.check(counter);
+    expect(checked.steps.map((s) => [s.method, s.agent.name, s.outcome.skipped, s.outcome.status])).toEqual([["check", counter.name, true, undefined]]);
+    expect(checked.messages).toEqual([]);
+    const received = await workflow.receive(sink, { a: 1 });
+    expect(received.steps.map((s) => [s.method, s.outcome.skipped])).toEqual([["receive", true]]);
+    expect(sink.memory).toEqual({});
+    expect(sink.log).toEqual([]);
+    sink.disabled = false;
+    expect((await workflow.receive(sink, { a: 1 })).steps[0]!.outcome.skipped).toBe(false);
+    expect(sink.memory).toEqual({ seen: [{ a: 1 }] });
+  });
+
   it("stops at maxSteps and says how many deliveries were left", async () => {
     const workflow = new WorkflowRunner({ maxSteps: 5 });
     const relay = createActiveWorkflowDriver({ agent: new RelayAgent() });

@@ -38,9 +38,14 @@ export interface ActiveWorkflowDriverOptions {
 /** What one `check` or `receive` did: the request sent, the answer, and its effect as ActiveWorkflow would apply it. */
 export interface CallOutcome {
   method: "check" | "receive";
-  /** The body sent, as ActiveWorkflow builds it. */
+  /**
+   * True when the instance is disabled: ActiveWorkflow's job does nothing for a disabled agent, so no
+   * request was sent, nothing was logged and memory is as it was (`status` and `body` are undefined).
+   */
+  skipped: boolean;
+  /** The body sent, as ActiveWorkflow builds it (for a skipped call, the body it would have sent). */
   request: CallRequest;
-  /** Undefined when no answer came (`transport_error`). */
+  /** Undefined when no answer came (`transport_error`) or the call was skipped. */
   status: number | undefined;
   body: string | undefined;
   /** The `result` as received. */
@@ -184,12 +189,18 @@ export class ActiveWorkflowDriver {
     };
   }
 
-  /** `check`, as a schedule tick or the Run button sends it (`message: null`). */
+  /**
+   * `check`, as a schedule tick or the Run button sends it (`message: null`). A disabled instance gets no
+   * call: the outcome says `skipped`.
+   */
   async check(instance: AgentInstance): Promise<CallOutcome> {
     return this.call(instance, "check", null);
   }
 
-  /** `receive` with one message (ActiveWorkflow sends one per call) carrying `payload`. */
+  /**
+   * `receive` with one message (ActiveWorkflow sends one per call) carrying `payload`. A disabled instance
+   * gets no call: the outcome says `skipped`.
+   */
   async receive(instance: AgentInstance, payload: JsonObject, options: ReceiveOptions = {}): Promise<CallOutcome> {
     const from = options.from;
     const agentId = typeof from === "number" ? from : from !== undefined ? from.id : (this.sourceAgentId ??= this.nextAgentId++);
@@ -219,7 +230,11 @@ export class ActiveWorkflowDriver {
         message,
       },
     };
-    const base = { method, request, result: undefined, errors: [], logs: [], messages: [], memoryReplaced: false };
+    const base = { method, skipped: false, request, result: undefined, errors: [], logs: [], messages: [], memoryReplaced: false };
+    if (instance.disabled) {
+      // AgentCheckJob and AgentReceiveJob return at once for a disabled agent: no call, no log, no change.
+      return { ...base, skipped: true, status: undefined, body: undefined, memory: instance.memory, warnings: [], failed: false };
+    }
     let answer: { status: number; body: string };
     try {
       answer = await this.transport.post(JSON.stringify(request));

@@ -29,7 +29,10 @@ export interface AgentInstance {
   options: JsonObject;
   memory: JsonObject;
   credentials: Credential[];
-  /** A disabled agent gets no checks or messages from the workflow runner. */
+  /**
+   * A disabled agent gets no calls: `driver.check`/`receive` and the workflow runner skip it (the outcome
+   * says `skipped`), and the runner delivers it no messages, as ActiveWorkflow's jobs do nothing for it.
+   */
   disabled: boolean;
   log: AgentLogEntry[];
 }

@@ -15,7 +15,7 @@ export interface WorkflowRunnerOptions {
   now?: () => Date;
 }
 
-/** One call the run made. */
+/** One call the run made; or, when the run was started on a disabled agent, the call it skipped (`outcome.skipped`). */
 export interface WorkflowStep {
   /** 1-based. */
   step: number;
@@ -91,12 +91,18 @@ export class WorkflowRunner {
     return this;
   }
 
-  /** Runs `check` on `agent` (a schedule tick or the Run button) and propagates what it emits. */
+  /**
+   * Runs `check` on `agent` (a schedule tick or the Run button) and propagates what it emits. On a disabled
+   * agent the run has one step whose outcome is `skipped`, and nothing else happens.
+   */
   async check(agent: AgentInstance): Promise<WorkflowRun> {
     return this.run([{ node: this.node(agent), message: undefined }]);
   }
 
-  /** Delivers one message with `payload` to `agent` (as if from outside the workflow) and propagates. */
+  /**
+   * Delivers one message with `payload` to `agent` (as if from outside the workflow) and propagates. A
+   * disabled agent gets no call: one step whose outcome is `skipped`.
+   */
   async receive(agent: AgentInstance, payload: JsonObject): Promise<WorkflowRun> {
     const node = this.node(agent);
     return this.run([{ node, message: this.record(0, agent.userId, payload) }]);
