@@ -5,6 +5,7 @@ import {
   formatIssues,
   httpStatusForCode,
   isStandardSchema,
+  lazyChildLogger,
   issuePath,
   messageOf,
   silentLogger,
@@ -145,7 +146,7 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     let redactor: Redactor | undefined;
     const getRedactor = (): Redactor => (redactor ??= new Redactor(credentials));
     let callLogger: Logger | undefined;
-    const getCallLogger = (): Logger => (callLogger ??= lazyChild(logger, { method: request.method }, redacting ? getRedactor : undefined));
+    const getCallLogger = (): Logger => (callLogger ??= lazyChildLogger(logger, { method: request.method }, redacting ? (child) => getRedactor().wrapLogger(child) : undefined));
     const scope: CallScope = {
       request,
       callSignal,
@@ -320,32 +321,3 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
-const levelMethods = new Set(["fatal", "error", "warn", "info", "debug", "trace"]);
-const noop = (): void => undefined;
-
-/**
- * A child logger made on first use, with the call's credential values redacted when it has any: most
- * calls log nothing, and pino's `child` (and the redacting wrapper) are a measurable part of a call's
- * cost. A call at a level that is off (`ctx.logger.debug(…)` at `info`) makes nothing either.
- */
-function lazyChild(parent: Logger, bindings: Record<string, string>, redactor: (() => Redactor) | undefined): Logger {
-  let child: Logger | undefined;
-  const made = (): Logger => {
-    if (child === undefined) {
-      const plain = parent.child(bindings);
-      child = redactor === undefined ? plain : redactor().wrapLogger(plain);
-    }
-    return child;
-  };
-  return new Proxy({} as Logger, {
-    get(_target, property) {
-      if (child === undefined && typeof property === "string" && levelMethods.has(property) && !parent.isLevelEnabled(property)) return noop;
-      const target = made();
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-    set(_target, property, value) {
-      return Reflect.set(made(), property, value);
-    },
-  });
-}

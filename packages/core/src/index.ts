@@ -1,4 +1,5 @@
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { lazyChildLogger } from "./lazy-child-logger.js";
 export {
   AgentwireError,
   ErrorCode,
@@ -19,7 +20,6 @@ export { listenGracefully, type AnyServer, type ListeningServer } from "./gracef
 export { CallTracker } from "./call-tracker.js";
 export { onShutdownSignals, type ShutdownSignalsOptions } from "./shutdown-signals.js";
 export { startMetricsServer, type MetricsServerOptions } from "./metrics-server.js";
-export { Registry as MetricsRegistry } from "prom-client";
 export {
   freePort,
   freePorts,

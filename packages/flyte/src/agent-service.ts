@@ -1,7 +1,7 @@
 import { create, equals, toBinary, type JsonObject } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, durationMs } from "@bufbuild/protobuf/wkt";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
-import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
+import { AgentwireError, lazyChildLogger, messageOf, type Logger } from "@agentwire/core";
 import type { TaskContext } from "./agent-context.js";
 import { AgentMetrics, type AgentOperation } from "./agent-metrics.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
@@ -65,7 +65,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
     fn: (log: Logger) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();
-    const log = lazyChild(logger, { taskType, operation });
+    const log = lazyChildLogger(logger, { taskType, operation });
     try {
       const result = await fn(log);
       metrics?.succeeded(taskType, operation, (performance.now() - started) / 1000);
@@ -254,7 +254,7 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
   ): AsyncIterable<Omit<GetTaskLogsResponse, "$typeName"> | { part: GetTaskLogsResponse["part"] }> {
     let resolved: Awaited<ReturnType<typeof resolveLaunchedTask>>;
     const taskType = req.taskCategory?.name || req.taskType;
-    const log = lazyChild(logger, { taskType, operation: "logs" });
+    const log = lazyChildLogger(logger, { taskType, operation: "logs" });
     try {
       resolved = await resolveLaunchedTask(req, "GetTaskLogs");
       if (!resolved.agent.getLogs) {
@@ -364,21 +364,6 @@ export function registerAgentServices(router: ConnectRouter, registry: AgentRegi
       } catch (err) {
         throw toConnectError(err);
       }
-    },
-  });
-}
-
-/**
- * A child logger created on first use: most calls log nothing, and pino's `child` is a measurable part of
- * a GetTask's cost.
- */
-function lazyChild(parent: Logger, bindings: Record<string, string>): Logger {
-  let child: Logger | undefined;
-  return new Proxy({} as Logger, {
-    get(_target, property) {
-      child ??= parent.child(bindings);
-      const value = Reflect.get(child, property, child) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(child) : value;
     },
   });
 }
