@@ -46,6 +46,12 @@ export interface LLMProviderOptions {
   redact?: () => Iterable<string | undefined>;
 }
 
+/**
+ * The reason the author's signal fires with once the call has ended. One shared error, made once:
+ * building an error (with its stack) at the end of every call was a measurable part of a short stream.
+ */
+const callOver = new AgentwireError("canceled", "the Complete call is over");
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<CompletionEvent> {
   return typeof value === "object" && value !== null && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === "function";
 }
@@ -225,7 +231,7 @@ async function* runCompletion(
   } finally {
     ctx.signal.removeEventListener("abort", onCallAbort);
     channel.close();
-    if (!controller.signal.aborted) controller.abort(new AgentwireError("canceled", "the Complete call is over"));
+    if (!controller.signal.aborted) controller.abort(callOver);
     // Connect returning the generator mid-stream (the client went away while an event was being written).
     if (outcome === "finished" && !emitter.finished) {
       outcome = "cancelled";
