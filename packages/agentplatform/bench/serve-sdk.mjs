@@ -1,0 +1,15 @@
+// Server under test: servePlugin() from @agentwire/agentplatform with the bench plugin, in remote mode on
+// 127.0.0.1 and a free port, with its defaults otherwise: JSON logs on stderr at LOG_LEVEL (default info;
+// the bench points stderr at a file), 4 MiB message limits, grpc.health.v1. Prints one line `{"port":N}` on
+// stdout once listening; exits when stdin ends.
+import { servePlugin } from "@agentwire/agentplatform";
+import { createBenchPlugin } from "./bench-plugin.mjs";
+
+const server = await servePlugin(createBenchPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false });
+process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
+
+process.stdin.resume();
+process.stdin.on("end", () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  server.close().then(() => process.exit(0));
+});
