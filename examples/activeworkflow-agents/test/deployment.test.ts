@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { freePort, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { captureOutput, freePort, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { serve, type ActiveWorkflowServer } from "@agentwire/activeworkflow";
 import { createActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -35,26 +35,12 @@ async function startMain(env: Record<string, string> = {}): Promise<Started> {
     detached: true,
   });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    // Ready once both the URL lines (stdout) and the "serving" log line (stderr) are out.
-    const ready = () => {
-      if (stdout.split("\n").filter((l) => l.startsWith("REMOTE_AGENT_URL_")).length === 2 && stderr.includes('"msg":"serving ')) resolve();
-    };
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      ready();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      ready();
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before serving:\n${stderr}`)));
-  });
-  await waitForPort(port, { child, output: () => stderr });
-  return { child, port, exited, stdout: () => stdout, stderr: () => stderr };
+  const { stdout, stderr, waitFor } = captureOutput(child);
+  // Ready once both the URL lines (stdout) and the "serving" log line (stderr) are out.
+  await waitFor("serving", () => stdout().split("\n").filter((l) => l.startsWith("REMOTE_AGENT_URL_")).length === 2 && stderr().includes('"msg":"serving '));
+  await waitForPort(port, { child, output: stderr });
+  return { child, port, exited, stdout, stderr };
 }
 
 describe("examples/activeworkflow-agents deployed (node dist/main.js)", () => {

@@ -7,13 +7,16 @@
 // to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { freePort, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { interopDir, repoRoot, requirePython, runPython, skipPython, suiteName, type ScriptResult } from "./python.js";
 
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../../..");
 const serverEntry = join(repoRoot, "examples/activeworkflow-agents/dist/main.js");
-const clientScript = join(interopDir, "aw_client.py");
+const clientScript = join(here, "interop/aw_client.py");
+const skipPython = pythonSkipReason() !== undefined;
 
 /** Every check aw_client.py runs, in order. A check the script skipped or renamed fails here. */
 const checks = [
@@ -37,14 +40,15 @@ const checks = [
   "official_response_schema",
 ] as const;
 
-describe.skipIf(skipPython)(suiteName("example agents against ActiveWorkflow's requests replayed by a stdlib Python client"), () => {
+describe.skipIf(skipPython)(pythonSuiteName("example agents against ActiveWorkflow's requests replayed by a stdlib Python client"), () => {
+  let python = "";
   let server: ChildProcess | undefined;
   let client: ChildProcess | undefined;
   let serverLog = "";
-  let result: ScriptResult | undefined;
+  let result: ProcessResult | undefined;
 
   beforeAll(async () => {
-    requirePython();
+    python = requirePython(import.meta.url);
     if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`npm run build\` first`);
     const port = await freePort();
     server = spawn(process.execPath, [serverEntry], {
@@ -56,7 +60,8 @@ describe.skipIf(skipPython)(suiteName("example agents against ActiveWorkflow's r
     server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
     server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
     await waitForPort(port, { child: server, timeoutMs: 30_000, output: () => serverLog });
-    result = await runPython([clientScript, "--base", `http://127.0.0.1:${port}`], 110_000, (c) => (client = c));
+    // timeoutMs is a safety net for a hung script, not a timing assertion.
+    result = await runProcess(python, [clientScript, "--base", `http://127.0.0.1:${port}`], { env: pythonEnv(), timeoutMs: 110_000, onSpawn: (c) => (client = c) });
   });
 
   afterAll(async () => {
@@ -85,7 +90,7 @@ describe.skipIf(skipPython)(suiteName("example agents against ActiveWorkflow's r
   });
 
   it("the script runs exactly the checks this test expects", async () => {
-    const listed = await runPython([clientScript, "--list"], 30_000);
+    const listed = await runProcess(python, [clientScript, "--list"], { env: pythonEnv(), timeoutMs: 30_000 });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.trim().split("\n")).toEqual([...checks]);
   });

@@ -5,33 +5,27 @@
 //
 // Needs the Python venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips.
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-import { freePort, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { fileURLToPath } from "node:url";
+import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { createActiveWorkflowDriver, type ActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { interopDir, python, requirePython, skipPython, suiteName } from "./python.js";
 
-const agentScript = join(interopDir, "stdlib_agent.py");
+const agentScript = fileURLToPath(new URL("interop/stdlib_agent.py", import.meta.url));
+const skipPython = pythonSkipReason() !== undefined;
 
 /** Starts stdlib_agent.py on a free loopback port; returns its URL and a stopper. */
 async function startPythonAgent(args: string[]): Promise<{ url: string; child: ChildProcess; log: () => string }> {
-  requirePython();
+  const python = requirePython(import.meta.url);
   const port = await freePort();
-  const child = spawn(python, [agentScript, "--port", String(port), ...args], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" },
-  });
-  let log = "";
-  child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  await waitForPort(port, { child, timeoutMs: 30_000, output: () => log });
-  return { url: `http://127.0.0.1:${port}/`, child, log: () => log };
+  const child = spawn(python, [agentScript, "--port", String(port), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: pythonEnv() });
+  const { output: log } = captureOutput(child);
+  await waitForPort(port, { child, timeoutMs: 30_000, output: log });
+  return { url: `http://127.0.0.1:${port}/`, child, log };
 }
 
 const payload = { title: "<b>Release 1.0</b> & notes", id: 7, nested: { ok: true } };
 
-describe.skipIf(skipPython)(suiteName("ActiveWorkflowDriver against a stdlib Python remote agent (like AW's Python sample)"), () => {
+describe.skipIf(skipPython)(pythonSuiteName("ActiveWorkflowDriver against a stdlib Python remote agent (like AW's Python sample)"), () => {
   let agent: Awaited<ReturnType<typeof startPythonAgent>> | undefined;
   let driver: ActiveWorkflowDriver;
 
@@ -90,7 +84,7 @@ describe.skipIf(skipPython)(suiteName("ActiveWorkflowDriver against a stdlib Pyt
   });
 });
 
-describe.skipIf(skipPython)(suiteName("ActiveWorkflowDriver against the stdlib Python agent in --fragile mode"), () => {
+describe.skipIf(skipPython)(pythonSuiteName("ActiveWorkflowDriver against the stdlib Python agent in --fragile mode"), () => {
   let agent: Awaited<ReturnType<typeof startPythonAgent>> | undefined;
   let driver: ActiveWorkflowDriver;
 

@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@agentwire/core";
+import { captureOutput, freePort } from "@agentwire/core";
 import { types } from "@agentwire/flyte";
 import { createNetworkTransport, PropellerDriver } from "@agentwire/flyte/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -25,16 +25,10 @@ async function startServer(jobsDir: string): Promise<{ child: ChildProcess; url:
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('"msg":"serving ')) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before serving:\n${stderr}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, exited, stderr: () => stderr };
+  const { stderr, waitFor } = captureOutput(child);
+  await waitFor("serving", () => stderr().includes('"msg":"serving '));
+  return { child, url: `http://127.0.0.1:${port}`, exited, stderr };
 }
 
 const batch = { type: "batch_job", inputs: { script: types.string() }, outputs: { exit_code: types.integer(), stdout: types.string() } };

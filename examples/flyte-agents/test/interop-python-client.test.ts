@@ -9,12 +9,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult, type RunProcessOptions } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
-const python = join(repoRoot, ".venv/bin/python");
 const serverEntry = join(repoRoot, "examples/flyte-agents/dist/main.js");
 const clientScript = join(here, "interop/grpcio_client.py");
 
@@ -39,7 +38,7 @@ const checks = [
   "async_quick_exit_polled",
 ] as const;
 
-const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
+const skipPython = pythonSkipReason() !== undefined;
 
 /** Batch jobs run in their own process groups (they outlive the server on purpose): end any left over. */
 function killLeftoverJobs(jobsDir: string): void {
@@ -57,50 +56,20 @@ function killLeftoverJobs(jobsDir: string): void {
   }
 }
 
-interface ScriptResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** Runs grpcio_client.py with the venv's Python; `timeoutMs` is a safety net for a hung script, not a timing assertion. */
+function runScript(args: string[], timeoutMs: number, onSpawn?: RunProcessOptions["onSpawn"]): Promise<ProcessResult> {
+  return runProcess(requirePython(here), [clientScript, ...args], { env: pythonEnv(), timeoutMs, onSpawn });
 }
 
-function runScript(args: string[], limitMs: number, track: (child: ChildProcess) => void): Promise<ScriptResult> {
-  return new Promise((ok, fail) => {
-    const child = spawn(python, args, {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" },
-    });
-    track(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    // A safety net for a hung script, not a timing assertion.
-    const timer = setTimeout(() => void stopProcessGroup(child), limitMs);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-}
-
-const suiteName = "example agents against the official Python grpcio client (flyteidl PyPI stubs)";
-
-describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suiteName, () => {
+describe.skipIf(skipPython)(pythonSuiteName("example agents against the official Python grpcio client (flyteidl PyPI stubs)"), () => {
   let server: ChildProcess | undefined;
   let client: ChildProcess | undefined;
   let serverLog = "";
   let jobsDir = "";
-  let result: ScriptResult | undefined;
+  let result: ProcessResult | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(python)) {
-      throw new Error(
-        `${python} is missing: run \`bash scripts/setup-python.sh\` to create the venv with grpcio and flyteidl ` +
-          "(or set AGENTWIRE_SKIP_PYTHON=1 to skip the Python interop tests)",
-      );
-    }
+    requirePython(here);
     if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`npm run build\` first`);
     jobsDir = mkdtempSync(join(tmpdir(), "agentwire-interop-jobs-"));
     const port = await freePort();
@@ -130,7 +99,7 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
       clearTimeout(limit);
     }
     await waitForPort(port, { child: server, timeoutMs: 30_000, output: () => serverLog });
-    result = await runScript([clientScript, "--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
+    result = await runScript(["--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
   });
 
   afterAll(async () => {
@@ -162,7 +131,7 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
   });
 
   it("the script runs exactly the checks this test expects", async () => {
-    const listed = await runScript([clientScript, "--target", "unused", "--jobs-dir", "unused", "--list"], 30_000, () => {});
+    const listed = await runScript(["--target", "unused", "--jobs-dir", "unused", "--list"], 30_000);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.trim().split("\n")).toEqual([...checks]);
   });

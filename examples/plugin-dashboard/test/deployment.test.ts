@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "@agentwire/core";
+import { captureOutput, freePort } from "@agentwire/core";
 import { createFakePlatformHost, createNetworkTransport, createViewClient, openViewStream, type FakePlatformHost } from "@agentwire/agentplatform/testing";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -23,16 +23,10 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const port = await freePort();
   const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port), LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
-  let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('"msg":"serving plugin')) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before serving:\n${stderr}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, exited, stderr: () => stderr };
+  const { stderr, waitFor } = captureOutput(child);
+  await waitFor("serving", () => stderr().includes('"msg":"serving plugin'));
+  return { child, url: `http://127.0.0.1:${port}`, exited, stderr };
 }
 
 const encoder = new TextEncoder();

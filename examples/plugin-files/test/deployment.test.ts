@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, stopProcessGroup } from "@agentwire/core";
+import { captureOutput, silentLogger, stopProcessGroup, terminateProcess } from "@agentwire/core";
 import { Capability, parseHandshake, servePlugin, Status, type PluginServer } from "@agentwire/agentplatform";
 import { callTool, createNetworkTransport, createPluginClients, createToolClient, listTools } from "@agentwire/agentplatform/testing";
 import { createFilesPlugin } from "../src/index.js";
@@ -54,32 +54,7 @@ function start(env: Record<string, string>, wrapper: string[] = []) {
   const [command = process.execPath, ...args] = [...wrapper, process.execPath, main];
   const child = spawn(command, args, { env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const waitFor = <T>(what: string, found: () => T | undefined): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const timer = setInterval(() => {
-        const value = found();
-        if (value !== undefined) {
-          clearInterval(timer);
-          resolve(value);
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr:\n${stderr}`));
-        }
-      }, 20);
-    });
-  return { child, stdout: () => stdout, stderr: () => stderr, waitFor };
-}
-
-function terminate(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
-    child.kill("SIGTERM");
-  });
+  return { child, ...captureOutput(child) };
 }
 
 describe("served over a socket", () => {
@@ -105,7 +80,7 @@ describe("dist/main.js", () => {
     const port = await proc.waitFor("serving", () => /"msg":"serving plugin \\"files\\" 0\.1\.0 \(remote\) on [^"]*:(\d+)"/.exec(proc.stderr())?.[1]);
     await exercise(`http://127.0.0.1:${port}`);
     expect(proc.stdout()).toBe("");
-    expect(await terminate(proc.child)).toMatchObject({ code: 0 });
+    expect(await terminateProcess(proc.child)).toMatchObject({ code: 0 });
   });
 
   it("runs as a local plugin: one handshake line on stdout, calls answered, exit within 2 s of SIGTERM", async () => {
@@ -113,7 +88,7 @@ describe("dist/main.js", () => {
     const line = await proc.waitFor("the handshake", () => (proc.stdout().includes("\n") ? proc.stdout().split("\n")[0] : undefined));
     expect(line).toMatch(/^1\|1\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
     await exercise(`http://${parseHandshake(line).address}`);
-    const stopped = await terminate(proc.child);
+    const stopped = await terminateProcess(proc.child);
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(2000);
     expect(proc.stdout()).toBe(`${line}\n`);

@@ -4,10 +4,10 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { pythonSkipReason, pythonSuiteName, requirePython, silentLogger } from "@agentwire/core";
 import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
 import { createFilesPlugin } from "../src/index.js";
-import { protoRoot, requirePython, runPython, skipPython, suiteName, toolsClientScript } from "./python.js";
+import { protoRoot, runPython, toolsClientScript } from "./python.js";
 import { forbidden, makeTree, type Tree } from "./tree.js";
 
 interface Seen {
@@ -16,13 +16,15 @@ interface Seen {
   calls: ({ is_error: boolean; result: Record<string, unknown> } | { code: string; details: string })[];
 }
 
-describe.skipIf(skipPython)(suiteName("the files plugin called by grpcio"), () => {
+const skipPython = pythonSkipReason() !== undefined;
+
+describe.skipIf(skipPython)(pythonSuiteName("the files plugin called by grpcio"), () => {
   let stubs = "";
   let server: PluginServer | undefined;
   let tree: Tree;
 
   beforeAll(async () => {
-    requirePython();
+    requirePython(import.meta.url);
     tree = makeTree();
     stubs = mkdtempSync(join(tmpdir(), "plugin-files-py-"));
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);

@@ -1,15 +1,13 @@
-// What the Python interop test needs: the repo's venv (`bash scripts/setup-python.sh`: grpcio and
-// grpc_tools), the skip switch, and running a script. AGENTWIRE_SKIP_PYTHON=1 skips; a missing venv fails.
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+// What the Python interop test needs besides @agentwire/core's venv helpers: the contract and the SDK's
+// grpcio client (`bash scripts/setup-python.sh`: grpcio and grpc_tools). AGENTWIRE_SKIP_PYTHON=1 skips;
+// a missing venv fails.
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processOutput, pythonEnv, requirePython } from "@agentwire/core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, "../../..");
-export const python = join(repoRoot, ".venv/bin/python");
-export const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
+const repoRoot = resolve(here, "../../..");
 
 /** The published contract: `proto/` ships in @agentwire/agentplatform's package. */
 export const protoRoot = join(dirname(createRequire(import.meta.url).resolve("@agentwire/agentplatform")), "../proto");
@@ -17,22 +15,7 @@ export const protoRoot = join(dirname(createRequire(import.meta.url).resolve("@a
 /** The SDK's grpcio ToolProvider client (its own interop tests use it too). */
 export const toolsClientScript = join(repoRoot, "packages/agentplatform/test/interop/tools_client.py");
 
-export function suiteName(name: string): string {
-  return skipPython ? `${name} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : name;
-}
-
-export function requirePython(): void {
-  if (!existsSync(python)) {
-    throw new Error(`${python} is missing: run \`bash scripts/setup-python.sh\` (or set AGENTWIRE_SKIP_PYTHON=1 to skip)`);
-  }
-}
-
 /** Runs the venv's Python; resolves with stdout, rejects with stderr. */
 export function runPython(args: string[], options: { cwd?: string } = {}): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(python, args, { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`python ${args.join(" ")} failed: ${err.message}\n${stderr}`));
-      else resolvePromise(stdout);
-    });
-  });
+  return processOutput(requirePython(here), args, { ...options, env: pythonEnv() });
 }

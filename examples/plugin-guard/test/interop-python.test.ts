@@ -6,16 +6,23 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
-import { silentLogger } from "@agentwire/core";
+import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, silentLogger } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuardPlugin } from "../src/index.js";
-import { repoRoot, requirePython, runPython, skipPython, suiteName } from "./python.js";
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 // The package ships its contract in proto/, next to dist/.
 const protoRoot = join(dirname(createRequire(import.meta.url).resolve("@agentwire/agentplatform")), "../proto");
 const client = join(repoRoot, "packages/agentplatform/test/interop/lifecycle_client.py");
+const skipPython = pythonSkipReason() !== undefined;
+
+/** Runs the venv's Python on `args`; resolves with stdout, rejects with stderr. */
+function runPython(args: string[], options: { cwd?: string } = {}): Promise<string> {
+  return processOutput(requirePython(import.meta.url), args, { ...options, env: pythonEnv() });
+}
 
 interface Outcome {
   action?: string;
@@ -30,12 +37,12 @@ interface ClientOutput {
   events: Outcome[];
 }
 
-describe.skipIf(skipPython)(suiteName("the guard plugin called by grpcio (stubs protoc generated from the SDK's .proto files)"), () => {
+describe.skipIf(skipPython)(pythonSuiteName("the guard plugin called by grpcio (stubs protoc generated from the SDK's .proto files)"), () => {
   let stubs = "";
   let server: PluginServer | undefined;
 
   beforeAll(async () => {
-    requirePython();
+    requirePython(import.meta.url);
     stubs = mkdtempSync(join(tmpdir(), "plugin-guard-py-"));
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });

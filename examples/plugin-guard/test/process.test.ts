@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseHandshake } from "@agentwire/agentplatform";
 import { createLifecycleHookClient, createNetworkTransport, createPluginClients, sendEvent } from "@agentwire/agentplatform/testing";
-import { freePort, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { captureOutput, freePort, stopProcessGroup, terminateProcess, waitForPort, type CapturedOutput } from "@agentwire/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -20,12 +20,9 @@ afterEach(async () => {
   await Promise.all(children.splice(0).map((child) => stopProcessGroup(child, { graceMs: 500 })));
 });
 
-interface Started {
+/** The child and what it prints; `firstLine()` is local mode's handshake, once it is out. */
+interface Started extends CapturedOutput {
   child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** The first stdout line (local mode's handshake), once it is out. */
-  firstLine: Promise<string>;
 }
 
 function start(env: Record<string, string>): Started {
@@ -34,47 +31,13 @@ function start(env: Record<string, string>): Started {
   if (env.AGENTPLATFORM_PLUGIN === undefined) delete childEnv.AGENTPLATFORM_PLUGIN;
   const child = spawn(process.execPath, [main], { env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no stdout line within 30 s; stderr:\n${stderr}`)), 30_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const end = stdout.indexOf("\n");
-      if (end >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, end));
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code ?? signal}) before writing a line; stderr:\n${stderr}`));
-    });
-  });
-  firstLine.catch(() => {}); // remote mode never writes one; only awaited in local mode
-  return { child, firstLine, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** SIGTERM, then how the child exited and how long it took; SIGKILL after 2 s counts as `killed`. */
-async function terminate(child: ChildProcess): Promise<{ code: number | null; killed: boolean; ms: number }> {
-  const started = Date.now();
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, 2000);
-  child.kill("SIGTERM");
-  const code = await exited;
-  clearTimeout(timer);
-  return { code, killed, ms: Date.now() - started };
+  return { child, ...captureOutput(child) };
 }
 
 describe("examples/plugin-guard as a subprocess (node dist/main.js)", () => {
   it("local mode: writes only the handshake to stdout, answers Register and OnEvent there, exits on SIGTERM", async () => {
     const { child, firstLine, stdout, stderr } = start({ AGENTPLATFORM_PLUGIN: "local" });
-    const handshake = await firstLine;
+    const handshake = await firstLine();
     expect(handshake).toMatch(/^1\|1\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
     const transport = createNetworkTransport(`http://${parseHandshake(handshake).address}`);
     const register = await createPluginClients(transport).plugin.register({ config: { deny_tools: "shell", redact_patterns: "hunter\\d" } });
@@ -85,7 +48,7 @@ describe("examples/plugin-guard as a subprocess (node dist/main.js)", () => {
       await sendEvent(hooks, "LLM_REQUEST", { model: "m", messages: [{ role: "user", content: "pw hunter2", tool_calls: [] }], tools: [] }),
     ).toMatchObject({ action: "MODIFY", payload: { messages: [{ content: "pw [REDACTED]" }] } });
 
-    const exit = await terminate(child);
+    const exit = await terminateProcess(child);
     expect(exit, stderr()).toMatchObject({ code: 0, killed: false });
     expect(stdout()).toBe(`${handshake}\n`);
     // Logs are JSON lines on stderr, and the redacted text is not among them.
@@ -108,7 +71,7 @@ describe("examples/plugin-guard as a subprocess (node dist/main.js)", () => {
     const hooks = createLifecycleHookClient(transport);
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "delete_file", arguments_json: "{}" })).action).toBe("CANCEL");
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "get_weather", arguments_json: "{}" })).action).toBe("CONTINUE");
-    expect(await terminate(child)).toMatchObject({ code: 0, killed: false });
+    expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
     expect(stdout()).toBe("");
     expect(stderr()).toContain(`"msg":"serving plugin \\"guard\\" 0.1.0 (remote) on`);
   });

@@ -5,20 +5,32 @@
 // The Python half needs `npm run build` and the venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, FinishReason, servePlugin, type PluginServer } from "@agentwire/agentplatform";
 import { createLLMClient, createNetworkTransport, createPluginClients } from "@agentwire/agentplatform/testing";
-import { freePort, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { freePort, processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { packageRoot, requirePython, runPython, skipPython } from "../../../packages/agentplatform/test/python.js";
 import { createOpenAIPlugin } from "../src/index.js";
 import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "./fake-openai.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const exampleRoot = resolve(here, "..");
+const repoRoot = resolve(here, "../../..");
 const key = "fake-key-served-51c2e0";
+const skipPython = pythonSkipReason() !== undefined;
+
+/** The published contract: `proto/` ships in @agentwire/agentplatform's package. */
+const protoRoot = join(dirname(createRequire(import.meta.url).resolve("@agentwire/agentplatform")), "../proto");
+/** The SDK's grpcio LLMProvider client (its own interop tests use it too). */
+const llmClientScript = join(repoRoot, "packages/agentplatform/test/interop/llm_complete.py");
+
+/** Runs the venv's Python on `args`; resolves with stdout, rejects with stderr. */
+function runPython(args: string[], options: { cwd?: string } = {}): Promise<string> {
+  return processOutput(requirePython(here), args, { ...options, env: pythonEnv() });
+}
 
 let fake: FakeOpenAI;
 beforeAll(async () => {
@@ -74,18 +86,17 @@ describe("over a real socket (servePlugin, remote mode, port 0)", () => {
 
 const suite = "node dist/main.js (npm start) called by grpcio through stubs protoc generated from our .proto files";
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let child: ChildProcess | undefined;
   let port = 0;
   let log = "";
 
   beforeAll(async () => {
-    requirePython();
+    requirePython(here);
     const entry = join(exampleRoot, "dist/main.js");
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build -w examples/plugin-openai\` first`);
     stubs = mkdtempSync(join(tmpdir(), "plugin-openai-py-"));
-    const protoRoot = join(packageRoot, "proto");
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
     port = await freePort();
@@ -124,7 +135,7 @@ describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTH
         { request: { messages: [{ role: "user", content: "A long story" }] }, cancel_after: 1 },
       ],
     };
-    const out = JSON.parse(await runPython([join(packageRoot, "test/interop/llm_complete.py"), stubs, `127.0.0.1:${port}`, JSON.stringify(spec)])) as {
+    const out = JSON.parse(await runPython([llmClientScript, stubs, `127.0.0.1:${port}`, JSON.stringify(spec)])) as {
       register: { name: string; capabilities: string[] };
       calls: { events: unknown[]; error: { code: string; details: string } | null }[];
     };

@@ -1,5 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter } from "@connectrpc/connect";
+import { ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { Capability, Plugin, ToolProvider, ViewProvider, LifecycleHook, type PluginProvider } from "../src/index.js";
 
 /** A plugin with one field of every kind the manifest reference defines. */
@@ -45,3 +45,13 @@ export function fakeProvider(capability: Capability, service: DescService): Plug
 export const fakeTools = () => fakeProvider(Capability.TOOL_PROVIDER, ToolProvider);
 export const fakeViews = () => fakeProvider(Capability.VIEW_PROVIDER, ViewProvider);
 export const fakeHooks = () => fakeProvider(Capability.LIFECYCLE_HOOK, LifecycleHook);
+
+/** The ConnectError a call failed with; throws if it succeeded. */
+export async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (err) {
+    return ConnectError.from(err);
+  }
+  throw new Error("expected the call to fail, it succeeded");
+}

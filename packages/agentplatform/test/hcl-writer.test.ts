@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attribute, block, hclString, isHclIdentifier, writeHcl } from "../src/hcl-writer.js";
 import { buildHclCheck, hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
+import { pythonSuiteName } from "@agentwire/core";
 import { decodeHclString, parseHcl, requirePython, skipPython } from "./python.js";
 
 // Strings that break naive writers: quotes, backslashes, control characters, template introducers (and
@@ -100,7 +101,7 @@ describe("writeHcl", () => {
   });
 });
 
-describe.skipIf(skipPython)("writeHcl output parsed by python-hcl2", () => {
+describe.skipIf(skipPython)(pythonSuiteName("writeHcl output parsed by python-hcl2"), () => {
   it("parses, and every tricky string (as a value, a list item and a label) reads back unchanged", async () => {
     requirePython();
     const text = writeHcl(

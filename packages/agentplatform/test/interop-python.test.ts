@@ -5,14 +5,14 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName, silentLogger } from "@agentwire/core";
 import { Capability, servePlugin, ToolProvider, type PluginServer } from "../src/index.js";
 import { fakeProvider, fakeHooks, validConfig, weatherPlugin } from "./fixtures.js";
 import { packageRoot, parseHcl, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "a plugin called by grpcio through stubs protoc generated from our .proto files";
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
   const plugin = weatherPlugin();

@@ -3,7 +3,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { AgentwireError, createLogger, type Logger } from "@agentwire/core";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import {
   Capability,
   cancel,
@@ -21,6 +21,7 @@ import {
   type ToolCallPayload,
 } from "../src/index.js";
 import { createLifecycleHookClient, createPluginClients, createInProcessTransport, sendEvent } from "../src/testing/index.js";
+import { rejection } from "./fixtures.js";
 
 const encoder = new TextEncoder();
 
@@ -41,16 +42,6 @@ function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknow
     },
   });
   return { logger: createLogger({ destination, level: "debug" }), lines };
-}
-
-/** The ConnectError `promise` rejects with. */
-async function refused(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to be refused");
 }
 
 // One payload per event type, as the reference shows them (LLM_REQUEST's elements are ours).
@@ -229,16 +220,16 @@ describe("typed payloads", () => {
 
   it("refuses a handled event whose known fields have the wrong JSON type with INVALID_ARGUMENT naming the type and field", async () => {
     const { client } = hookPlugin({ on: { LLM_REQUEST: () => cancel(), TOOL_CALL: () => cancel(), TURN_END: () => cancel() } });
-    const err = await refused(
+    const err = await rejection(
       sendEvent(client, "LLM_REQUEST", { model: "m", messages: [{ role: "user", content: "ok" }, { role: "user", content: 42, tool_calls: "none" }] } as never),
     );
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toBe(
       "invalid LLM_REQUEST payload_json: messages[1].content: expected a string, got number 42; messages[1].tool_calls: expected an array, got string \"none\"",
     );
-    const notObject = await refused(sendEvent(client, "TOOL_CALL", [1, 2] as never));
+    const notObject = await rejection(sendEvent(client, "TOOL_CALL", [1, 2] as never));
     expect([notObject.code, notObject.rawMessage]).toEqual([Code.InvalidArgument, "invalid TOOL_CALL payload_json: expected a JSON object, got an array"]);
-    const infinite = await refused(sendEvent(client, "TURN_END", encoder.encode('{"turn_number": 1e999}')));
+    const infinite = await rejection(sendEvent(client, "TURN_END", encoder.encode('{"turn_number": 1e999}')));
     expect(infinite.rawMessage).toBe("invalid TURN_END payload_json: turn_number: expected a number, got number null");
   });
 
@@ -253,15 +244,15 @@ describe("a payload that is not JSON", () => {
   it("is INVALID_ARGUMENT naming the event type, whether or not a handler exists for it", async () => {
     let calls = 0;
     const { client } = hookPlugin({ on: { TOOL_CALL: () => void calls++ } });
-    const handled = await refused(sendEvent(client, "TOOL_CALL", encoder.encode("tool_name=shell")));
+    const handled = await rejection(sendEvent(client, "TOOL_CALL", encoder.encode("tool_name=shell")));
     expect(handled.code).toBe(Code.InvalidArgument);
     // The message says why without quoting the payload (which can hold secrets).
     expect(handled.rawMessage).toBe("TOOL_CALL payload_json is not JSON: Unexpected token 'o'");
-    const unhandled = await refused(sendEvent(client, "HANDOFF", encoder.encode('{"from_agent": "triage",')));
+    const unhandled = await rejection(sendEvent(client, "HANDOFF", encoder.encode('{"from_agent": "triage",')));
     expect([unhandled.code, unhandled.rawMessage.startsWith("HANDOFF payload_json is not JSON: ")]).toEqual([Code.InvalidArgument, true]);
-    const unknown = await refused(sendEvent(client, 42 as EventType, encoder.encode("<xml/>")));
+    const unknown = await rejection(sendEvent(client, 42 as EventType, encoder.encode("<xml/>")));
     expect([unknown.code, unknown.rawMessage.startsWith("event type 42 payload_json is not JSON: ")]).toEqual([Code.InvalidArgument, true]);
-    const binary = await refused(sendEvent(client, "TOOL_CALL", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])));
+    const binary = await rejection(sendEvent(client, "TOOL_CALL", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])));
     expect([binary.code, binary.rawMessage]).toEqual([Code.InvalidArgument, "TOOL_CALL payload_json is not JSON: not UTF-8 text (4 bytes)"]);
     expect(calls).toBe(0);
   });
@@ -383,9 +374,9 @@ describe("a handler that fails", () => {
       },
       onError: "error",
     });
-    const internal = await refused(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL));
+    const internal = await rejection(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL));
     expect([internal.code, internal.rawMessage]).toEqual([Code.Internal, "boom"]);
-    const denied = await refused(sendEvent(client, "HANDOFF", examples.HANDOFF));
+    const denied = await rejection(sendEvent(client, "HANDOFF", examples.HANDOFF));
     expect([denied.code, denied.rawMessage]).toEqual([Code.PermissionDenied, "handoffs to specialist need approval"]);
   });
 
@@ -400,14 +391,14 @@ describe("a handler that fails", () => {
       },
       onError: "error",
     });
-    const bare = await refused(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL));
+    const bare = await rejection(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL));
     expect([bare.code, bare.rawMessage]).toEqual([
       Code.Internal,
       "the TOOL_CALL handler returned an object without an action: return proceed(), modify(payload), cancel(reason) or nothing",
     ]);
-    expect((await refused(sendEvent(client, "HANDOFF", examples.HANDOFF))).rawMessage).toContain("returned a MODIFY without a payload");
-    expect((await refused(sendEvent(client, "AGENT_START", examples.AGENT_START))).rawMessage).toContain("returned an unknown action SKIP");
-    expect((await refused(sendEvent(client, "AGENT_END", examples.AGENT_END))).rawMessage).toContain("returned true");
+    expect((await rejection(sendEvent(client, "HANDOFF", examples.HANDOFF))).rawMessage).toContain("returned a MODIFY without a payload");
+    expect((await rejection(sendEvent(client, "AGENT_START", examples.AGENT_START))).rawMessage).toContain("returned an unknown action SKIP");
+    expect((await rejection(sendEvent(client, "AGENT_END", examples.AGENT_END))).rawMessage).toContain("returned true");
   });
 
   it("treats a MODIFY payload that does not fit the event, or cannot be JSON-encoded, as a failure", async () => {
@@ -427,7 +418,7 @@ describe("a handler that fails", () => {
     expect(await sendEvent(client, "TOOL_RESULT", examples.TOOL_RESULT)).toEqual({ action: "CONTINUE" });
 
     const strict = hookPlugin({ on: { LLM_REQUEST: (payload) => modify({ ...payload, messages: [{ role: "user", content: ["a"] }] } as never) }, onError: "error" });
-    expect((await refused(sendEvent(strict.client, "LLM_REQUEST", examples.LLM_REQUEST))).rawMessage).toBe(
+    expect((await rejection(sendEvent(strict.client, "LLM_REQUEST", examples.LLM_REQUEST))).rawMessage).toBe(
       "the LLM_REQUEST handler's MODIFY payload does not fit the event: messages[0].content: expected a string, got an array",
     );
   });
@@ -443,7 +434,7 @@ describe("a handler that fails", () => {
       },
     });
     const started = Date.now();
-    const err = await refused(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL, { timeoutMs: 100 }));
+    const err = await rejection(sendEvent(client, "TOOL_CALL", examples.TOOL_CALL, { timeoutMs: 100 }));
     expect(err.code).toBe(Code.DeadlineExceeded);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(aborted).toBe(true);

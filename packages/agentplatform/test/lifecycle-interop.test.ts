@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName, silentLogger } from "@agentwire/core";
 import { cancel, createLifecycleHook, modify, Plugin, servePlugin, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
@@ -19,7 +19,7 @@ interface EventOutcome {
   error?: { code: string; details: string };
 }
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName, silentLogger } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentwireError, createLLMProvider, FinishReason, Plugin, servePlugin, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
@@ -17,7 +17,7 @@ interface PythonRun {
   calls: { events: Record<string, Record<string, unknown> | null>[]; error: { code: string; details: string } | null }[];
 }
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
   let cancelled: unknown;

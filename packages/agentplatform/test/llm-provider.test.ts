@@ -21,6 +21,7 @@ import {
   type PluginServer,
 } from "../src/index.js";
 import { createLLMClient, createNetworkTransport, createPluginClients, createInProcessTransport } from "../src/testing/index.js";
+import { rejection } from "./fixtures.js";
 
 function llmPlugin(complete: CompleteHandler, options: Omit<LLMProviderOptions, "complete"> = {}) {
   const plugin = new Plugin({ name: "scripted-llm", version: "1.0.0", manifest: { description: "A scripted LLM", author: "agentwire tests" } });
@@ -48,15 +49,6 @@ async function collect(plugin: Plugin, request: object = hello, options: { signa
     error = ConnectError.from(err);
   }
   return { events, error, plain: plain(events) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail, it succeeded");
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort, stopProcessGroup } from "@agentwire/core";
+import { captureOutput, freePort, stopProcessGroup, terminateProcess } from "@agentwire/core";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseHandshake, Status } from "../src/index.js";
 import { createNetworkTransport, createPluginClients, type PluginClients } from "../src/testing/index.js";
@@ -38,41 +38,10 @@ async function startLocalPlugin(env: Record<string, string> = {}): Promise<Start
   if (env.PORT === undefined) delete childEnv.PORT;
   const child = spawn(process.execPath, [fixture], { env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const handshake = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no handshake within 30 s; stderr:\n${stderr}`)), 30_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const end = stdout.indexOf("\n");
-      if (end >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, end));
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code ?? signal}) before the handshake; stderr:\n${stderr}`));
-    });
-  });
+  const { firstLine, stdout, stderr } = captureOutput(child);
+  const handshake = await firstLine();
   const { address } = parseHandshake(handshake);
-  return { child, handshake, clients: createPluginClients(createNetworkTransport(`http://${address}`)), stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Sends SIGTERM and resolves with how the child exited, or `killed` if a 2 s SIGKILL timer had to end it. */
-async function terminate(child: ChildProcess): Promise<{ code: number | null; killed: boolean; ms: number }> {
-  const started = Date.now();
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let killed = false;
-  const killTimer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, 2000);
-  child.kill("SIGTERM");
-  const code = await exited;
-  clearTimeout(killTimer);
-  return { code, killed, ms: Date.now() - started };
+  return { child, handshake, clients: createPluginClients(createNetworkTransport(`http://${address}`)), stdout, stderr };
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -107,7 +76,7 @@ describe("a local plugin started as a subprocess", () => {
     expect(logs.find((l) => l.msg.startsWith('serving plugin "local-echo" 0.1.0 (local) on 127.0.0.1:'))).toMatchObject({ mode: "local" });
     expect(logs.some((l) => l.msg === "registered")).toBe(true);
 
-    const exit = await terminate(child);
+    const exit = await terminateProcess(child);
     console.info(`local plugin exited ${exit.ms} ms after SIGTERM (idle)`);
     expect(exit).toMatchObject({ code: 0, killed: false });
     expect(stdout()).toBe(`${handshake}\n`);
@@ -120,7 +89,7 @@ describe("a local plugin started as a subprocess", () => {
       (err: unknown) => ConnectError.from(err),
     );
     await wait(200);
-    const exit = await terminate(child);
+    const exit = await terminateProcess(child);
     console.info(`local plugin exited ${exit.ms} ms after SIGTERM (one call in flight)`);
     expect(exit, stderr()).toMatchObject({ code: 0, killed: false });
     const err = await hanging;
@@ -136,7 +105,7 @@ describe("a local plugin started as a subprocess", () => {
     expect(child.exitCode).toBeNull();
     expect((await clients.plugin.health({})).status).toBe(Status.SERVING);
     expect(stderr()).toContain("SIGINT ignored");
-    expect(await terminate(child)).toMatchObject({ code: 0, killed: false });
+    expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
   });
 
   it("binds the PORT it is given", async () => {
@@ -144,6 +113,6 @@ describe("a local plugin started as a subprocess", () => {
     const { child, handshake, clients } = await startLocalPlugin({ PORT: String(port) });
     expect(handshake).toBe(`1|1|tcp|127.0.0.1:${port}|grpc`);
     expect((await clients.plugin.register({})).name).toBe("local-echo");
-    expect(await terminate(child)).toMatchObject({ code: 0, killed: false });
+    expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
   });
 });

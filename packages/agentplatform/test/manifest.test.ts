@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Plugin } from "../src/index.js";
 import { weatherPlugin } from "./fixtures.js";
 import { buildHclCheck, hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
+import { pythonSuiteName } from "@agentwire/core";
 import { parseHcl, requirePython, skipPython } from "./python.js";
 
 const weatherHcl = `plugin "weather" {
@@ -71,7 +72,7 @@ describe("manifest HCL", () => {
   });
 });
 
-describe.skipIf(skipPython)("manifest HCL parsed by python-hcl2", () => {
+describe.skipIf(skipPython)(pythonSuiteName("manifest HCL parsed by python-hcl2"), () => {
   it("parses to the manifest: attributes, field blocks in order, string defaults and options", async () => {
     requirePython();
     const parsed = await parseHcl(weatherPlugin().manifestHcl);

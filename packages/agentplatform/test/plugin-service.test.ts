@@ -3,12 +3,12 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentwireError, silentLogger } from "@agentwire/core";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { createClient } from "@connectrpc/connect";
 import { Capability, parseHandshake, Plugin, servePlugin, Status, ToolProvider, type AnyPlugin, type PluginServer } from "../src/index.js";
 import { HealthCheckResponse_ServingStatus as Serving } from "../src/gen/health/v1/health_pb.js";
 import { createInProcessTransport, createNetworkTransport, createPluginClients } from "../src/testing/index.js";
-import { fakeHooks, fakeProvider, validConfig, weatherPlugin } from "./fixtures.js";
+import { fakeHooks, fakeProvider, rejection, validConfig, weatherPlugin } from "./fixtures.js";
 
 const servers: PluginServer[] = [];
 afterEach(async () => {
@@ -35,15 +35,6 @@ const transports = {
   },
 };
 
-async function codeOf(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe.each(Object.entries(transports))("over %s", (_name, connect) => {
   const clientsFor = async (plugin: AnyPlugin) => {
     const transport = await connect(plugin);
@@ -63,7 +54,7 @@ describe.each(Object.entries(transports))("over %s", (_name, connect) => {
 
   it("Register refuses bad config with INVALID_ARGUMENT naming every field", async () => {
     const { plugin: client } = await clientsFor(weatherPlugin());
-    const err = await codeOf(client.register({ config: { units: "kelvin", verbose: "yes" } }));
+    const err = await rejection(client.register({ config: { units: "kelvin", verbose: "yes" } }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toMatch(/^invalid config for plugin "weather" \(4 problems\): /);
     for (const field of ["api_key_env", "units", "retries", "verbose"]) expect(err.rawMessage).toContain(`${field}: `);
@@ -77,10 +68,10 @@ describe.each(Object.entries(transports))("over %s", (_name, connect) => {
       },
     });
     const { plugin: client } = await clientsFor(plugin);
-    const err = await codeOf(client.register({ config: validConfig }));
+    const err = await rejection(client.register({ config: validConfig }));
     expect([err.code, err.rawMessage]).toEqual([Code.Unavailable, "weather API unreachable"]);
     failure = new Error("boom");
-    const err2 = await codeOf(client.register({ config: validConfig }));
+    const err2 = await rejection(client.register({ config: validConfig }));
     expect([err2.code, err2.rawMessage]).toEqual([Code.Internal, "boom"]);
     expect(plugin.registered).toBe(false);
   });
@@ -89,8 +80,8 @@ describe.each(Object.entries(transports))("over %s", (_name, connect) => {
     const plugin = weatherPlugin({ onRegister: () => new Promise<void>(() => {}), health: () => new Promise<boolean>(() => {}) });
     const { plugin: client } = await clientsFor(plugin);
     const started = Date.now();
-    expect((await codeOf(client.register({ config: validConfig }, { timeoutMs: 200 }))).code).toBe(Code.DeadlineExceeded);
-    expect((await codeOf(client.health({}, { timeoutMs: 200 }))).code).toBe(Code.DeadlineExceeded);
+    expect((await rejection(client.register({ config: validConfig }, { timeoutMs: 200 }))).code).toBe(Code.DeadlineExceeded);
+    expect((await rejection(client.health({}, { timeoutMs: 200 }))).code).toBe(Code.DeadlineExceeded);
     expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(plugin.registered).toBe(false);
@@ -136,7 +127,7 @@ describe.each(Object.entries(transports))("over %s", (_name, connect) => {
     for (const service of ["", "plugin", "agentplatform.v1.Plugin", "grpc.health.v1.Health", "agentplatform.v1.ToolProvider"]) {
       expect((await health.check({ service })).status, service).toBe(Serving.SERVING);
     }
-    const err = await codeOf(health.check({ service: "agentplatform.v1.ViewProvider" }));
+    const err = await rejection(health.check({ service: "agentplatform.v1.ViewProvider" }));
     expect(err.code).toBe(Code.NotFound);
     expect(err.rawMessage).toContain('unknown service "agentplatform.v1.ViewProvider"');
     const list = await health.list({});
@@ -164,7 +155,7 @@ describe.each(Object.entries(transports))("over %s", (_name, connect) => {
 
   it("answers UNIMPLEMENTED for a capability service the plugin does not provide", async () => {
     const { tools: toolClient } = await clientsFor(weatherPlugin());
-    expect((await codeOf(toolClient.listTools({}))).code).toBe(Code.Unimplemented);
+    expect((await rejection(toolClient.listTools({}))).code).toBe(Code.Unimplemented);
   });
 });
 
@@ -186,7 +177,7 @@ describe("servePlugin", () => {
     await server.close();
     await server.close(); // idempotent
     const fresh = createPluginClients(createNetworkTransport(server.url));
-    const err = await codeOf(fresh.plugin.health({}, { timeoutMs: 2000 }));
+    const err = await rejection(fresh.plugin.health({}, { timeoutMs: 2000 }));
     expect(err.code, err.message).toBe(Code.Unavailable);
   });
 
@@ -254,7 +245,7 @@ describe("servePlugin", () => {
     await closed;
     expect(Date.now() - started).toBeLessThan(2000);
     const fresh = createPluginClients(createNetworkTransport(server.url));
-    expect((await codeOf(fresh.health.check({ service: "" }, { timeoutMs: 2000 }))).code).toBe(Code.Unavailable);
+    expect((await rejection(fresh.health.check({ service: "" }, { timeoutMs: 2000 }))).code).toBe(Code.Unavailable);
   });
 
   it("keeps providers fixed once served", async () => {

@@ -1,32 +1,23 @@
 // The repo's Python venv (`bash scripts/setup-python.sh`): the real HCL parser (python-hcl2) and the official
-// gRPC stack (grpcio, grpc_tools.protoc). Set AGENTWIRE_SKIP_PYTHON=1 to skip these tests on a machine
-// without Python; a missing venv otherwise fails them on purpose.
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+// gRPC stack (grpcio, grpc_tools.protoc). Finding it, the AGENTWIRE_SKIP_PYTHON=1 switch (skips these tests on
+// a machine without Python; a missing venv otherwise fails them on purpose) and running it come from
+// @agentwire/core; what is here is this package's: where it is, and reading HCL back through python-hcl2.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processOutput, pythonEnv, pythonSkipReason, requirePython as requireVenvPython } from "@agentwire/core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, "../../..");
 export const packageRoot = resolve(here, "..");
-export const python = join(repoRoot, ".venv/bin/python");
-export const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
+export const skipPython = pythonSkipReason() !== undefined;
 
-export function requirePython(): void {
-  if (!existsSync(python)) {
-    throw new Error(`${python} is missing: run \`bash scripts/setup-python.sh\` (or set AGENTWIRE_SKIP_PYTHON=1 to skip)`);
-  }
+/** The venv's Python, or an error saying how to create it. */
+export function requirePython(): string {
+  return requireVenvPython(here);
 }
 
 /** Runs the venv's Python on `args`, feeding `input` on stdin; resolves with stdout, rejects with stderr. */
 export function runPython(args: string[], options: { input?: string; cwd?: string } = {}): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = execFile(python, args, { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`python ${args.join(" ")} failed: ${err.message}\n${stderr}`));
-      else resolvePromise(stdout);
-    });
-    child.stdin!.end(options.input ?? "");
-  });
+  return processOutput(requirePython(), args, { ...options, input: options.input ?? "", env: pythonEnv() });
 }
 
 /**

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName, silentLogger } from "@agentwire/core";
 import { Plugin, servePlugin, ToolRegistry, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
@@ -18,7 +18,7 @@ interface Seen {
   calls: ({ is_error: boolean; result: unknown } | { code: string; details: string })[];
 }
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { renderComponents, ui } from "../src/index.js";
 import { hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
+import { pythonSuiteName } from "@agentwire/core";
 import { parseHcl, requirePython, skipPython } from "./python.js";
 
 interface GenericBlock {
@@ -182,7 +183,7 @@ describe.skipIf(skipGo)(skipGo ? `${goSuite} (skipped: AGENTWIRE_SKIP_GO=1)` : g
 });
 
 const pySuite = "component HCL read by python-hcl2";
-describe.skipIf(skipPython)(skipPython ? `${pySuite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : pySuite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(pySuite), () => {
   it("parses to the same components, with every tricky string intact", async () => {
     requirePython();
     const hcl = renderComponents([...dashboard(), ...tricky.map((t) => ui.text(t))]);

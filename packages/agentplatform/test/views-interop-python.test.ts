@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName, silentLogger } from "@agentwire/core";
 import { createViewProvider, defineView, Plugin, respond, route, servePlugin, ui, type PluginServer } from "../src/index.js";
 import { packageRoot, parseHcl, requirePython, runPython, skipPython } from "./python.js";
 
@@ -50,7 +50,7 @@ function dashboardPlugin() {
   return plugin;
 }
 
-describe.skipIf(skipPython)(skipPython ? `${suite} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suite, () => {
+describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
 

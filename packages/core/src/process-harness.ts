@@ -1,10 +1,15 @@
 // Starting, awaiting and stopping server processes on loopback: what every test, conformance harness or
 // host that spawns an agent server as a real subprocess needs. Pick a free port, spawn the server with
 // `detached: true` (so it leads its own process group), wait until the port accepts connections, and stop
-// the whole group afterwards, so that nothing the server started outlives the caller.
-import type { ChildProcess } from "node:child_process";
-import { basename } from "node:path";
+// the whole group afterwards, so that nothing the server started outlives the caller. Also: capturing what a
+// child prints and waiting for a line of it, running a command to completion under a safety time limit, and
+// finding the repository's Python venv for interop tests (`AGENTWIRE_SKIP_PYTHON=1` skips them).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
+import { basename, dirname, join, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { fileURLToPath } from "node:url";
 
 /**
  * A TCP port on `host` that nothing listens on right now, found by binding port 0 and releasing it. Another
@@ -132,4 +137,238 @@ export async function stopProcessGroup(child: ChildProcess | undefined, options:
   } finally {
     clearTimeout(timer);
   }
+}
+
+export interface TerminateOptions {
+  /** The signal that asks the process to stop. Default: `SIGTERM`. */
+  signal?: NodeJS.Signals;
+  /** How long it has to exit before it gets SIGKILL (and the result says `killed`). Default: 2000. */
+  graceMs?: number;
+}
+
+export interface TerminateResult {
+  /** The exit code, null when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it, null when it exited by itself. */
+  signal: NodeJS.Signals | null;
+  /** True if it was still running after `graceMs` and had to be sent SIGKILL. */
+  killed: boolean;
+  /** From sending the signal to the exit. */
+  ms: number;
+}
+
+/**
+ * Sends `child` alone (not its group) SIGTERM, as a host stopping a plugin or a supervisor stopping a server
+ * does, and resolves with how it exited and how long that took; SIGKILL after `graceMs` counts as `killed`.
+ * For tests of graceful shutdown; to clean up a child and everything it started, use `stopProcessGroup`.
+ */
+export async function terminateProcess(child: ChildProcess, options: TerminateOptions = {}): Promise<TerminateResult> {
+  const { signal = "SIGTERM", graceMs = 2000 } = options;
+  const started = Date.now();
+  if (child.pid === undefined || hasExited(child)) return { code: child.exitCode, signal: child.signalCode, killed: false, ms: 0 };
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once("exit", (code, sig) => resolve([code, sig])));
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, graceMs);
+  child.kill(signal);
+  try {
+    const [code, sig] = await exited;
+    return { code, signal: sig, killed, ms: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface WaitForOutputOptions {
+  /** A safety limit, not a timing assertion. Default: 30 000. */
+  timeoutMs?: number;
+}
+
+/** What a child printed so far, and waiting for something in it. */
+export interface CapturedOutput {
+  /** Everything written to stdout so far (UTF-8). */
+  stdout(): string;
+  /** Everything written to stderr so far (UTF-8). */
+  stderr(): string;
+  /** stdout and stderr interleaved as they arrived: a log for an error message. */
+  output(): string;
+  /**
+   * Resolves with `found()`'s first result other than `undefined`, `null` or `false` (checked now and whenever
+   * the child prints): a regex match, or `true` for a test. Rejects if the child exits first (once its output
+   * is read) or `timeoutMs` passes, naming `what` and quoting its stderr.
+   */
+  waitFor<T>(what: string, found: () => T | undefined | null | false, options?: WaitForOutputOptions): Promise<T>;
+  /** The first line on stdout, without its newline: a local plugin's handshake, a server's "ready" line. */
+  firstLine(options?: WaitForOutputOptions): Promise<string>;
+}
+
+/**
+ * Collects what `child` writes to its piped stdout and stderr from now on (spawn it with
+ * `stdio: [..., "pipe", "pipe"]`; a stream that is not piped stays empty). Other listeners are unaffected.
+ */
+export function captureOutput(child: ChildProcess): CapturedOutput {
+  let stdout = "";
+  let stderr = "";
+  let output = "";
+  const waiters = new Set<() => void>();
+  const listen = (stream: NodeJS.ReadableStream | null, append: (text: string) => void) => {
+    if (stream === null) return;
+    const decoder = new StringDecoder("utf8");
+    stream.on("data", (chunk: Buffer | string) => {
+      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      append(text);
+      output += text;
+      for (const check of [...waiters]) check();
+    });
+  };
+  listen(child.stdout, (text) => (stdout += text));
+  listen(child.stderr, (text) => (stderr += text));
+  // "close" comes once the child exited and its output is read; a grandchild holding the pipes may delay it,
+  // so a waiter gives up a second after "exit" at the latest.
+  let ended = hasExited(child) && child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false;
+  const end = () => {
+    ended = true;
+    for (const check of [...waiters]) check();
+  };
+  child.once("close", end);
+  child.once("exit", () => setTimeout(end, 1000).unref());
+
+  const waitFor = <T>(what: string, found: () => T | undefined | null | false, options: WaitForOutputOptions = {}): Promise<T> => {
+    const { timeoutMs = 30_000 } = options;
+    return new Promise<T>((resolve, reject) => {
+      const settle = (finish: () => void) => {
+        waiters.delete(check);
+        clearTimeout(timer);
+        finish();
+      };
+      const check = () => {
+        const value = found();
+        if (value !== undefined && value !== null && value !== false) settle(() => resolve(value));
+        else if (ended) settle(() => reject(new Error(`exited (${describeExit(child)}) before ${what}; stderr:\n${stderr}`)));
+      };
+      const timer = setTimeout(() => settle(() => reject(new Error(`${what} not seen after ${timeoutMs} ms; stderr:\n${stderr}`))), timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  };
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    output: () => output,
+    waitFor,
+    firstLine: (options) => waitFor("a line on stdout", () => (stdout.includes("\n") ? stdout.slice(0, stdout.indexOf("\n")) : undefined), options),
+  };
+}
+
+export interface RunProcessOptions {
+  cwd?: string;
+  /** The environment. Default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Written to stdin, which is then closed. Without it stdin is `/dev/null`. */
+  input?: string;
+  /** A safety limit for a command that hangs, not a timing assertion: its process group is stopped then. Default: 60 000. */
+  timeoutMs?: number;
+  /** Called with the child once it is spawned, e.g. to stop it from an `afterAll` should the test end first. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+export interface ProcessResult {
+  /** The exit code, null when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it, null when it exited by itself. */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True if it ran past `timeoutMs` and was stopped. */
+  timedOut: boolean;
+}
+
+/**
+ * Runs `command` to completion in its own process group and resolves with its exit code and output, whatever
+ * the code; rejects only if it could not be started. Past `timeoutMs` the whole group is stopped
+ * (`stopProcessGroup`) and the result says `timedOut`.
+ */
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
+  const { cwd, env, input, timeoutMs = 60_000, onSpawn } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    onSpawn?.(child);
+    const output = captureOutput(child);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stopProcessGroup(child);
+    }, timeoutMs);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: output.stdout(), stderr: output.stderr(), timedOut });
+    });
+    // A command that exits without reading its input closes the pipe: EPIPE here is not the command failing.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(input);
+  });
+}
+
+/** Like `runProcess`, but resolves with stdout only if the command exits 0; otherwise rejects quoting its stderr. */
+export async function processOutput(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<string> {
+  const result = await runProcess(command, args, options);
+  if (result.code === 0) return result.stdout;
+  const how = result.timedOut
+    ? `was stopped after ${options.timeoutMs ?? 60_000} ms`
+    : `exited with ${result.code !== null ? `code ${result.code}` : `signal ${result.signal}`}`;
+  throw new Error(`${basename(command)} ${args.join(" ")} ${how}:\n${result.stderr}`);
+}
+
+/** Set to `1`, it skips the Python interop tests (the reason goes in the suite's name); unset, a missing venv fails them. */
+export const SKIP_PYTHON_ENV = "AGENTWIRE_SKIP_PYTHON";
+
+const setupHint = `run \`bash scripts/setup-python.sh\` to create it (or set ${SKIP_PYTHON_ENV}=1 to skip the Python interop tests)`;
+
+function startDir(from: string | URL): string {
+  return typeof from === "string" && !from.startsWith("file:") ? resolve(from) : fileURLToPath(from);
+}
+
+/**
+ * The repository venv's `.venv/bin/<name>` (`python` by default; `pyflyte`, `pip`, ... too) in `from` or the
+ * nearest folder above it that has one, or undefined if none does. `from` may be a folder or a file, as a
+ * path or a `file:` URL (a test's `import.meta.url`).
+ */
+export function pythonInterpreter(from: string | URL = process.cwd(), name = "python"): string | undefined {
+  for (let dir = startDir(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, ".venv", "bin", name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * `pythonInterpreter(from, name)`, or an error saying how to create the venv: a missing interpreter must fail
+ * a test, not pass as a skip (skipping is `AGENTWIRE_SKIP_PYTHON=1`'s job; see `pythonSkipReason`).
+ */
+export function requirePython(from: string | URL = process.cwd(), name = "python"): string {
+  const found = pythonInterpreter(from, name);
+  if (found === undefined) throw new Error(`no .venv/bin/${name} in ${startDir(from)} or a folder above it: ${setupHint}`);
+  return found;
+}
+
+/** Why the Python interop tests are skipped (`AGENTWIRE_SKIP_PYTHON=1`), or undefined if they run. */
+export function pythonSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[SKIP_PYTHON_ENV] === "1" ? `${SKIP_PYTHON_ENV}=1` : undefined;
+}
+
+/** A Python suite's name, with the reason appended when it is skipped, so a skipped suite says why. */
+export function pythonSuiteName(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const reason = pythonSkipReason(env);
+  return reason === undefined ? name : `${name} (skipped: ${reason})`;
+}
+
+/** `env` for a Python child: output unbuffered (a log is current when read), no `__pycache__` written into the tree. */
+export function pythonEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" };
 }

@@ -1,7 +1,8 @@
-// Agents used by the service tests: small, but each exercises a path the server must get right.
+// Agents used by the service tests: small, but each exercises a path the server must get right. Also what
+// the literal tests share.
 import { PassThrough } from "node:stream";
 import { createLogger, type Logger } from "@agentwire/core";
-import { AsyncAgent, SyncAgent, TaskFailure, types, type MetricsQuery, type TaskContext, type TaskResource } from "../src/index.js";
+import { AsyncAgent, LiteralTypeError, SyncAgent, TaskFailure, types, type MetricsQuery, type TaskContext, type TaskResource } from "../src/index.js";
 import type { StandardSchemaV1 } from "@agentwire/core";
 
 /** Jobs kept in a Map shared by every instance, standing in for an external system. */
@@ -113,4 +114,15 @@ export function capturedLogger(): { logger: Logger; lines: () => Array<Record<st
         .filter((l) => l !== "")
         .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+/** The LiteralTypeError `fn` throws; any other error is rethrown, and throwing nothing fails. */
+export function refusal(fn: () => unknown): LiteralTypeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof LiteralTypeError) return e;
+    throw e;
+  }
+  throw new Error("expected a LiteralTypeError");
 }

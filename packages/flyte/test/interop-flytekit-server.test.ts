@@ -6,11 +6,11 @@
 // Needs the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
 // without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePorts, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/core";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromLiteralMap, types, variables } from "../src/index.js";
@@ -19,12 +19,9 @@ import { HealthCheckResponse_ServingStatus } from "../src/gen/health/v1/health_p
 import { createNetworkTransport, PropellerDriver, type TaskSpec } from "../src/testing/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../..");
-const pyflyte = join(repoRoot, ".venv/bin/pyflyte");
 const agentModuleDir = join(here, "interop");
 
-const skipPython = process.env.AGENTWIRE_SKIP_PYTHON === "1";
-const suiteName = "PropellerDriver against flytekit's `pyflyte serve connector`";
+const skipPython = pythonSkipReason() !== undefined;
 
 const sleepSpec = {
   type: "py_sleep",
@@ -65,7 +62,7 @@ function decodeMeta(bytes: Uint8Array): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
-describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_PYTHON=1)` : suiteName, () => {
+describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's `pyflyte serve connector`"), () => {
   let server: ChildProcess | undefined;
   let serverLog = "";
   let stateDir = "";
@@ -75,12 +72,7 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
   const readState = (name: string) => readFileSync(join(stateDir, name), "utf8");
 
   beforeAll(async () => {
-    if (!existsSync(pyflyte)) {
-      throw new Error(
-        `${pyflyte} is missing: run \`bash scripts/setup-python.sh\` to create the venv with flytekit ` +
-          "(or set AGENTWIRE_SKIP_PYTHON=1 to skip the Python interop tests)",
-      );
-    }
+    const pyflyte = requirePython(here, "pyflyte");
     stateDir = mkdtempSync(join(tmpdir(), "agentwire-flytekit-"));
     const [port, prometheusPort] = (await freePorts(2)) as [number, number];
     // `serve connector` is the 1.16 name; `serve agent` is the deprecated alias with the same server.
@@ -92,10 +84,8 @@ describe.skipIf(skipPython)(skipPython ? `${suiteName} (skipped: AGENTWIRE_SKIP_
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
         env: {
-          ...process.env,
+          ...pythonEnv(),
           PYTHONPATH: [agentModuleDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-          PYTHONUNBUFFERED: "1",
-          PYTHONDONTWRITEBYTECODE: "1",
           AGENTWIRE_INTEROP_STATE_DIR: stateDir,
         },
       },

@@ -3,22 +3,13 @@ import { describe, expect, it } from "vitest";
 import { LiteralSchema, type Literal } from "../../src/gen/flyteidl/core/literals_pb.js";
 import type { LiteralType } from "../../src/gen/flyteidl/core/types_pb.js";
 import { fromLiteral, LiteralTypeError, OffloadedLiteralError, toLiteral, types } from "../../src/literals/index.js";
+import { refusal } from "../fixtures.js";
 
 /** Encodes, sends through the wire format, decodes: what a peer would see. */
 function roundTrip(value: unknown, type: LiteralType): unknown {
   const literal = toLiteral(value, type, "v");
   const wire = fromBinary(LiteralSchema, toBinary(LiteralSchema, literal));
   return fromLiteral(wire, type, "v");
-}
-
-function refusal(fn: () => unknown): LiteralTypeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LiteralTypeError) return e;
-    throw e;
-  }
-  throw new Error("expected a LiteralTypeError");
 }
 
 function scalarCase(literal: Literal): string | undefined {

@@ -3,22 +3,12 @@ import { describe, expect, it } from "vitest";
 import { LiteralMapSchema } from "../../src/gen/flyteidl/core/literals_pb.js";
 import {
   fromLiteralMap,
-  LiteralTypeError,
   OffloadedLiteralError,
   toLiteralMap,
   types,
   variables,
 } from "../../src/literals/index.js";
-
-function refusal(fn: () => unknown): LiteralTypeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LiteralTypeError) return e;
-    throw e;
-  }
-  throw new Error("expected a LiteralTypeError");
-}
+import { refusal } from "../fixtures.js";
 
 const inputs = variables({
   script: types.string(),
