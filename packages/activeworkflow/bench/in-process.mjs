@@ -18,6 +18,7 @@ import { createAgentHandler, createLogger } from "@agentwire/activeworkflow";
 import { answer } from "./bare-handler.mjs";
 import { SampleAgent } from "./sample-agent.mjs";
 import { checkReceiveAnswer, receiveBody } from "./load.mjs";
+import { bestOfRounds } from "../../../scripts/bench-kit/in-process.mjs";
 
 export async function runInProcess({ calls, rounds, concurrency }) {
   const devNull = openSync("/dev/null", "w");
@@ -41,29 +42,14 @@ export async function runInProcess({ calls, rounds, concurrency }) {
     const problem = checkReceiveAnswer(await handle(body));
     if (problem) throw new Error(`in-process ${name}: ${problem}`);
   }
-  const results = {};
-  const names = Object.keys(variants);
-  for (let round = -1; round < rounds; round++) {
-    // round -1 warms every variant up (JIT) and is not recorded
-    for (const name of round % 2 ? names : [...names].reverse()) {
-      const handle = variants[name];
-      const n = round < 0 ? Math.min(calls, 2000) : calls;
-      let left = n;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (left-- > 0) {
-            const res = await handle(body);
-            if (res.status !== 200) throw new Error(`in-process ${name}: status ${res.status}`);
-          }
-        }),
-      );
-      const us = ((performance.now() - t0) * 1000) / n;
-      if (round < 0) continue;
-      const r = (results[name] ??= { usPerCall: Infinity, all: [] });
-      r.all.push(us);
-      r.usPerCall = Math.min(r.usPerCall, us);
-    }
-  }
-  return results;
+  return bestOfRounds({
+    variants: Object.fromEntries(Object.entries(variants).map(([name, handle]) => [name, () => handle(body)])),
+    rounds,
+    calls,
+    warmupCalls: Math.min(calls, 2000),
+    concurrency,
+    check: (res, name) => {
+      if (res.status !== 200) throw new Error(`in-process ${name}: status ${res.status}`);
+    },
+  });
 }

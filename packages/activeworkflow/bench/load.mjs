@@ -1,12 +1,12 @@
-// The load generator: node:http in the bench's main process (the servers are child processes), sending one
-// pre-built `receive` body shaped exactly as ActiveWorkflow sends it to every server.
+// The load generator's side of the ActiveWorkflow bench: node:http in the bench's main process (the servers
+// are child processes), sending one pre-built `receive` body shaped exactly as ActiveWorkflow sends it to
+// every server. The cells themselves are run by bench-kit/cells.mjs.
 //
 // Two connection modes:
 //   keepalive  an http.Agent with keepAlive: at most `concurrency` sockets, reused from call to call
 //   close      a new TCP connection per call with `Connection: close`, as ActiveWorkflow's Faraday 0.17.6
 //              on Net::HTTP does (no connection reuse across its jobs)
 import { Agent, request } from "node:http";
-import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 
 /** Faraday 0.17.6's headers (what ActiveWorkflow sends); `Connection: close` only in the close mode. */
@@ -132,72 +132,4 @@ export function checkReceiveAnswer(res) {
   if (result.logs?.length !== 1) return `expected one log line: ${res.body.slice(0, 300)}`;
   if ((result.errors ?? []).length !== 0 || (result.messages ?? []).length !== 0) return `unexpected errors or messages: ${res.body.slice(0, 300)}`;
   return undefined;
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; undefined when unreadable. */
-export function processCpuMs(pid, clockTicks) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-/**
- * Keeps `concurrency` calls in flight until `durationMs` has passed or `maxCalls` calls have started,
- * whichever comes first, then waits for the stragglers (each bounded by its 10 s timeout).
- */
-export async function runCell(call, { concurrency, durationMs, maxCalls, serverPid, clockTicks }) {
-  const latencies = new Float64Array(maxCalls);
-  let started = 0;
-  let done = 0;
-  let errors = 0;
-  let firstError;
-  const cpu0 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const client0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + durationMs;
-  async function worker() {
-    while (started < maxCalls && performance.now() < deadline) {
-      started++;
-      const s = performance.now();
-      try {
-        await call();
-        latencies[done++] = performance.now() - s;
-      } catch (err) {
-        errors++;
-        firstError ??= err;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - t0;
-  const clientCpu = process.cpuUsage(client0);
-  const cpu1 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const sorted = latencies.subarray(0, done).sort();
-  const serverCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
-  return {
-    calls: done,
-    errors,
-    firstError: firstError === undefined ? undefined : String(firstError?.message ?? firstError),
-    elapsedMs,
-    throughput: (done / elapsedMs) * 1000,
-    p50Ms: percentile(sorted, 50),
-    p90Ms: percentile(sorted, 90),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
-    serverCpuMs,
-    serverCpuUsPerCall: serverCpuMs === undefined || done === 0 ? undefined : (serverCpuMs * 1000) / done,
-    clientCpuUsPerCall: done === 0 ? undefined : (clientCpu.user + clientCpu.system) / done,
-    serverCpuUtil: serverCpuMs === undefined ? undefined : serverCpuMs / elapsedMs,
-    clientCpuUtil: (clientCpu.user + clientCpu.system) / 1000 / elapsedMs,
-  };
 }

@@ -2,6 +2,7 @@
 // 127.0.0.1 and a free port; prints `{"port":N}` on stdout once listening; exits when stdin ends.
 import { createServer } from "node:http";
 import { answer } from "./bare-handler.mjs";
+import { closeServer, exitWhenStdinEnds, listenAndAnnounce } from "../../../scripts/bench-kit/child.mjs";
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -12,13 +13,5 @@ const server = createServer((req, res) => {
     res.end(text);
   });
 });
-server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on("end", () => {
-  server.close();
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 200).unref();
-  server.once("close", () => process.exit(0));
-});
+listenAndAnnounce(server);
+exitWhenStdinEnds(closeServer(server, () => server.closeAllConnections()), 200);

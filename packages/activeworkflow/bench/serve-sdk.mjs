@@ -5,12 +5,8 @@
 // bench points stderr at a file.
 import { serve } from "@agentwire/activeworkflow";
 import { SampleAgent } from "./sample-agent.mjs";
+import { announcePort, exitWhenStdinEnds } from "../../../scripts/bench-kit/child.mjs";
 
 const server = await serve({ agents: { "/": new SampleAgent() }, port: 0, host: "127.0.0.1", handleSignals: false, printTo: false });
-process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
-
-process.stdin.resume();
-process.stdin.on("end", () => {
-  setTimeout(() => process.exit(0), 2000).unref();
-  server.close().then(() => process.exit(0));
-});
+announcePort(server.port);
+exitWhenStdinEnds(() => server.close(), 2000);

@@ -13,13 +13,8 @@ await import("@connectrpc/connect-node");
 mark("@connectrpc/connect-node (+ connect, protobuf)");
 await import("pino");
 mark("pino");
-// Not a dependency of this package: @agentwire/core imports it. Timed on its own so its share shows.
-try {
-  await import("prom-client");
-  mark("prom-client");
-} catch {
-  mark("prom-client (not installed)");
-}
+// No prom-client step: @agentwire/core no longer imports it (it used to, for a value re-export nothing
+// used), so a plugin does not load it.
 await import("@agentwire/core");
 mark("@agentwire/core (own code)");
 const sdk = await import("@agentwire/agentplatform");

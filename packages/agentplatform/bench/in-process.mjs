@@ -22,6 +22,7 @@ import { LLMProvider, PluginService, ToolProvider } from "./.bench-out/descripto
 import { bareRoutes, bareRoutesWith } from "./bare-routes.mjs";
 import { createBenchPlugin } from "./bench-plugin.mjs";
 import { caller } from "./load.mjs";
+import { bestOfRounds } from "../../../scripts/bench-kit/in-process.mjs";
 
 function clientsFor(routes) {
   const transport = createRouterTransport(routes);
@@ -59,33 +60,8 @@ export async function runInProcess({ rpcs, settings }) {
   for (const rpc of rpcs) {
     const { calls, rounds, concurrency } = settings[rpc];
     const variants = variantsOf[rpc];
-    const names = Object.keys(variants);
-    for (const name of names) await variants[name](); // each answers correctly, or the bench stops here
-    results[rpc] = {};
-    for (let round = -1; round < rounds; round++) {
-      // round -1 warms every variant up (JIT) and is not recorded
-      for (const name of round % 2 ? names : [...names].reverse()) {
-        const call = variants[name];
-        const n = calls;
-        let left = n;
-        const cpu0 = process.cpuUsage();
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (left-- > 0) await call();
-          }),
-        );
-        const us = ((performance.now() - t0) * 1000) / n;
-        const cpu = process.cpuUsage(cpu0);
-        const cpuUs = (cpu.user + cpu.system) / n;
-        if (round < 0) continue;
-        const r = (results[rpc][name] ??= { usPerCall: Infinity, cpuUsPerCall: Infinity, all: [], allCpu: [] });
-        r.all.push(us);
-        r.allCpu.push(cpuUs);
-        r.usPerCall = Math.min(r.usPerCall, us);
-        r.cpuUsPerCall = Math.min(r.cpuUsPerCall, cpuUs);
-      }
-    }
+    for (const name of Object.keys(variants)) await variants[name](); // each answers correctly, or the bench stops here
+    results[rpc] = await bestOfRounds({ variants, rounds, calls, concurrency, cpu: true });
   }
   return results;
 }

@@ -1,7 +1,7 @@
-// The load generator: one connect-node gRPC client transport per server (one HTTP/2 connection, as a
-// platform keeps one per plugin), sending the same requests to every server and checking every answer.
-// Runs in the bench's main process; the servers are child processes.
-import { readFileSync } from "node:fs";
+// The load generator's side of the AgentPlatform bench: one connect-node gRPC client transport per server
+// (one HTTP/2 connection, as a platform keeps one per plugin), sending the same requests to every server
+// and checking every answer. Runs in the bench's main process (the servers are child processes); the
+// cells themselves are run by bench-kit/cells.mjs with `units` (a Complete stream counts its deltas).
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { FinishReason, LLMProvider, PluginService, ToolProvider } from "./.bench-out/descriptors.mjs";
@@ -67,84 +67,3 @@ export function caller(clients, rpc, { tool = "add" } = {}) {
   throw new Error(`unknown rpc ${rpc} (ExecuteTool, Complete)`);
 }
 const ONE = { units: 1 };
-
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; undefined when unreadable. */
-export function processCpuMs(pid, clockTicks) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-/**
- * Keeps `concurrency` calls in flight until `durationMs` has passed or `maxCalls` calls have started,
- * whichever comes first, then waits for the stragglers (each call is bounded by its deadline). Returns
- * throughput (calls and units per second), latency percentiles and CPU use.
- */
-export async function runCell(call, { concurrency, durationMs, maxCalls, serverPid, clockTicks, keepLatencies = false }) {
-  const latencies = new Float64Array(maxCalls);
-  const firsts = new Float64Array(maxCalls);
-  let started = 0;
-  let done = 0;
-  let units = 0;
-  let errors = 0;
-  let firstError;
-  const cpu0 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const client0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + durationMs;
-  async function worker() {
-    while (started < maxCalls && performance.now() < deadline) {
-      started++;
-      const s = performance.now();
-      try {
-        const r = await call();
-        latencies[done] = performance.now() - s;
-        firsts[done] = r.firstMs ?? NaN;
-        done++;
-        units += r.units;
-      } catch (err) {
-        errors++;
-        firstError ??= err;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - t0;
-  const clientCpu = process.cpuUsage(client0);
-  const cpu1 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const sorted = latencies.slice(0, done).sort();
-  const sortedFirst = firsts.slice(0, done).sort();
-  const serverCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
-  return {
-    calls: done,
-    units,
-    errors,
-    firstError: firstError === undefined ? undefined : String(firstError?.message ?? firstError),
-    elapsedMs,
-    throughput: (done / elapsedMs) * 1000,
-    unitsPerSec: (units / elapsedMs) * 1000,
-    p50Ms: percentile(sorted, 50),
-    p90Ms: percentile(sorted, 90),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
-    firstEventP50Ms: percentile(sortedFirst, 50),
-    firstEventP99Ms: percentile(sortedFirst, 99),
-    serverCpuMs,
-    serverCpuUsPerCall: serverCpuMs === undefined || done === 0 ? undefined : (serverCpuMs * 1000) / done,
-    clientCpuUsPerCall: done === 0 ? undefined : (clientCpu.user + clientCpu.system) / done,
-    serverCpuUtil: serverCpuMs === undefined ? undefined : serverCpuMs / elapsedMs,
-    clientCpuUtil: (clientCpu.user + clientCpu.system) / 1000 / elapsedMs,
-    latencies: keepLatencies ? Array.from(sorted) : undefined,
-  };
-}

@@ -4,14 +4,8 @@
 import { createServer } from "node:http2";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { bareRoutes } from "./bare-routes.mjs";
+import { closeServer, exitWhenStdinEnds, listenAndAnnounce } from "../../../scripts/bench-kit/child.mjs";
 
 const server = createServer(connectNodeAdapter({ routes: bareRoutes }));
-server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on("end", () => {
-  server.close();
-  setTimeout(() => process.exit(0), 200).unref();
-  server.once("close", () => process.exit(0));
-});
+listenAndAnnounce(server);
+exitWhenStdinEnds(closeServer(server), 200);

@@ -4,12 +4,8 @@
 // stdout once listening; exits when stdin ends.
 import { servePlugin } from "@agentwire/agentplatform";
 import { createBenchPlugin } from "./bench-plugin.mjs";
+import { announcePort, exitWhenStdinEnds } from "../../../scripts/bench-kit/child.mjs";
 
 const server = await servePlugin(createBenchPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false });
-process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
-
-process.stdin.resume();
-process.stdin.on("end", () => {
-  setTimeout(() => process.exit(0), 2000).unref();
-  server.close().then(() => process.exit(0));
-});
+announcePort(server.port);
+exitWhenStdinEnds(() => server.close(), 2000);

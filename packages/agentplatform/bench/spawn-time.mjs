@@ -8,31 +8,16 @@
 //   plugin-files examples/plugin-files/dist/main.js (three zod tools), AGENTPLATFORM_PLUGIN=local,
 //                registered with root = a temporary directory
 import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createBenchClients, percentile } from "./load.mjs";
+import { createBenchClients } from "./load.mjs";
+import { memOf } from "../../../scripts/bench-kit/proc-stats.mjs";
+import { withTimeout } from "../../../scripts/bench-kit/servers.mjs";
+import { percentile, spread } from "../../../scripts/bench-kit/stats.mjs";
 
 const handshakePattern = /^1\|1\|tcp\|(127\.0\.0\.1:\d+)\|grpc$/;
-
-function rssMb(pid) {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, rej) => {
-      timer = setTimeout(() => rej(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** One spawn of `variant`: ms to the handshake line, to the first Register answered, and SIGTERM to exit. */
 async function once(variant, { track, logPath }) {
@@ -65,7 +50,7 @@ async function once(variant, { track, logPath }) {
       const res = await clients.plugin.register(variant.register, { timeoutMs: 10_000 });
       registerMs = performance.now() - t0;
       if (!res.name) throw new Error(`${variant.name}: Register answered no name`);
-      rss = rssMb(child.pid);
+      rss = memOf(child.pid).rssMb;
     }
     const termAt = performance.now();
     child.kill("SIGTERM");
@@ -74,12 +59,6 @@ async function once(variant, { track, logPath }) {
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
-}
-
-function stats(xs) {
-  const s = xs.filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
-  if (s.length === 0) return undefined;
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), max: s[s.length - 1], min: s[0] };
 }
 
 export async function runSpawnTimes({ iterations, benchDir, repoDir, outDir, track, skip = () => undefined }) {
@@ -124,10 +103,10 @@ export async function runSpawnTimes({ iterations, benchDir, repoDir, outDir, tra
     results[v.name] = {
       label: v.label,
       command: `node ${v.args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`,
-      handshakeMs: stats(xs.map((x) => x.handshakeMs)),
-      registerMs: stats(xs.map((x) => x.registerMs)),
-      exitAfterSigtermMs: stats(xs.map((x) => x.exitMs)),
-      rssAfterRegisterMb: stats(xs.map((x) => x.rssAfterRegisterMb)),
+      handshakeMs: spread(xs.map((x) => x.handshakeMs)),
+      registerMs: spread(xs.map((x) => x.registerMs)),
+      exitAfterSigtermMs: spread(xs.map((x) => x.exitMs)),
+      rssAfterRegisterMb: spread(xs.map((x) => x.rssAfterRegisterMb)),
       samples: xs,
     };
   }

@@ -14,6 +14,7 @@ import { AsyncAgentService } from "./.bench-out/descriptors.mjs";
 import { BenchAgent } from "./bench-agent.mjs";
 import { bareRoutes } from "./bare-routes.mjs";
 import { caller, createTaskRequest, getTaskRequest } from "./load.mjs";
+import { bestOfRounds } from "../../../scripts/bench-kit/in-process.mjs";
 
 export function inProcessVariants() {
   const devNull = openSync("/dev/null", "w");
@@ -41,26 +42,8 @@ export async function runInProcess({ rpcs, calls, rounds, concurrency }) {
   }
   const results = {};
   for (const rpc of rpcs) {
-    results[rpc] = {};
-    const names = Object.keys(variants);
-    for (let round = -1; round < rounds; round++) {
-      // round -1 warms every variant up (JIT) and is not recorded
-      for (const name of round % 2 ? names : [...names].reverse()) {
-        const call = caller(clients[name], rpc, requests[name]);
-        let left = round < 0 ? Math.min(calls, 2000) : calls;
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (left-- > 0) await call();
-          }),
-        );
-        const us = ((performance.now() - t0) * 1000) / (round < 0 ? Math.min(calls, 2000) : calls);
-        if (round < 0) continue;
-        const r = (results[rpc][name] ??= { usPerCall: Infinity, all: [] });
-        r.all.push(us);
-        r.usPerCall = Math.min(r.usPerCall, us);
-      }
-    }
+    const callers = Object.fromEntries(Object.keys(variants).map((name) => [name, caller(clients[name], rpc, requests[name])]));
+    results[rpc] = await bestOfRounds({ variants: callers, rounds, calls, warmupCalls: Math.min(calls, 2000), concurrency });
   }
   return results;
 }

@@ -1,7 +1,7 @@
-// The load generator: one connect-node gRPC client per server (one HTTP/2 connection, as Propeller keeps),
-// sending the same pre-built requests to every server. Runs in the bench's main process; the servers are
-// child processes.
-import { readFileSync } from "node:fs";
+// The load generator's side of the Flyte bench: one connect-node gRPC client per server (one HTTP/2
+// connection, as Propeller keeps), sending the same pre-built requests to every server and checking the
+// answers. Runs in the bench's main process (the servers are child processes); the cells themselves are
+// run by bench-kit/cells.mjs.
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -62,74 +62,5 @@ export function caller(client, rpc, requests) {
     const res = await client.getTask(requests.get, { timeoutMs: CALL_TIMEOUT_MS });
     const lit = res.resource?.outputs?.literals.n?.value;
     if (lit?.case !== "scalar") throw new Error("GetTask answered no output n");
-  };
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; undefined when unreadable. */
-export function processCpuMs(pid, clockTicks) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-/**
- * Keeps `concurrency` calls in flight until `durationMs` has passed or `maxCalls` calls have started,
- * whichever comes first, then waits for the stragglers. Returns throughput and latency percentiles.
- */
-export async function runCell(call, { concurrency, durationMs, maxCalls, serverPid, clockTicks }) {
-  const latencies = new Float64Array(maxCalls);
-  let started = 0;
-  let done = 0;
-  let errors = 0;
-  let firstError;
-  const cpu0 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const client0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + durationMs;
-  async function worker() {
-    while (started < maxCalls && performance.now() < deadline) {
-      started++;
-      const s = performance.now();
-      try {
-        await call();
-        latencies[done++] = performance.now() - s;
-      } catch (err) {
-        errors++;
-        firstError ??= err;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - t0;
-  const clientCpu = process.cpuUsage(client0);
-  const cpu1 = serverPid === undefined ? undefined : processCpuMs(serverPid, clockTicks);
-  const sorted = latencies.subarray(0, done).sort();
-  const serverCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
-  return {
-    calls: done,
-    errors,
-    firstError: firstError === undefined ? undefined : String(firstError?.message ?? firstError),
-    elapsedMs,
-    throughput: (done / elapsedMs) * 1000,
-    p50Ms: percentile(sorted, 50),
-    p90Ms: percentile(sorted, 90),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
-    serverCpuMs,
-    serverCpuUsPerCall: serverCpuMs === undefined || done === 0 ? undefined : (serverCpuMs * 1000) / done,
-    clientCpuUsPerCall: done === 0 ? undefined : (clientCpu.user + clientCpu.system) / done,
-    serverCpuUtil: serverCpuMs === undefined ? undefined : serverCpuMs / elapsedMs,
-    clientCpuUtil: (clientCpu.user + clientCpu.system) / 1000 / elapsedMs,
   };
 }

@@ -14,22 +14,39 @@
 //   BENCH_PROFILE=1      run the node servers under --cpu-prof and print where their time goes
 //   BENCH_OUT=path       where the JSON results go (default bench/results.json)
 //   LOG_LEVEL            passed to the serve process (default: serve's own default, info)
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
-import { createServer } from "node:net";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { benchPaths, isQuick, list, requireBuilt, resultsPath as resultsPathOf } from "../../../scripts/bench-kit/config.mjs";
+import { bundleDescriptors } from "../../../scripts/bench-kit/descriptors.mjs";
+import { describeMachine, loadSpan, machineLine, recordLoadAtEnd } from "../../../scripts/bench-kit/machine.mjs";
+import { printSummary, summarise } from "../../../scripts/bench-kit/profile-summary.mjs";
+import { clockTicks, memOf } from "../../../scripts/bench-kit/proc-stats.mjs";
+import { fmt, memoryLine, printBestRounds, writeResults } from "../../../scripts/bench-kit/report.mjs";
+import { cellGrid, runRounds } from "../../../scripts/bench-kit/rounds.mjs";
+import { runCell } from "../../../scripts/bench-kit/cells.mjs";
+import {
+  guardRun,
+  runMain,
+  sleep,
+  awaitServers,
+  startExternalServer,
+  startNodeServer as startNode,
+  startServers,
+  freePort,
+  track,
+  waitExit,
+  withTimeout,
+} from "../../../scripts/bench-kit/servers.mjs";
+import { indexRounds } from "../../../scripts/bench-kit/stats.mjs";
+import { mark, summariseTarget, verdict } from "../../../scripts/bench-kit/targets.mjs";
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const pkgDir = resolve(benchDir, "..");
-const repoDir = resolve(pkgDir, "../..");
-const outDir = join(benchDir, ".bench-out");
-const profileDir = join(outDir, "profiles");
+const { benchDir, pkgDir, repoDir, outDir, profileDir } = benchPaths(import.meta.url);
 
 const env = process.env;
-const QUICK = env.BENCH_QUICK === "1" || env.BENCH_QUICK === "true";
+const QUICK = isQuick(env);
 const config = {
   quick: QUICK,
   rounds: Number(env.BENCH_ROUNDS ?? (QUICK ? 1 : 5)),
@@ -38,33 +55,23 @@ const config = {
   warmupMs: QUICK ? 300 : 1500,
   maxCallsPerCell: 200_000,
   idleMs: QUICK ? 1000 : 3000,
-  concurrencies: (env.BENCH_CONCURRENCY ?? "1,8,32,64").split(",").map(Number),
-  rpcs: (env.BENCH_RPCS ?? "GetTask,CreateTask").split(",").map((s) => s.trim()),
-  servers: (env.BENCH_SERVERS ?? "sdk,bare,flytekit").split(",").map((s) => s.trim()),
+  concurrencies: list(env.BENCH_CONCURRENCY, "1,8,32,64").map(Number),
+  rpcs: list(env.BENCH_RPCS, "GetTask,CreateTask"),
+  servers: list(env.BENCH_SERVERS, "sdk,bare,flytekit"),
   profile: env.BENCH_PROFILE === "1",
   inProcess: env.BENCH_IN_PROCESS !== "0",
   inProcessCalls: QUICK ? 300 : 2000,
   inProcessRounds: QUICK ? 1 : 5,
   inProcessConcurrency: 16,
 };
-const resultsPath = env.BENCH_OUT ? resolve(env.BENCH_OUT) : join(benchDir, "results.json");
+const resultsPath = resultsPathOf(env, benchDir);
 const targets = { throughputVsBare: 0.9, p99VsBare: 1.2, throughputVsFlytekit: 5, idleRssMb: 80 };
 const serverLabels = { sdk: "serve (SDK)", bare: "bare connect-node", flytekit: "flytekit", raw: "raw node:http2" };
+/** How the profiles count the SDK's samples: an agentwire frame anywhere on the stack. */
+const profileView = { sdkPackages: ["flyte", "core"] };
 
 // Nothing here may run unbounded: a hard stop well past the expected run time.
-const HARD_STOP_MS = QUICK ? 120_000 : 420_000;
-const hardStop = setTimeout(() => {
-  console.error(`bench: still running after ${HARD_STOP_MS / 1000} s; stopping the servers and giving up`);
-  killAll();
-  process.exit(1);
-}, HARD_STOP_MS);
-hardStop.unref();
-
-const children = new Set();
-function killAll() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-}
-process.on("exit", killAll);
+guardRun(QUICK ? 120_000 : 420_000);
 
 /** What .bench-out/descriptors.mjs exports (bundled at startup; see main). */
 const descriptorsEntry = `
@@ -80,114 +87,21 @@ export {
 export { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
 `;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function clockTicks() {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-}
-
-function memOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-    return { rssMb: kb("VmRSS") / 1024, hwmMb: kb("VmHWM") / 1024 };
-  } catch {
-    return { rssMb: NaN, hwmMb: NaN };
-  }
-}
-
-async function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, rej) => {
-      timer = setTimeout(() => rej(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function track(child) {
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return child;
-}
-
-async function waitExit(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await Promise.race([new Promise((r) => child.once("exit", r)), sleep(ms)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
-  }
-}
-
-/** Starts a node server script that prints `{"port":N}` on its first stdout line. */
-async function startNodeServer(name, script, extraEnv = {}) {
-  const log = openSync(join(outDir, `${name}.stderr.log`), "w");
-  const args = config.profile
-    ? ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${name}.cpuprofile`, script]
-    : [script];
-  const child = track(spawn(process.execPath, args, { cwd: benchDir, stdio: ["pipe", "pipe", log], env: { ...env, ...extraEnv } }));
-  closeSync(log);
-  const lines = createInterface({ input: child.stdout });
-  const first = await withTimeout(
-    new Promise((res, rej) => {
-      lines.once("line", res);
-      child.once("exit", (code) => rej(new Error(`${name} exited with ${code}; see ${join(outDir, `${name}.stderr.log`)}`)));
-    }),
-    20_000,
-    `${name} listening`,
-  );
-  const { port } = JSON.parse(first);
-  return {
-    name,
-    pid: child.pid,
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.stdin.end(); // the scripts close their server and exit when stdin ends
-      await waitExit(child, 5000);
-    },
-  };
+/** Starts a node server script of this bench (see startNodeServer in bench-kit/servers.mjs). */
+function startNodeServer(name, script) {
+  return startNode(name, script, { cwd: benchDir, outDir, profile: config.profile, profileDir });
 }
 
 async function startFlytekit() {
   const pyflyte = join(repoDir, ".venv/bin/pyflyte");
   if (!existsSync(pyflyte)) throw new Error(`${pyflyte} not found; run \`bash scripts/setup-python.sh\` first`);
-  const [port, promPort] = [await freePort(), await freePort()];
-  const log = openSync(join(outDir, "flytekit.log"), "w");
-  const child = track(
-    spawn(
-      pyflyte,
-      ["serve", "connector", "--port", String(port), "--prometheus_port", String(promPort), "--modules", "flytekit_bench_agent"],
-      { cwd: benchDir, stdio: ["ignore", log, log], env: { ...env, FLYTE_SDK_RICH_TRACEBACKS: "0" } },
-    ),
+  const promPort = await freePort();
+  return startExternalServer(
+    "flytekit",
+    pyflyte,
+    (port) => ["serve", "connector", "--port", String(port), "--prometheus_port", String(promPort), "--modules", "flytekit_bench_agent"],
+    { cwd: benchDir, env: { ...env, FLYTE_SDK_RICH_TRACEBACKS: "0" }, logPath: join(outDir, "flytekit.log") },
   );
-  closeSync(log);
-  return {
-    name: "flytekit",
-    pid: child.pid,
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill("SIGTERM");
-      await waitExit(child, 5000);
-    },
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-  };
 }
 
 /** Retries one CreateTask until the server answers (bounded); returns the resource_meta it gave. */
@@ -240,49 +154,22 @@ async function exampleIdleRss() {
   }
 }
 
-function fmt(n, digits = 0) {
-  return n === undefined || Number.isNaN(n) ? "-" : n.toFixed(digits);
-}
-
 async function main() {
   const runStarted = performance.now();
-  const distIndex = join(pkgDir, "dist/index.js");
-  if (!existsSync(distIndex)) {
-    console.error(`bench: ${distIndex} is missing; run \`npm run build\` at the repository root first`);
-    process.exit(1);
-  }
+  requireBuilt(pkgDir);
   mkdirSync(outDir, { recursive: true });
   if (config.profile) {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
-  // The bare server and the client need generated descriptors that the package does not export: bundle
-  // them from src/gen with esbuild, dependencies left external so dist's @bufbuild/protobuf is shared.
-  const esbuild = await import("esbuild");
-  await esbuild.build({
-    stdin: { contents: descriptorsEntry, resolveDir: benchDir, loader: "ts", sourcefile: "descriptors.ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    packages: "external",
-    outfile: join(outDir, "descriptors.mjs"),
-    logLevel: "warning",
-  });
+  await bundleDescriptors({ entry: descriptorsEntry, benchDir, outDir });
   const load = await import("./load.mjs");
   const ticks = clockTicks();
 
-  const machine = {
-    nproc: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memTotalGb: totalmem() / 2 ** 30,
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    loadavgAtStart: loadavg(),
-    date: new Date().toISOString(),
-  };
+  const machine = describeMachine();
   console.log(
     `agentwire flyte bench${QUICK ? " (BENCH_QUICK: smoke run, figures are rough)" : ""}\n` +
-      `machine: ${machine.nproc} cores (${machine.cpuModel}), ${machine.memTotalGb.toFixed(1)} GiB, node ${machine.node}, load avg ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}\n` +
+      `${machineLine(machine)}\n` +
       `method: each server is a child process on 127.0.0.1; this process is the load generator (one connect-node gRPC client per server,\n` +
       `        one HTTP/2 connection, 10 s deadline per call). ${config.rounds} round(s); in each round every (rpc, concurrency) cell is run\n` +
       `        against every server back to back, in an order rotated each time; each cell: ${config.cellWarmMs} ms unmeasured, then ${config.cellMs} ms measured.\n` +
@@ -323,43 +210,31 @@ async function main() {
   }
 
   // 2. Start the servers under test.
-  const servers = [];
   const skipped = {};
   const requests = { create: load.createTaskRequest() };
-  for (const name of config.servers) {
-    try {
+  const servers = await startServers(
+    config.servers,
+    async (name) => {
       const server =
-        name === "sdk"
-          ? await startNodeServer("sdk", join(benchDir, "serve-sdk.mjs"))
-          : name === "bare"
-            ? await startNodeServer("bare", join(benchDir, "serve-bare.mjs"))
-            : name === "raw"
-              ? await startNodeServer("raw", join(benchDir, "serve-raw.mjs"))
-              : name === "flytekit"
-              ? await startFlytekit()
-              : undefined;
+        name === "sdk" || name === "bare" || name === "raw"
+          ? await startNodeServer(name, join(benchDir, `serve-${name}.mjs`))
+          : name === "flytekit"
+            ? await startFlytekit()
+            : undefined;
       if (!server) throw new Error(`unknown server ${name} (sdk, bare, flytekit, raw)`);
       server.client = load.createBenchClient(server.url);
-      servers.push(server);
-    } catch (err) {
-      skipped[name] = String(err.message ?? err);
-      console.log(`${serverLabels[name] ?? name}: not measured: ${skipped[name]}`);
-    }
-  }
-  const startupMs = {};
-  for (const server of [...servers]) {
-    const t = performance.now();
-    try {
+      return server;
+    },
+    { labels: serverLabels, skipped },
+  );
+  const startupMs = await awaitServers(
+    servers,
+    async (server) => {
       server.resourceMeta = await ready(server, server.client, requests, server.name === "flytekit" ? 60_000 : 10_000);
-      startupMs[server.name] = performance.now() - t;
       server.requests = { create: requests.create, get: load.getTaskRequest(server.resourceMeta) };
-    } catch (err) {
-      skipped[server.name] = String(err.message ?? err);
-      console.log(`${serverLabels[server.name]}: not measured: ${skipped[server.name]}`);
-      await server.stop();
-      servers.splice(servers.indexOf(server), 1);
-    }
-  }
+    },
+    { labels: serverLabels, skipped },
+  );
   await sleep(config.idleMs);
   const memory = {};
   for (const s of servers) memory[s.name] = { idle: memOf(s.pid) };
@@ -367,7 +242,7 @@ async function main() {
   // 3. Warm up every server on both RPCs (JIT, connection windows), unmeasured.
   for (const s of servers) {
     for (const rpc of config.rpcs) {
-      await load.runCell(load.caller(s.client, rpc, s.requests), {
+      await runCell(load.caller(s.client, rpc, s.requests), {
         concurrency: 32,
         durationMs: config.warmupMs / 2,
         maxCalls: config.maxCallsPerCell,
@@ -376,75 +251,30 @@ async function main() {
   }
 
   // 4. The measurements, interleaved.
-  const cells = [];
-  let turn = 0;
-  for (let round = 0; round < config.rounds; round++) {
-    for (const rpc of config.rpcs) {
-      for (const concurrency of config.concurrencies) {
-        const order = servers.map((_, i) => servers[(i + turn) % servers.length]);
-        turn++;
-        for (const s of order) {
-          const call = load.caller(s.client, rpc, s.requests);
-          await load.runCell(call, { concurrency, durationMs: config.cellWarmMs, maxCalls: config.maxCallsPerCell });
-          const r = await load.runCell(call, {
-            concurrency,
-            durationMs: config.cellMs,
-            maxCalls: config.maxCallsPerCell,
-            serverPid: s.pid,
-            clockTicks: ticks,
-          });
-          cells.push({ server: s.name, rpc, concurrency, round, ...r });
-          if (r.errors > 0) console.log(`  ${s.name} ${rpc} c=${concurrency}: ${r.errors} errors, first: ${r.firstError}`);
-        }
-      }
-    }
-    process.stdout.write(`round ${round + 1}/${config.rounds} done (${((performance.now() - runStarted) / 1000).toFixed(0)} s)\n`);
-  }
+  const grid = cellGrid("rpc", config.rpcs, () => config.concurrencies);
+  const cells = await runRounds({
+    rounds: config.rounds,
+    cells: grid,
+    servers,
+    startedAt: runStarted,
+    async measure(s, { rpc, concurrency }) {
+      const call = load.caller(s.client, rpc, s.requests);
+      await runCell(call, { concurrency, durationMs: config.cellWarmMs, maxCalls: config.maxCallsPerCell });
+      return runCell(call, { concurrency, durationMs: config.cellMs, maxCalls: config.maxCallsPerCell, serverPid: s.pid, clockTicks: ticks });
+    },
+  });
   for (const s of servers) memory[s.name].afterLoad = memOf(s.pid);
   for (const s of servers) await s.stop();
 
   // 5. Report.
-  const best = {};
-  for (const c of cells) {
-    const key = `${c.server}|${c.rpc}|${c.concurrency}`;
-    const all = (best[key] ??= { rounds: [] });
-    all.rounds.push(c);
-    if (!all.best || c.throughput > all.best.throughput) all.best = c;
-  }
-  const get = (server, rpc, c) => best[`${server}|${rpc}|${c}`]?.best;
-  // Server CPU per call over every round of a cell (more ticks, so steadier than one round's).
-  const cpuPerCall = (server, rpc, c) => {
-    const rounds = best[`${server}|${rpc}|${c}`]?.rounds ?? [];
-    const calls = rounds.reduce((a, r) => a + r.calls, 0);
-    const cpu = rounds.reduce((a, r) => a + (r.serverCpuMs ?? NaN), 0);
-    return calls ? (cpu * 1000) / calls : NaN;
-  };
-  for (const v of Object.values(best)) v.best.serverCpuUsPerCallAllRounds = cpuPerCall(v.best.server, v.best.rpc, v.best.concurrency);
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-  };
+  const index = indexRounds(cells, "rpc");
+  const get = index.best;
+  const cpuPerCall = index.cpuPerCall;
+  index.annotateCpuPerCall();
   const names = servers.map((s) => s.name);
 
   console.log("\nthroughput (calls/s) and latency (ms): best round of each cell; server CPU per call (µs): all rounds of the cell");
-  const header = ["rpc", "conc", ...names.flatMap((n) => [`${n} calls/s`, "p50", "p99", "cpu/call"])];
-  const rows = [];
-  for (const rpc of config.rpcs) {
-    for (const c of config.concurrencies) {
-      rows.push([
-        rpc,
-        String(c),
-        ...names.flatMap((n) => {
-          const r = get(n, rpc, c);
-          return r ? [fmt(r.throughput), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(cpuPerCall(n, rpc, c))] : ["-", "-", "-", "-"];
-        }),
-      ]);
-    }
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cols) => cols.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  printBestRounds(index, "rpc", grid, names);
 
   const ratios = [];
   const has = (n) => names.includes(n);
@@ -461,11 +291,10 @@ async function main() {
           entry.throughputVsBare = s.throughput / b.throughput;
           entry.p99VsBare = s.p99Ms / b.p99Ms;
           entry.cpuPerCallVsBare = cpuPerCall("sdk", rpc, c) / cpuPerCall("bare", rpc, c);
-          entry.medianThroughputVsBare =
-            median(best[`sdk|${rpc}|${c}`].rounds.map((r) => r.throughput)) / median(best[`bare|${rpc}|${c}`].rounds.map((r) => r.throughput));
+          entry.medianThroughputVsBare = index.medianThroughput("sdk", rpc, c) / index.medianThroughput("bare", rpc, c);
           parts.push(
-            `thr ${fmt(entry.throughputVsBare, 2)}x bare [>=${targets.throughputVsBare}]${entry.throughputVsBare < targets.throughputVsBare ? " MISSED" : " ok"}`.padEnd(33),
-            `p99 ${fmt(entry.p99VsBare, 2)}x bare [<=${targets.p99VsBare}]${entry.p99VsBare > targets.p99VsBare ? " MISSED" : " ok"}`.padEnd(33),
+            `thr ${fmt(entry.throughputVsBare, 2)}x bare ${mark(entry.throughputVsBare, ">=", targets.throughputVsBare)}`.padEnd(33),
+            `p99 ${fmt(entry.p99VsBare, 2)}x bare ${mark(entry.p99VsBare, "<=", targets.p99VsBare)}`.padEnd(33),
             `cpu/call ${fmt(entry.cpuPerCallVsBare, 2)}x bare`.padEnd(22),
           );
         }
@@ -475,7 +304,7 @@ async function main() {
           // How many times less server CPU a call costs than in flytekit (not capped by the load generator).
           entry.cpuEfficiencyVsFlytekit = cpuPerCall("flytekit", rpc, c) / cpuPerCall("sdk", rpc, c);
           parts.push(
-            `thr ${fmt(entry.throughputVsFlytekit, 2)}x flytekit [>=${targets.throughputVsFlytekit}]${entry.throughputVsFlytekit < targets.throughputVsFlytekit ? " MISSED" : " ok"}`.padEnd(36),
+            `thr ${fmt(entry.throughputVsFlytekit, 2)}x flytekit ${mark(entry.throughputVsFlytekit, ">=", targets.throughputVsFlytekit)}`.padEnd(36),
             `cpu/call ${fmt(1 / entry.cpuEfficiencyVsFlytekit, 2)}x flytekit`,
           );
         }
@@ -485,53 +314,38 @@ async function main() {
     }
   }
 
-  const summary = {};
-  const worst = (key, pick) => {
-    const xs = ratios.map((r) => r[key]).filter((x) => x !== undefined && !Number.isNaN(x));
-    return xs.length ? pick(...xs) : undefined;
+  const over = (key) => ratios.map((r) => r[key]);
+  const summary = {
+    throughputVsBare: summariseTarget(over("throughputVsBare"), ">=", targets.throughputVsBare),
+    p99VsBare: summariseTarget(over("p99VsBare"), "<=", targets.p99VsBare),
+    throughputVsFlytekit: summariseTarget(over("throughputVsFlytekit"), ">=", targets.throughputVsFlytekit),
+    idleRss: { target: `<= ${targets.idleRssMb} MB`, value: example.idleRssMb },
   };
-  const geomean = (key) => {
-    const xs = ratios.map((r) => r[key]).filter((x) => x !== undefined && !Number.isNaN(x) && x > 0);
-    return xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : undefined;
-  };
-  summary.throughputVsBare = { target: `>= ${targets.throughputVsBare}`, worst: worst("throughputVsBare", Math.min), geomean: geomean("throughputVsBare") };
-  summary.throughputVsBare.met = summary.throughputVsBare.worst === undefined ? undefined : summary.throughputVsBare.worst >= targets.throughputVsBare;
-  summary.p99VsBare = { target: `<= ${targets.p99VsBare}`, worst: worst("p99VsBare", Math.max), geomean: geomean("p99VsBare") };
-  summary.p99VsBare.met = summary.p99VsBare.worst === undefined ? undefined : summary.p99VsBare.worst <= targets.p99VsBare;
-  summary.throughputVsFlytekit = { target: `>= ${targets.throughputVsFlytekit}`, worst: worst("throughputVsFlytekit", Math.min), geomean: geomean("throughputVsFlytekit") };
-  summary.throughputVsFlytekit.met =
-    summary.throughputVsFlytekit.worst === undefined ? undefined : summary.throughputVsFlytekit.worst >= targets.throughputVsFlytekit;
-  summary.idleRss = { target: `<= ${targets.idleRssMb} MB`, value: example.idleRssMb };
   summary.idleRss.met = example.idleRssMb === undefined ? undefined : example.idleRssMb <= targets.idleRssMb;
 
-  const verdict = (s) => (s.met === undefined ? "NOT MEASURED" : s.met ? "met" : "MISSED");
   console.log("\ntargets (every cell must meet a ratio target; worst cell and geometric mean over cells shown):");
-  console.log(`  throughput >= ${targets.throughputVsBare}x bare connect-node : worst ${fmt(summary.throughputVsBare.worst, 2)}x, geomean ${fmt(summary.throughputVsBare.geomean, 2)}x  ${verdict(summary.throughputVsBare)}`);
-  console.log(`  p99 <= ${targets.p99VsBare}x bare connect-node        : worst ${fmt(summary.p99VsBare.worst, 2)}x, geomean ${fmt(summary.p99VsBare.geomean, 2)}x  ${verdict(summary.p99VsBare)}`);
-  console.log(`  throughput >= ${targets.throughputVsFlytekit}x flytekit           : worst ${fmt(summary.throughputVsFlytekit.worst, 1)}x, geomean ${fmt(summary.throughputVsFlytekit.geomean, 1)}x  ${verdict(summary.throughputVsFlytekit)}`);
-  console.log(`  idle RSS <= ${targets.idleRssMb} MB (example agents)     : ${fmt(example.idleRssMb, 1)} MB  ${verdict(summary.idleRss)}`);
+  console.log(`  throughput >= ${targets.throughputVsBare}x bare connect-node : worst ${fmt(summary.throughputVsBare.worst, 2)}x, geomean ${fmt(summary.throughputVsBare.geomean, 2)}x  ${verdict(summary.throughputVsBare.met)}`);
+  console.log(`  p99 <= ${targets.p99VsBare}x bare connect-node        : worst ${fmt(summary.p99VsBare.worst, 2)}x, geomean ${fmt(summary.p99VsBare.geomean, 2)}x  ${verdict(summary.p99VsBare.met)}`);
+  console.log(`  throughput >= ${targets.throughputVsFlytekit}x flytekit           : worst ${fmt(summary.throughputVsFlytekit.worst, 1)}x, geomean ${fmt(summary.throughputVsFlytekit.geomean, 1)}x  ${verdict(summary.throughputVsFlytekit.met)}`);
+  console.log(`  idle RSS <= ${targets.idleRssMb} MB (example agents)     : ${fmt(example.idleRssMb, 1)} MB  ${verdict(summary.idleRss.met)}`);
 
   console.log("\nmemory of the servers under test (MB): idle after startup / after the load (VmRSS), peak (VmHWM)");
-  for (const n of names) {
-    const m = memory[n];
-    console.log(`  ${serverLabels[n].padEnd(18)} ${fmt(m.idle.rssMb, 1).padStart(6)} / ${fmt(m.afterLoad?.rssMb, 1).padStart(6)}, peak ${fmt(m.afterLoad?.hwmMb, 1)}`);
-  }
+  for (const n of names) console.log(memoryLine(serverLabels[n], memory[n], 18));
   const clientUtil = Math.max(...cells.map((c) => c.clientCpuUtil));
   const topThroughput = Math.max(...cells.map((c) => c.throughput));
-  machine.loadavgAtEnd = loadavg();
+  recordLoadAtEnd(machine);
   console.log(
     `\nnotes: the load generator used up to ${fmt(clientUtil * 100)}% of a core (best cell: ${fmt(topThroughput)} calls/s); client and server share\n` +
-      `       ${machine.nproc} cores with whatever else runs (load avg at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}, at end ${machine.loadavgAtEnd.map((l) => l.toFixed(2)).join(" ")}),\n` +
+      `       ${machine.nproc} cores with whatever else runs (${loadSpan(machine)}),\n` +
       `       so throughput ratios cannot exceed what the client sustains. Server CPU per call (/proc/<pid>/stat, ${ticks} Hz ticks)\n` +
       `       is the least noise-sensitive figure. Startup until the first CreateTask answered: ${names.map((n) => `${n} ${fmt(startupMs[n])} ms`).join(", ")}.`,
   );
 
   let profiles;
   if (config.profile) {
-    const { summarise, printSummary } = await import("./profile-summary.mjs");
     profiles = {};
     for (const f of readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"))) {
-      const s = summarise(join(profileDir, f), 25);
+      const s = summarise(join(profileDir, f), 25, profileView);
       profiles[f] = s;
       printSummary(join(profileDir, f), s);
     }
@@ -548,21 +362,13 @@ async function main() {
     startupMs,
     memory,
     skipped,
-    best: Object.fromEntries(Object.entries(best).map(([k, v]) => [k, v.best])),
+    best: index.bestByKey(),
     ratios,
     summary,
     cells,
     profiles,
-    totalSeconds: (performance.now() - runStarted) / 1000,
   };
-  writeFileSync(resultsPath, JSON.stringify(results, null, 2) + "\n");
-  console.log(`\nresults: ${resultsPath} (run took ${results.totalSeconds.toFixed(0)} s)`);
+  writeResults(resultsPath, results, runStarted);
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    console.error("bench failed:", err);
-    killAll();
-    process.exit(1);
-  });
+runMain(main);

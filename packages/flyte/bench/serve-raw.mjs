@@ -12,6 +12,7 @@ import {
   State,
   TaskExecution_Phase,
 } from "./.bench-out/descriptors.mjs";
+import { closeServer, exitWhenStdinEnds, listenAndAnnounce } from "../../../scripts/bench-kit/child.mjs";
 
 const TASK_TYPE = "bench_task";
 const encoder = new TextEncoder();
@@ -87,12 +88,5 @@ server.on("stream", (stream, headers) => {
     stream.end(body);
   });
 });
-server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on("end", () => {
-  server.close();
-  setTimeout(() => process.exit(0), 200).unref();
-  server.once("close", () => process.exit(0));
-});
+listenAndAnnounce(server);
+exitWhenStdinEnds(closeServer(server), 200);
