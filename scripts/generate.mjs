@@ -13,12 +13,14 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** Which package generates what: `out` is relative to the root, `paths` are the files buf is limited to. */
 const targets = {
+  // grpc.health.v1, served by every gRPC server of agentwire from @agentwire/core/grpc (generated once).
+  core: {
+    out: "packages/core/src/gen",
+    paths: ["node_modules/grpc-health-check/proto/health/v1/health.proto"],
+  },
   flyte: {
     out: "packages/flyte/src/gen",
-    paths: [
-      "node_modules/@flyteorg/flyteidl/protos/flyteidl/service/agent.proto",
-      "node_modules/grpc-health-check/proto/health/v1/health.proto",
-    ],
+    paths: ["node_modules/@flyteorg/flyteidl/protos/flyteidl/service/agent.proto"],
   },
   agentplatform: {
     out: "packages/agentplatform/src/gen",
@@ -29,7 +31,6 @@ const targets = {
       "packages/agentplatform/proto/agentplatform/v1/view.proto",
       "packages/agentplatform/proto/agentplatform/v1/lifecycle.proto",
       "packages/agentplatform/proto/agentplatform/v1/platform.proto",
-      "node_modules/grpc-health-check/proto/health/v1/health.proto",
     ],
   },
 };

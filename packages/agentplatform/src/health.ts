@@ -2,7 +2,7 @@ import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { silentLogger, type Logger } from "@agentwire/core";
 import { Plugin as PluginService, Status } from "./gen/agentplatform/v1/plugin_pb.js";
-import { Health, HealthCheckResponse_ServingStatus } from "./gen/health/v1/health_pb.js";
+import { Health, HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 import type { AnyPlugin } from "./plugin.js";
 import { toConnectError } from "./wire-error.js";
 

@@ -8,7 +8,7 @@ import {
   type ConfigValues,
 } from "./config-schema.js";
 import { Capability, Plugin as PluginService, Status } from "./gen/agentplatform/v1/plugin_pb.js";
-import { Health } from "./gen/health/v1/health_pb.js";
+import { Health } from "@agentwire/core/grpc";
 import { manifestProblems, renderManifestHcl, type PluginManifest, type PluginType } from "./manifest.js";
 import type { PluginProvider } from "./plugin-provider.js";
 

@@ -6,7 +6,7 @@ import { AgentwireError, silentLogger } from "@agentwire/core";
 import { Code } from "@connectrpc/connect";
 import { createClient } from "@connectrpc/connect";
 import { Capability, parseHandshake, Plugin, servePlugin, Status, ToolProvider, type AnyPlugin, type PluginServer } from "../src/index.js";
-import { HealthCheckResponse_ServingStatus as Serving } from "../src/gen/health/v1/health_pb.js";
+import { HealthCheckResponse_ServingStatus as Serving } from "@agentwire/core/grpc";
 import { createInProcessTransport, createNetworkTransport, createPluginClients } from "../src/testing/index.js";
 import { fakeHooks, fakeProvider, rejection, validConfig, weatherPlugin } from "./fixtures.js";
 

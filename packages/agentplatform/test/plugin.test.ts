@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { AgentwireError } from "@agentwire/core";
 import { Capability, LLMProvider, Plugin, PluginService, protocolVersion, ToolProvider } from "../src/index.js";
 import { sealProviders } from "../src/plugin.js";
-import { Health } from "../src/gen/health/v1/health_pb.js";
+import { Health } from "@agentwire/core/grpc";
 import { fakeHooks, fakeProvider, fakeTools, fakeViews, validConfig, weatherPlugin } from "./fixtures.js";
 
 /** The AgentwireError `fn` rejects with. */

@@ -66,7 +66,34 @@ export const grpcStatusForCode: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 8,
 };
 
-const brand = Symbol.for("agentwire.AgentwireError");
+const brandsKey = Symbol.for("agentwire.errorBrands");
+
+interface BrandedClass {
+  readonly brand?: string;
+}
+
+/** The brands of `ctor` and every class it extends, nearest first: what an instance carries. */
+function brandsOf(ctor: unknown): string[] {
+  const brands: string[] = [];
+  for (let c = ctor; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+    if (Object.hasOwn(c, "brand")) brands.push((c as BrandedClass).brand!);
+  }
+  return brands;
+}
+
+/**
+ * `value instanceof errorClass`, across duplicate copies of a package (its ESM and CJS builds both
+ * loaded): true when `value` was made by `errorClass` or a subclass of it. A class answers for itself
+ * only when it declares its own `static readonly brand`; one that does not falls back to the prototype
+ * chain, so a brand is never inherited by accident (`new AgentwireError(…) instanceof CredentialError`
+ * is false).
+ */
+export function isBrandedInstance(errorClass: object, value: unknown): boolean {
+  if (!Object.hasOwn(errorClass, "brand")) return typeof errorClass === "function" && Function.prototype[Symbol.hasInstance].call(errorClass, value);
+  if (typeof value !== "object" || value === null) return false;
+  const brands = (value as Record<symbol, unknown>)[brandsKey];
+  return Array.isArray(brands) && brands.includes((errorClass as BrandedClass).brand);
+}
 
 export interface AgentwireErrorOptions {
   /** The error that led to this one, kept for logs. */
@@ -77,27 +104,39 @@ export interface AgentwireErrorOptions {
 
 /**
  * An error an agentwire user can act on: a code from a closed set, a message that names what was wrong
- * and how to fix it, and the cause. `instanceof` works across duplicate copies of the package (ESM and
- * CJS builds both loaded) because it checks a brand rather than the prototype chain.
+ * and how to fix it, and the cause.
+ *
+ * `instanceof` works across duplicate copies of the package (ESM and CJS builds both loaded) because it
+ * checks brands rather than the prototype chain, and each class answers for itself and its subclasses
+ * only. A subclass declares its own brand to take part:
  *
  * ```ts
  * throw new AgentwireError("invalid_argument", 'missing input "script": the task template must declare it');
+ *
+ * class QuotaError extends AgentwireError {
+ *   static override readonly brand: string = "acme.QuotaError";
+ *   constructor(message: string) {
+ *     super("resource_exhausted", message);
+ *   }
+ * }
  * ```
  */
 export class AgentwireError extends Error {
+  /** What `instanceof` checks; a subclass that declares its own is told apart from its parent. */
+  static readonly brand: string = "agentwire.AgentwireError";
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
-  readonly [brand] = true;
 
   constructor(code: ErrorCode, message: string, options: AgentwireErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AgentwireError";
     this.code = code;
     this.details = options.details ?? {};
+    Object.defineProperty(this, brandsKey, { value: brandsOf(new.target), enumerable: false });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    return isBrandedInstance(this, value);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import type { Http2SecureServer, Http2Server, Http2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { CallTracker } from "./call-tracker.js";
+import type { ServerTransport } from "./server-lifecycle.js";
 
 export type AnyServer = HttpServer | Http2Server | Http2SecureServer;
 
@@ -87,4 +88,19 @@ export async function listenGracefully(
   };
 
   return { port: address.port, host: address.address, close };
+}
+
+/**
+ * A Node HTTP or HTTP/2 server as a `ServerTransport` for `startServer`: listens gracefully, and on close
+ * sends HTTP/2 sessions a GOAWAY, waits for the calls `calls` counts, and cuts what is left at the deadline.
+ */
+export function nodeServerTransport(server: AnyServer, options: { calls?: CallTracker } = {}): ServerTransport {
+  let listening: ListeningServer | undefined;
+  return {
+    async listen(port, host) {
+      listening = await listenGracefully(server, port, host, options);
+      return { port: listening.port, host: listening.host };
+    },
+    close: (timeoutMs) => listening?.close(timeoutMs) ?? Promise.resolve(),
+  };
 }

@@ -1,3 +1,9 @@
+/**
+ * @agentwire/core: what the three protocol packages share, with no protocol knowledge. Logging, the
+ * closed set of error codes, lossless JSON, Standard Schema validation, and the one server lifecycle
+ * (`startServer`: `PORT`/`HOST`, drain, signals). gRPC pieces that need Connect are in
+ * `@agentwire/core/grpc`.
+ */
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { lazyChildLogger } from "./lazy-child-logger.js";
 export {
@@ -5,9 +11,11 @@ export {
   ErrorCode,
   grpcStatusForCode,
   httpStatusForCode,
+  isBrandedInstance,
   messageOf,
   type AgentwireErrorOptions,
 } from "./errors.js";
+export { isJsonObject, isLosslessNumber, LosslessNumber, parseJson, stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 export {
   formatIssues,
   isStandardSchema,
@@ -16,8 +24,16 @@ export {
   type StandardSchemaV1,
   type ValidationResult,
 } from "./standard-schema.js";
-export { listenGracefully, type AnyServer, type ListeningServer } from "./graceful-server.js";
+export { checkPort, connectUrl, hostPort, isAnyAddress, portFromEnv, resolveListenAddress, type ListenAddressOptions } from "./listen-address.js";
+export {
+  startServer,
+  type LifecycleOptions,
+  type RunningServer,
+  type ServerTransport,
+  type StartServerOptions,
+} from "./server-lifecycle.js";
 export { CallTracker } from "./call-tracker.js";
+export { listenGracefully, nodeServerTransport, type AnyServer, type ListeningServer } from "./graceful-server.js";
 export { onShutdownSignals, type ShutdownSignalsOptions } from "./shutdown-signals.js";
 export { startMetricsServer, type MetricsServerOptions } from "./metrics-server.js";
 export {

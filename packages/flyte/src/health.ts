@@ -1,7 +1,7 @@
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AgentMetadataService, AsyncAgentService, SyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
-import { Health, HealthCheckResponse_ServingStatus } from "./gen/health/v1/health_pb.js";
+import { Health, HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 
 /** What an agent server reports health for (besides `""`): its services, and health itself, as flytekit does. */
 export const healthServiceNames = [

@@ -3,7 +3,7 @@ import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExecuteTaskSyncRequestSchema, State, type ExecuteTaskSyncRequest } from "../src/gen/flyteidl/admin/agent_pb.js";
 import { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
-import { HealthCheckResponse_ServingStatus } from "../src/gen/health/v1/health_pb.js";
+import { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 import { createAgentRoutes, fromLiteralMap, HealthState, toLiteralMap, types, variables } from "../src/index.js";
 import { createAgentClients, createInProcessTransport, taskTemplate } from "../src/testing/index.js";
 import { BrokenAgent, capturedLogger, DoublerAgent, GreeterAgent, jobs } from "./fixtures.js";

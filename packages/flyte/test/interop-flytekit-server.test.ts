@@ -15,7 +15,7 @@ import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromLiteralMap, types, variables } from "../src/index.js";
 import { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
-import { HealthCheckResponse_ServingStatus } from "../src/gen/health/v1/health_pb.js";
+import { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 import { createNetworkTransport, PropellerDriver, type TaskSpec } from "../src/testing/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

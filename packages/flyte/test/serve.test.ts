@@ -7,7 +7,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { AgentMetadataService, AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
-import { HealthCheckResponse_ServingStatus } from "../src/gen/health/v1/health_pb.js";
+import { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 import { AsyncAgent, serve, toLiteralMap, types, variables, type AgentServer, type TaskContext } from "../src/index.js";
 import { createAgentClients, createNetworkTransport, taskTemplate } from "../src/testing/index.js";
 import { DoublerAgent, GreeterAgent } from "./fixtures.js";

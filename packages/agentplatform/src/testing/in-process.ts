@@ -2,7 +2,7 @@ import { createClient, createRouterTransport, type Client, type Transport } from
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { Logger } from "@agentwire/core";
 import { Plugin as PluginService } from "../gen/agentplatform/v1/plugin_pb.js";
-import { Health } from "../gen/health/v1/health_pb.js";
+import { Health } from "@agentwire/core/grpc";
 import type { AnyPlugin } from "../plugin.js";
 import { createPluginRoutes } from "../plugin-routes.js";
 

@@ -4,7 +4,7 @@ export {
   createPluginClients,
   type PluginClients,
 } from "./in-process.js";
-export { Health, HealthCheckResponse_ServingStatus } from "../gen/health/v1/health_pb.js";
+export { Health, HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
 export * from "./tools.js";
 export * from "./llm.js";
 export * from "./views.js";

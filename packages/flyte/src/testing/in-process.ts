@@ -3,7 +3,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { Logger } from "@agentwire/core";
 import type { Agent } from "../agent-registry.js";
 import { createAgentRoutes } from "../agent-routes.js";
-import { Health } from "../gen/health/v1/health_pb.js";
+import { Health } from "@agentwire/core/grpc";
 import { AgentMetadataService, AsyncAgentService, SyncAgentService } from "../gen/flyteidl/service/agent_pb.js";
 
 /**
