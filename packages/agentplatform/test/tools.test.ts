@@ -206,17 +206,18 @@ describe("ExecuteTool", () => {
       extra: 1,
     });
     expect(out.isError).toBe(true);
+    // In ajv's order: an object's unexpected properties before its properties' own issues.
     expect(out.result.issues).toEqual([
+      { path: "extra", message: "unexpected property (allowed: pattern, path, limit, options)" },
       { path: "pattern", message: "must be at least 1 character long" },
       { path: "limit", message: "expected integer, got number" },
       { path: "options.case_sensitive", message: "required" },
       { path: "options.verbose", message: "unexpected property (allowed: case_sensitive)" },
-      { path: "extra", message: "unexpected property (allowed: pattern, path, limit, options)" },
     ]);
     expect(out.result.error).toBe(
-      'invalid arguments for tool "search_files": pattern: must be at least 1 character long; limit: expected integer, got number; ' +
-        "options.case_sensitive: required; options.verbose: unexpected property (allowed: case_sensitive); " +
-        "extra: unexpected property (allowed: pattern, path, limit, options)",
+      'invalid arguments for tool "search_files": extra: unexpected property (allowed: pattern, path, limit, options); ' +
+        "pattern: must be at least 1 character long; limit: expected integer, got number; " +
+        "options.case_sensitive: required; options.verbose: unexpected property (allowed: case_sensitive)",
     );
     const zodOut = await callTool<{ error: string }>(client, "read_file", { path: 7, encoding: "latin1" });
     expect(zodOut.result.error).toMatch(/^invalid arguments for tool "read_file": path: Invalid input: expected string, received number; encoding: Invalid option/);
@@ -378,22 +379,24 @@ describe("registerTool", () => {
     expect(tools.tools).toEqual([]);
   });
 
-  it("refuses JSON Schemas it cannot validate with, naming the keyword", () => {
+  it("refuses JSON Schemas it cannot validate with, naming the place and the reason", () => {
     const tools = new ToolRegistry(plugin);
     const cases: [JsonSchema, string][] = [
-      [{ type: "object", properties: { a: { $ref: "#/$defs/a" } } }, 'properties.a.$ref: "$ref" is not in the JSON Schema subset'],
-      [{ type: "object", patternProperties: { "^x": {} } }, "patternProperties"],
+      [{ type: "object", properties: { a: { $ref: "#/$defs/a" } } }, "properties.a.$ref: ajv cannot compile the schema: can't resolve reference #/$defs/a"],
       [{ type: "object", properties: { a: { type: "string", pattern: "([" } } }, 'properties.a.pattern: "([" is not a valid regular expression'],
-      [{ type: "object", properties: { a: { type: "text" as "string" } } }, "properties.a.type: must be one of object, array"],
-      [{ type: "object", required: "a" as unknown as string[] }, "required: must be an array of property names"],
-      [{ type: "object", properties: { a: { type: "number", exclusiveMinimum: true as unknown as number } } }, "draft-04 boolean form"],
-      [{ type: "object", properties: { a: { type: "array", items: [{ type: "string" }] as unknown as JsonSchema } } }, "tuple validation"],
+      [{ type: "object", properties: { a: { type: "text" as "string" } } }, 'properties.a.type: must be one of "array", "boolean"'],
+      [{ type: "object", required: "a" as unknown as string[] }, "required: expected array, got string"],
+      [{ type: "object", properties: { a: { type: "number", exclusiveMinimum: true as unknown as number } } }, "draft-04's boolean form is not supported"],
+      [{ type: "object", properties: { a: { type: "array", items: [{ type: "string" }] } } }, "properties.a.items: an array of schemas is draft-07's tuple form: in draft 2020-12 write it as prefixItems"],
+      [{ $schema: "http://json-schema.org/draft-04/schema#", type: "object" }, '$schema: "http://json-schema.org/draft-04/schema#" is not a dialect this SDK validates'],
     ];
     for (const [inputSchema, message] of cases) {
       const err = refusal(() => tools.registerTool("t", { description: "d", inputSchema }, () => null));
       expect(err.message).toContain('tool "t": its inputSchema is not a JSON Schema this SDK can validate with: ');
       expect(err.message).toContain(message);
     }
+    // What the hand-written subset refused before ajv: validated now.
+    tools.registerTool("t", { description: "d", inputSchema: { type: "object", patternProperties: { "^x": {} }, if: { required: ["a"] }, then: { required: ["b"] } } }, () => null);
   });
 
   it("refuses a Standard Schema that cannot describe itself unless jsonSchema is given, and a JSON Schema given twice", () => {
