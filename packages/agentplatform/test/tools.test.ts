@@ -7,6 +7,7 @@ import { AgentwireError, createLogger, type StandardSchemaV1 } from "@agentwire/
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Capability, Plugin, ToolRegistry, type JsonSchema, type ToolContext } from "../src/index.js";
 import { callTool, createInProcessTransport, createPluginClients, createToolClient, listTools, type ToolClient } from "../src/testing/index.js";
+import { jsonSchemaProblems, validateJsonSchema } from "../src/tools/json-schema.js";
 import { fakeHooks } from "./fixtures.js";
 
 function filesPlugin() {
@@ -333,6 +334,64 @@ describe("ExecuteTool", () => {
     expect(await tools.executeTool({ name: "echo", argumentsJson: '{"s":"hi"}' })).toEqual({ resultJson: '"hi"', isError: false });
     await expect(tools.executeTool({ name: "nope", argumentsJson: "" })).rejects.toMatchObject({ code: "not_found" });
     expect(tools.tools.map((t) => t.name)).toEqual(["echo"]);
+  });
+});
+
+describe("recursive input schemas", () => {
+  // A category tree, as zod 4 writes recursion: a getter, and z.lazy.
+  interface Category {
+    name: string;
+    subcategories: Category[];
+  }
+  const category = z.object({
+    name: z.string().min(1),
+    get subcategories() {
+      return z.array(category);
+    },
+  });
+  const lazyCategory: z.ZodType<Category> = z.lazy(() => z.object({ name: z.string().min(1), subcategories: z.array(lazyCategory) }));
+  const tree = { name: "a", subcategories: [{ name: "b", subcategories: [{ name: "c", subcategories: [] }] }] };
+  const badTree = { name: "a", subcategories: [{ name: "b", subcategories: [{ name: "", subcategories: [] }, { name: 3, subcategories: [] }] }] };
+
+  it("validates a recursive zod schema (the getter form) given as inputSchema, and sends its $ref", async () => {
+    const { client } = withTools((tools) => tools.registerTool("file", { description: "Files a category tree", inputSchema: category }, (input) => input.subcategories.length));
+    const parameters = (await listTools(client))[0]!.parameters;
+    expect(parameters).toMatchObject({ type: "object", properties: { subcategories: { type: "array", items: { $ref: "#" } } } });
+    expect(await callTool(client, "file", tree)).toMatchObject({ isError: false, result: 1 });
+    const out = await callTool<{ error: string; issues: { path: string; message: string }[] }>(client, "file", badTree);
+    expect(out.isError).toBe(true);
+    expect(out.result.issues.map((i) => i.path)).toEqual(["subcategories[0].subcategories[0].name", "subcategories[0].subcategories[1].name"]);
+    // The schema the platform gets is one ajv compiles, and it refuses the same arguments.
+    expect(jsonSchemaProblems(parameters)).toEqual([]);
+    expect(validateJsonSchema(parameters, tree)).toEqual([]);
+    expect(validateJsonSchema(parameters, badTree).map((i) => i.path)).toEqual(out.result.issues.map((i) => i.path));
+  });
+
+  it("validates z.toJSONSchema of a recursive z.lazy schema given as a plain JSON Schema inputSchema", async () => {
+    // As JSON (read from a file, say): zod ≥ 4.2's toJSONSchema result is itself a Standard Schema, through a
+    // non-enumerable "~standard", and would be validated by zod.
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as JsonSchema;
+    const schema = asJson(z.toJSONSchema(lazyCategory));
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    const { client } = withTools((tools) => tools.registerTool("file", { description: "Files a category tree", inputSchema: schema }, (input) => input));
+    expect(await callTool(client, "file", tree)).toMatchObject({ isError: false, result: tree });
+    expect(await callTool(client, "file", badTree)).toMatchObject({
+      isError: true,
+      result: {
+        error:
+          'invalid arguments for tool "file": subcategories[0].subcategories[0].name: must be at least 1 character long; ' +
+          "subcategories[0].subcategories[1].name: expected string, got integer",
+      },
+    });
+    // Nested in an object, zod puts the recursive part in $defs.
+    const wrapped = asJson(z.toJSONSchema(z.object({ root: category, note: z.string().optional() })));
+    expect(wrapped.$defs).toBeDefined();
+    const { client: wrappedClient } = withTools((tools) => tools.registerTool("file", { description: "d", inputSchema: wrapped }, () => "ok"));
+    expect(await callTool(wrappedClient, "file", { root: tree })).toMatchObject({ isError: false, result: "ok" });
+    expect(await callTool(wrappedClient, "file", { root: { name: "a", subcategories: [{ subcategories: [] }] }, extra: 1 })).toMatchObject({
+      isError: true,
+      result: { issues: [{ path: "extra", message: "unexpected property (allowed: root, note)" }, { path: "root.subcategories[0].name", message: "required" }] },
+    });
   });
 });
 
