@@ -1,8 +1,9 @@
 // Plain JSON Schema tool inputs, validated with ajv: each keyword (the whole vocabulary of draft 2020-12
 // and draft-07), the messages that name the argument that is wrong, and the problems a schema that cannot
 // validate is refused with.
-import { describe, expect, expectTypeOf, it } from "vitest";
-import { supportedJsonSchemaDialects, type InferJsonSchema, type JsonSchema } from "../src/index.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
+import { Plugin, supportedJsonSchemaDialects, ToolRegistry, type InferJsonSchema, type JsonSchema } from "../src/index.js";
 import { compileJsonSchema, jsonSchemaProblems, validateJsonSchema } from "../src/tools/json-schema.js";
 
 const check = (schema: JsonSchema | boolean, value: unknown) => validateJsonSchema(schema, value).map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`));
@@ -195,6 +196,13 @@ describe("validateJsonSchema", () => {
     expect(jsonSchemaProblems({ $schema: "https://json-schema.org/draft-07/schema", type: "object" })).toEqual([]);
   });
 
+  it("compiles each schema on its own: the same $id in two schemas is no clash", () => {
+    const v1: JsonSchema = { $id: "https://example.com/args.json", type: "object", properties: { a: { anyOf: [{ type: "string" }, { $ref: "#/$defs/n" }] } }, $defs: { n: { type: "integer" } } };
+    const v2: JsonSchema = { ...v1, properties: { a: { type: "boolean" } } };
+    expect(check(v1, { a: 1.5 })).toEqual(["a: matches none of the allowed schemas (option 1: expected string, got number; option 2: expected integer, got number)"]);
+    expect(check(v2, { a: 1 })).toEqual(["a: expected boolean, got integer"]);
+  });
+
   it("compiles a schema once, and keeps it by identity", () => {
     const s: JsonSchema = { type: "object", properties: { a: { type: "integer" } } };
     expect(jsonSchemaProblems(s)).toEqual([]);
@@ -203,6 +211,33 @@ describe("validateJsonSchema", () => {
     expect(compiled.validate({ a: 1 })).toEqual([]);
     expect(compiled.validate({ a: "1" })).toEqual([{ path: "a", message: "expected integer, got string" }]);
     expect(() => compileJsonSchema({ type: "nope" }).validate({})).toThrow(/the schema cannot validate: type: /);
+  });
+});
+
+describe("a JSON Schema tool input", () => {
+  it("is compiled once, when the tool is registered, not per call", async () => {
+    const tools = new ToolRegistry(new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" } }));
+    const addSchema = vi.spyOn(Ajv2020.prototype, "addSchema");
+    const getSchema = vi.spyOn(Ajv2020.prototype, "getSchema");
+    try {
+      tools.registerTool("t", { description: "d", inputSchema: { properties: { v: { anyOf: [{ type: "string" }, { type: "integer" }] } } } }, () => "ok");
+      // ajv adds its meta-schemas with addSchema too: the tool's schema is the one added under our key.
+      const toolSchemasAdded = () => addSchema.mock.calls.filter(([, key]) => key === "urn:agentwire:input").length;
+      expect(toolSchemasAdded()).toBe(1);
+      const added = addSchema.mock.calls.length;
+      for (let i = 0; i < 3; i++) expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": "x"}' })).toEqual({ resultJson: '"ok"', isError: false });
+      const refused = { isError: true, resultJson: expect.stringContaining("v: matches none of the allowed schemas") as unknown };
+      expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": 1.5}' })).toEqual(refused);
+      // The first refusal compiles the alternatives, to say why each failed; later ones reuse them.
+      const compiledAfterFirstRefusal = getSchema.mock.calls.length;
+      for (let i = 0; i < 3; i++) expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": 2.5}' })).toEqual(refused);
+      expect(getSchema.mock.calls.length).toBe(compiledAfterFirstRefusal);
+      expect(addSchema.mock.calls.length).toBe(added);
+      expect(toolSchemasAdded()).toBe(1);
+    } finally {
+      addSchema.mockRestore();
+      getSchema.mockRestore();
+    }
   });
 });
 
