@@ -7,6 +7,7 @@ import { AgentwireError, createLogger, type StandardSchemaV1 } from "@agentwire/
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Capability, Plugin, ToolRegistry, type JsonSchema, type ToolContext } from "../src/index.js";
 import { callTool, createInProcessTransport, createPluginClients, createToolClient, listTools, type ToolClient } from "../src/testing/index.js";
+import { jsonSchemaProblems, validateJsonSchema } from "../src/tools/json-schema.js";
 import { fakeHooks } from "./fixtures.js";
 
 function filesPlugin() {
@@ -206,17 +207,18 @@ describe("ExecuteTool", () => {
       extra: 1,
     });
     expect(out.isError).toBe(true);
+    // In ajv's order: an object's unexpected properties before its properties' own issues.
     expect(out.result.issues).toEqual([
+      { path: "extra", message: "unexpected property (allowed: pattern, path, limit, options)" },
       { path: "pattern", message: "must be at least 1 character long" },
       { path: "limit", message: "expected integer, got number" },
       { path: "options.case_sensitive", message: "required" },
       { path: "options.verbose", message: "unexpected property (allowed: case_sensitive)" },
-      { path: "extra", message: "unexpected property (allowed: pattern, path, limit, options)" },
     ]);
     expect(out.result.error).toBe(
-      'invalid arguments for tool "search_files": pattern: must be at least 1 character long; limit: expected integer, got number; ' +
-        "options.case_sensitive: required; options.verbose: unexpected property (allowed: case_sensitive); " +
-        "extra: unexpected property (allowed: pattern, path, limit, options)",
+      'invalid arguments for tool "search_files": extra: unexpected property (allowed: pattern, path, limit, options); ' +
+        "pattern: must be at least 1 character long; limit: expected integer, got number; " +
+        "options.case_sensitive: required; options.verbose: unexpected property (allowed: case_sensitive)",
     );
     const zodOut = await callTool<{ error: string }>(client, "read_file", { path: 7, encoding: "latin1" });
     expect(zodOut.result.error).toMatch(/^invalid arguments for tool "read_file": path: Invalid input: expected string, received number; encoding: Invalid option/);
@@ -335,6 +337,64 @@ describe("ExecuteTool", () => {
   });
 });
 
+describe("recursive input schemas", () => {
+  // A category tree, as zod 4 writes recursion: a getter, and z.lazy.
+  interface Category {
+    name: string;
+    subcategories: Category[];
+  }
+  const category = z.object({
+    name: z.string().min(1),
+    get subcategories() {
+      return z.array(category);
+    },
+  });
+  const lazyCategory: z.ZodType<Category> = z.lazy(() => z.object({ name: z.string().min(1), subcategories: z.array(lazyCategory) }));
+  const tree = { name: "a", subcategories: [{ name: "b", subcategories: [{ name: "c", subcategories: [] }] }] };
+  const badTree = { name: "a", subcategories: [{ name: "b", subcategories: [{ name: "", subcategories: [] }, { name: 3, subcategories: [] }] }] };
+
+  it("validates a recursive zod schema (the getter form) given as inputSchema, and sends its $ref", async () => {
+    const { client } = withTools((tools) => tools.registerTool("file", { description: "Files a category tree", inputSchema: category }, (input) => input.subcategories.length));
+    const parameters = (await listTools(client))[0]!.parameters;
+    expect(parameters).toMatchObject({ type: "object", properties: { subcategories: { type: "array", items: { $ref: "#" } } } });
+    expect(await callTool(client, "file", tree)).toMatchObject({ isError: false, result: 1 });
+    const out = await callTool<{ error: string; issues: { path: string; message: string }[] }>(client, "file", badTree);
+    expect(out.isError).toBe(true);
+    expect(out.result.issues.map((i) => i.path)).toEqual(["subcategories[0].subcategories[0].name", "subcategories[0].subcategories[1].name"]);
+    // The schema the platform gets is one ajv compiles, and it refuses the same arguments.
+    expect(jsonSchemaProblems(parameters)).toEqual([]);
+    expect(validateJsonSchema(parameters, tree)).toEqual([]);
+    expect(validateJsonSchema(parameters, badTree).map((i) => i.path)).toEqual(out.result.issues.map((i) => i.path));
+  });
+
+  it("validates z.toJSONSchema of a recursive z.lazy schema given as a plain JSON Schema inputSchema", async () => {
+    // As JSON (read from a file, say): zod ≥ 4.2's toJSONSchema result is itself a Standard Schema, through a
+    // non-enumerable "~standard", and would be validated by zod.
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as JsonSchema;
+    const schema = asJson(z.toJSONSchema(lazyCategory));
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    const { client } = withTools((tools) => tools.registerTool("file", { description: "Files a category tree", inputSchema: schema }, (input) => input));
+    expect(await callTool(client, "file", tree)).toMatchObject({ isError: false, result: tree });
+    expect(await callTool(client, "file", badTree)).toMatchObject({
+      isError: true,
+      result: {
+        error:
+          'invalid arguments for tool "file": subcategories[0].subcategories[0].name: must be at least 1 character long; ' +
+          "subcategories[0].subcategories[1].name: expected string, got integer",
+      },
+    });
+    // Nested in an object, zod puts the recursive part in $defs.
+    const wrapped = asJson(z.toJSONSchema(z.object({ root: category, note: z.string().optional() })));
+    expect(wrapped.$defs).toBeDefined();
+    const { client: wrappedClient } = withTools((tools) => tools.registerTool("file", { description: "d", inputSchema: wrapped }, () => "ok"));
+    expect(await callTool(wrappedClient, "file", { root: tree })).toMatchObject({ isError: false, result: "ok" });
+    expect(await callTool(wrappedClient, "file", { root: { name: "a", subcategories: [{ subcategories: [] }] }, extra: 1 })).toMatchObject({
+      isError: true,
+      result: { issues: [{ path: "extra", message: "unexpected property (allowed: root, note)" }, { path: "root.subcategories[0].name", message: "required" }] },
+    });
+  });
+});
+
 describe("registerTool", () => {
   const plugin = filesPlugin();
 
@@ -378,22 +438,24 @@ describe("registerTool", () => {
     expect(tools.tools).toEqual([]);
   });
 
-  it("refuses JSON Schemas it cannot validate with, naming the keyword", () => {
+  it("refuses JSON Schemas it cannot validate with, naming the place and the reason", () => {
     const tools = new ToolRegistry(plugin);
     const cases: [JsonSchema, string][] = [
-      [{ type: "object", properties: { a: { $ref: "#/$defs/a" } } }, 'properties.a.$ref: "$ref" is not in the JSON Schema subset'],
-      [{ type: "object", patternProperties: { "^x": {} } }, "patternProperties"],
+      [{ type: "object", properties: { a: { $ref: "#/$defs/a" } } }, "properties.a.$ref: ajv cannot compile the schema: can't resolve reference #/$defs/a"],
       [{ type: "object", properties: { a: { type: "string", pattern: "([" } } }, 'properties.a.pattern: "([" is not a valid regular expression'],
-      [{ type: "object", properties: { a: { type: "text" as "string" } } }, "properties.a.type: must be one of object, array"],
-      [{ type: "object", required: "a" as unknown as string[] }, "required: must be an array of property names"],
-      [{ type: "object", properties: { a: { type: "number", exclusiveMinimum: true as unknown as number } } }, "draft-04 boolean form"],
-      [{ type: "object", properties: { a: { type: "array", items: [{ type: "string" }] as unknown as JsonSchema } } }, "tuple validation"],
+      [{ type: "object", properties: { a: { type: "text" as "string" } } }, 'properties.a.type: must be one of "array", "boolean"'],
+      [{ type: "object", required: "a" as unknown as string[] }, "required: expected array, got string"],
+      [{ type: "object", properties: { a: { type: "number", exclusiveMinimum: true as unknown as number } } }, "draft-04's boolean form is not supported"],
+      [{ type: "object", properties: { a: { type: "array", items: [{ type: "string" }] } } }, "properties.a.items: an array of schemas is draft-07's tuple form: in draft 2020-12 write it as prefixItems"],
+      [{ $schema: "http://json-schema.org/draft-04/schema#", type: "object" }, '$schema: "http://json-schema.org/draft-04/schema#" is not a dialect this SDK validates'],
     ];
     for (const [inputSchema, message] of cases) {
       const err = refusal(() => tools.registerTool("t", { description: "d", inputSchema }, () => null));
       expect(err.message).toContain('tool "t": its inputSchema is not a JSON Schema this SDK can validate with: ');
       expect(err.message).toContain(message);
     }
+    // What the hand-written subset refused before ajv: validated now.
+    tools.registerTool("t", { description: "d", inputSchema: { type: "object", patternProperties: { "^x": {} }, if: { required: ["a"] }, then: { required: ["b"] } } }, () => null);
   });
 
   it("refuses a Standard Schema that cannot describe itself unless jsonSchema is given, and a JSON Schema given twice", () => {

@@ -11,7 +11,7 @@ export type { ToolContext } from "./tool-context.js";
 export type { ToolCallResult, ToolErrorResult } from "./tool-result.js";
 export type { InferToolInput, ToolInputSchema } from "./tool-input.js";
 export {
-  supportedJsonSchemaKeywords,
+  supportedJsonSchemaDialects,
   type InferJsonSchema,
   type JsonSchema,
   type JsonSchemaIssue,

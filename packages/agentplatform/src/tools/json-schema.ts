@@ -1,16 +1,22 @@
 // JSON Schema as a tool's input schema: the type an author writes, the handler input TypeScript infers
-// from it, and the subset of the vocabulary this package validates arguments with. A full validator
-// (ajv) would be a dependency the SDK's other users pay for; tool schemas written by hand use a small,
-// well-known part of the vocabulary, and an author who needs more passes a Standard Schema (zod, valibot,
-// arktype) to validate with and the JSON Schema only to describe the tool.
+// from it, and the validator the arguments are checked with. Validation is ajv's (draft 2020-12 and
+// draft-07, the whole vocabulary: `$ref`/`$defs`, `patternProperties`, `prefixItems`, `if`/`then`/`else`,
+// ...), so a schema pydantic or zod generates works as it is; what is this package's own is the
+// compile-once wrapper and the messages, which name the argument that is wrong in words an agent can act on.
+import { Ajv, type AnySchemaObject, type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+// Only the format table (plain functions and regexes): ajv-formats' entry point also loads its own copy of
+// ajv for the formatMinimum keywords, which are not used here.
+import { fullFormats } from "ajv-formats/dist/formats.js";
 
 /** The type names JSON Schema defines. */
 export type JsonSchemaTypeName = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
 
 /**
- * A JSON Schema, as an author writes one for a tool's arguments. The keywords listed are the ones this
- * package validates; annotations (`title`, `description`, `default`, `examples`, `format`, ...) are sent
- * to the platform and otherwise ignored; see `supportedJsonSchemaKeywords` for the whole subset.
+ * A JSON Schema (draft 2020-12, or draft-07 when `$schema` says so), as an author writes one for a tool's
+ * arguments or a generator (pydantic's `model_json_schema()`, zod's `z.toJSONSchema()`) produces it. The
+ * keywords are listed for editors and type inference; every keyword of the dialect is validated, and
+ * keywords the dialect does not define (`x-...`, OpenAPI's `discriminator`) are ignored.
  *
  * ```ts
  * const readFileArgs = {
@@ -22,13 +28,30 @@ export type JsonSchemaTypeName = "object" | "array" | "string" | "number" | "int
  * ```
  */
 export interface JsonSchema {
+  readonly $schema?: string;
+  readonly $id?: string;
+  readonly $ref?: string;
+  readonly $defs?: { readonly [name: string]: JsonSchema | boolean };
+  /** draft-07's name for `$defs`. */
+  readonly definitions?: { readonly [name: string]: JsonSchema | boolean };
   readonly type?: JsonSchemaTypeName | readonly JsonSchemaTypeName[];
   readonly properties?: { readonly [name: string]: JsonSchema | boolean };
-  readonly required?: readonly string[];
+  readonly patternProperties?: { readonly [pattern: string]: JsonSchema | boolean };
   readonly additionalProperties?: JsonSchema | boolean;
+  readonly unevaluatedProperties?: JsonSchema | boolean;
+  readonly propertyNames?: JsonSchema | boolean;
+  readonly required?: readonly string[];
+  readonly dependentRequired?: { readonly [name: string]: readonly string[] };
+  readonly dependentSchemas?: { readonly [name: string]: JsonSchema | boolean };
   readonly minProperties?: number;
   readonly maxProperties?: number;
-  readonly items?: JsonSchema | boolean;
+  /** One schema for every item (draft-07 also allows an array of schemas, one per position). */
+  readonly items?: JsonSchema | boolean | readonly (JsonSchema | boolean)[];
+  readonly prefixItems?: readonly (JsonSchema | boolean)[];
+  readonly unevaluatedItems?: JsonSchema | boolean;
+  readonly contains?: JsonSchema | boolean;
+  readonly minContains?: number;
+  readonly maxContains?: number;
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly uniqueItems?: boolean;
@@ -37,6 +60,7 @@ export interface JsonSchema {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly pattern?: string;
+  readonly format?: string;
   readonly minimum?: number;
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
@@ -46,11 +70,13 @@ export interface JsonSchema {
   readonly oneOf?: readonly (JsonSchema | boolean)[];
   readonly allOf?: readonly (JsonSchema | boolean)[];
   readonly not?: JsonSchema | boolean;
+  readonly if?: JsonSchema | boolean;
+  readonly then?: JsonSchema | boolean;
+  readonly else?: JsonSchema | boolean;
   readonly title?: string;
   readonly description?: string;
   readonly default?: unknown;
   readonly examples?: readonly unknown[];
-  readonly format?: string;
   readonly [keyword: string]: unknown;
 }
 
@@ -84,8 +110,9 @@ type OfTypeName<T, S> = T extends "string"
 
 /**
  * The value a JSON Schema written as a literal accepts, for the common keywords (`type`, `properties`,
- * `required`, `items`, `enum`, `const`); anything it cannot read is `unknown`. This is what a tool
- * handler's input is typed as when the tool's `inputSchema` is a JSON Schema.
+ * `required`, `items`, `enum`, `const`, `anyOf`/`oneOf`); anything it cannot read (`$ref`, `prefixItems`,
+ * ...) is `unknown`. This is what a tool handler's input is typed as when the tool's `inputSchema` is a
+ * JSON Schema.
  *
  * ```ts
  * type Args = InferJsonSchema<{ type: "object"; properties: { path: { type: "string" } }; required: ["path"] }>;
@@ -104,7 +131,11 @@ export type InferJsonSchema<S> = S extends true
           : OfTypeName<T, S>
         : S extends { readonly properties: unknown }
           ? ObjectOf<S>
-          : unknown;
+          : S extends { readonly anyOf: readonly (infer B)[] }
+            ? InferJsonSchema<B>
+            : S extends { readonly oneOf: readonly (infer B)[] }
+              ? InferJsonSchema<B>
+              : unknown;
 
 /** One thing wrong with a value (or a schema): where (`a.b[2]`, `""` at the root) and what. */
 export interface JsonSchemaIssue {
@@ -112,89 +143,72 @@ export interface JsonSchemaIssue {
   readonly message: string;
 }
 
-const typeNames: readonly string[] = ["object", "array", "string", "number", "integer", "boolean", "null"];
+/** A schema compiled once: its problems (none when it can validate) and the check. */
+export interface CompiledJsonSchema {
+  /** The `$schema` of the dialect it is validated as. */
+  readonly dialect: string;
+  /** Why the schema cannot validate: where in the schema, and what (empty when `validate` works). */
+  readonly problems: readonly JsonSchemaIssue[];
+  /** Every issue with `value` (parsed JSON), each naming the path of the value that is wrong. Throws when `problems` is not empty. */
+  validate(value: unknown): JsonSchemaIssue[];
+}
 
-/** Keywords that are only descriptions: sent to the platform, never checked. */
-const annotationKeywords = [
-  "$schema",
-  "$id",
-  "$comment",
-  "$anchor",
-  "$defs",
-  "definitions",
-  "title",
-  "description",
-  "default",
-  "examples",
-  "format",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "contentMediaType",
-  "contentEncoding",
-  "contentSchema",
-];
+const draft2020 = "https://json-schema.org/draft/2020-12/schema";
+const draft07 = "http://json-schema.org/draft-07/schema#";
 
-const validatedKeywords = [
-  "type",
-  "properties",
-  "required",
-  "additionalProperties",
-  "minProperties",
-  "maxProperties",
-  "items",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "enum",
-  "const",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "anyOf",
-  "oneOf",
-  "allOf",
-  "not",
+/**
+ * The `$schema` values a plain JSON Schema input may have: draft 2020-12 (also assumed without `$schema`,
+ * as pydantic v2 and hand-written schemas have none, and what zod 4 and MCP use) and draft-07 (`http` or
+ * `https`, with or without the trailing `#`). Other dialects (draft-04, 2019-09) are refused at registration.
+ */
+export const supportedJsonSchemaDialects: readonly string[] = [draft2020, draft07];
+
+type Dialect = { readonly id: string; readonly create: (options: Options) => Ajv };
+
+const dialects: readonly (Dialect & { readonly matches: RegExp })[] = [
+  { id: draft2020, matches: /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/, create: (options) => new Ajv2020(options) },
+  { id: draft07, matches: /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/, create: (options) => new Ajv(options) },
 ];
 
 /**
- * The JSON Schema keywords a plain JSON Schema input may use: `validated` ones are checked against the
- * arguments, `annotations` are sent and ignored. Keywords outside both lists that change what a schema
- * accepts (`$ref`, `if`, `patternProperties`, `prefixItems`, ...) are refused when the tool is registered,
- * since ignoring them would let arguments through that the schema refuses; keywords nobody defines (`x-...`)
- * are ignored, as JSON Schema says.
+ * How ajv runs. `strict: false`: generated schemas carry keywords ajv's strict mode refuses (pydantic's
+ * `discriminator`, vendors' `x-...`) and formats it does not know (`path`), which JSON Schema says to ignore.
+ * `allErrors`: every problem is reported, not the first. `verbose`: errors carry the data and schema the
+ * messages are written from. `ownProperties`: a missing `required` property is not found on
+ * `Object.prototype` (`toString`). `multipleOfPrecision`: `0.3` is a multiple of `0.1`.
  */
-export const supportedJsonSchemaKeywords: { readonly validated: readonly string[]; readonly annotations: readonly string[] } = {
-  validated: validatedKeywords,
-  annotations: annotationKeywords,
+const ajvOptions: Options = {
+  strict: false,
+  allErrors: true,
+  verbose: true,
+  ownProperties: true,
+  multipleOfPrecision: 9,
+  logger: false,
 };
 
-/** Applicator and assertion keywords of drafts 4 to 2020-12 that the subset does not implement. */
-const unsupportedKeywords = new Set([
-  "$ref",
-  "$dynamicRef",
-  "$recursiveRef",
-  "if",
-  "then",
-  "else",
-  "dependentRequired",
-  "dependentSchemas",
-  "dependencies",
-  "patternProperties",
-  "propertyNames",
-  "prefixItems",
-  "additionalItems",
-  "contains",
-  "minContains",
-  "maxContains",
-  "unevaluatedProperties",
-  "unevaluatedItems",
-]);
+/**
+ * The formats checked: ajv-formats' full set, except that `date-time` and `time` take a value without a
+ * UTC offset (`2024-05-01T12:00:00`), as pydantic (which emits them for `datetime` and `time` fields) and
+ * `Date.parse` do. Formats not in the set are ignored.
+ */
+const formats = { ...fullFormats, "date-time": fullFormats["iso-date-time"], time: fullFormats["iso-time"] };
+
+function newAjv(dialect: Dialect, options: Options): Ajv {
+  const ajv = dialect.create({ ...ajvOptions, ...options });
+  for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
+  return ajv;
+}
+
+/** One ajv per dialect that checks schemas against the dialect's meta-schema (compiled the first time, ~30 ms). */
+const metaCheckers = new Map<string, Ajv>();
+function metaChecker(dialect: Dialect): Ajv {
+  let ajv = metaCheckers.get(dialect.id);
+  if (ajv === undefined) {
+    ajv = newAjv(dialect, {});
+    metaCheckers.set(dialect.id, ajv);
+  }
+  return ajv;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -213,140 +227,22 @@ export function jsonTypeOf(value: unknown): string {
   return typeof value;
 }
 
-function isNonNegativeInteger(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
-}
-
-/**
- * Everything wrong with `schema` as a schema of the supported subset: malformed keyword values, patterns
- * that are not regular expressions, unsupported keywords. `path` is where the schema sits, for messages
- * (`inputSchema.properties.path.pattern`).
- */
-export function jsonSchemaProblems(schema: unknown, path = ""): JsonSchemaIssue[] {
-  const problems: JsonSchemaIssue[] = [];
-  const at = (key: string) => joinPath(path, key);
-  if (typeof schema === "boolean") return problems;
-  if (!isObject(schema)) return [{ path, message: `a schema must be an object or a boolean, got ${jsonTypeOf(schema)}` }];
-  for (const [key, value] of Object.entries(schema)) {
-    if (unsupportedKeywords.has(key)) {
-      problems.push({
-        path: at(key),
-        message:
-          `"${key}" is not in the JSON Schema subset this SDK validates with; pass a Standard Schema (zod, valibot, ...) ` +
-          "as inputSchema to validate and this JSON Schema as jsonSchema to describe the tool",
-      });
-      continue;
-    }
-    switch (key) {
-      case "type": {
-        const names = Array.isArray(value) ? (value as unknown[]) : [value];
-        if (names.length === 0 || names.some((n) => typeof n !== "string" || !typeNames.includes(n))) {
-          problems.push({ path: at(key), message: `must be one of ${typeNames.join(", ")} or a non-empty array of them` });
-        }
-        break;
-      }
-      case "properties":
-        if (!isObject(value)) problems.push({ path: at(key), message: "must be an object of schemas" });
-        else for (const [name, sub] of Object.entries(value)) problems.push(...jsonSchemaProblems(sub, joinPath(at(key), name)));
-        break;
-      case "required":
-        if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) problems.push({ path: at(key), message: "must be an array of property names" });
-        break;
-      case "additionalProperties":
-      case "items":
-      case "not":
-        if (Array.isArray(value)) {
-          problems.push({ path: at(key), message: key === "items" ? "an array of schemas (tuple validation) is not supported; give one schema for every item" : "must be a schema" });
-        } else {
-          problems.push(...jsonSchemaProblems(value, at(key)));
-        }
-        break;
-      case "anyOf":
-      case "oneOf":
-      case "allOf":
-        if (!Array.isArray(value) || value.length === 0) problems.push({ path: at(key), message: "must be a non-empty array of schemas" });
-        else value.forEach((sub, i) => problems.push(...jsonSchemaProblems(sub, joinPath(at(key), i))));
-        break;
-      case "enum":
-        if (!Array.isArray(value) || value.length === 0) problems.push({ path: at(key), message: "must be a non-empty array" });
-        break;
-      case "minLength":
-      case "maxLength":
-      case "minItems":
-      case "maxItems":
-      case "minProperties":
-      case "maxProperties":
-        if (!isNonNegativeInteger(value)) problems.push({ path: at(key), message: "must be a non-negative integer" });
-        break;
-      case "minimum":
-      case "maximum":
-      case "exclusiveMinimum":
-      case "exclusiveMaximum":
-        if (typeof value !== "number" || !Number.isFinite(value)) {
-          problems.push({
-            path: at(key),
-            message: typeof value === "boolean" ? "must be a number (the draft-04 boolean form is not supported)" : "must be a number",
-          });
-        }
-        break;
-      case "multipleOf":
-        if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) problems.push({ path: at(key), message: "must be a number greater than 0" });
-        break;
-      case "uniqueItems":
-        if (typeof value !== "boolean") problems.push({ path: at(key), message: "must be a boolean" });
-        break;
-      case "pattern":
-        if (typeof value !== "string") problems.push({ path: at(key), message: "must be a string" });
-        else if (compilePattern(value) === undefined) problems.push({ path: at(key), message: `${JSON.stringify(value)} is not a valid regular expression` });
-        break;
-      default:
-        break;
+/** The `a.b[2]` path of ajv's `instancePath` (`/a/b/2`) in `data`, which says whether `2` is an index or a key. */
+function pathOf(data: unknown, base: string, instancePath: string): string {
+  if (instancePath === "") return base;
+  let path = base;
+  let current: unknown = data;
+  for (const raw of instancePath.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(key)) {
+      path = joinPath(path, Number(key));
+      current = current[Number(key)];
+    } else {
+      path = joinPath(path, key);
+      current = isObject(current) ? current[key] : undefined;
     }
   }
-  return problems;
-}
-
-const patternCache = new Map<string, RegExp | undefined>();
-
-/** JSON Schema patterns are ECMA-262 regular expressions, unanchored, over Unicode code points. */
-function compilePattern(pattern: string): RegExp | undefined {
-  if (!patternCache.has(pattern)) {
-    let compiled: RegExp | undefined;
-    try {
-      compiled = new RegExp(pattern, "u");
-    } catch {
-      compiled = undefined;
-    }
-    patternCache.set(pattern, compiled);
-  }
-  return patternCache.get(pattern);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-function matchesType(value: unknown, name: string): boolean {
-  switch (name) {
-    case "integer":
-      return typeof value === "number" && Number.isInteger(value);
-    case "number":
-      return typeof value === "number" && Number.isFinite(value);
-    case "object":
-      return isObject(value);
-    case "array":
-      return Array.isArray(value);
-    case "null":
-      return value === null;
-    default:
-      return typeof value === name;
-  }
+  return path;
 }
 
 function show(value: unknown): string {
@@ -359,107 +255,463 @@ function plural(n: number, word: "character" | "item" | "property"): string {
   return `${n} ${word === "property" ? "properties" : `${word}s`}`;
 }
 
+/** What a value of a common format looks like, for the message of one that is not. */
+const formatHints: Readonly<Record<string, string>> = {
+  "date-time": 'a date-time such as "2024-05-01T12:00:00Z"',
+  date: 'a date such as "2024-05-01"',
+  time: 'a time such as "12:00:00"',
+  duration: 'an ISO 8601 duration such as "P1DT2H"',
+  email: "an email address",
+  uri: 'an absolute URI such as "https://example.com/a"',
+  uuid: 'a UUID such as "123e4567-e89b-12d3-a456-426614174000"',
+  ipv4: "an IPv4 address",
+  ipv6: "an IPv6 address",
+  hostname: "a host name",
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Compiling
+
 /**
- * Checks `value` (parsed JSON) against `schema`, which `jsonSchemaProblems` found no problem with, and
- * returns every issue, each naming the path of the value that is wrong (`options.depth`, `files[2]`).
- * A missing required property is reported at its own path, as `required`.
+ * Where each object of the schema sits, as a JSON pointer in a URI fragment (`/properties/a%20b`), to reach
+ * the sub-schemas of an `anyOf` that failed.
  */
-export function validateJsonSchema(schema: JsonSchema | boolean, value: unknown, path = ""): JsonSchemaIssue[] {
-  if (schema === true) return [];
-  if (schema === false) return [{ path, message: "no value is allowed here" }];
-  const issues: JsonSchemaIssue[] = [];
-  const fail = (message: string) => issues.push({ path, message });
+function pointerMap(schema: unknown): WeakMap<object, string> {
+  const map = new WeakMap<object, string>();
+  const walk = (node: unknown, pointer: string) => {
+    if (typeof node !== "object" || node === null || map.has(node)) return;
+    map.set(node, pointer);
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${encodeURIComponent(key.replace(/~/g, "~0").replace(/\//g, "~1"))}`);
+  };
+  walk(schema, "");
+  return map;
+}
 
-  if (schema.type !== undefined) {
-    const names = (Array.isArray(schema.type) ? schema.type : [schema.type]) as readonly string[];
-    if (!names.some((name) => matchesType(value, name))) {
-      fail(`expected ${names.join(" or ")}, got ${jsonTypeOf(value)}`);
-      // Nothing else can be said usefully about a value of the wrong type.
-      return issues;
-    }
-  }
-  if (schema.enum !== undefined && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
-    fail(`must be one of ${schema.enum.map(show).join(", ")}, got ${show(value)}`);
-  }
-  if (Object.hasOwn(schema, "const") && !deepEqual(schema.const, value)) fail(`must be ${show(schema.const)}, got ${show(value)}`);
+const singleSchemaKeywords = [
+  "additionalProperties",
+  "unevaluatedProperties",
+  "propertyNames",
+  "items",
+  "additionalItems",
+  "unevaluatedItems",
+  "contains",
+  "not",
+  "if",
+  "then",
+  "else",
+];
+const schemaMapKeywords = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
+const schemaArrayKeywords = ["anyOf", "oneOf", "allOf", "prefixItems", "items"];
 
-  if (typeof value === "string") {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) fail(`must be at least ${plural(schema.minLength, "character")} long`);
-    if (schema.maxLength !== undefined && length > schema.maxLength) fail(`must be at most ${plural(schema.maxLength, "character")} long, got ${length}`);
-    if (schema.pattern !== undefined && !compilePattern(schema.pattern)?.test(value)) fail(`must match the pattern /${schema.pattern}/`);
+/** Calls `visit` on every sub-schema object of `schema` with its path (`properties.a`), following the applicator keywords. */
+function eachSchema(schema: unknown, path: string, visit: (schema: Record<string, unknown>, path: string) => void): void {
+  if (!isObject(schema)) return;
+  visit(schema, path);
+  for (const key of singleSchemaKeywords) if (isObject(schema[key])) eachSchema(schema[key], joinPath(path, key), visit);
+  for (const key of schemaMapKeywords) {
+    const map = schema[key];
+    if (isObject(map)) for (const [name, sub] of Object.entries(map)) eachSchema(sub, joinPath(joinPath(path, key), name), visit);
   }
-  if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) fail(`must be >= ${schema.minimum}, got ${value}`);
-    if (schema.maximum !== undefined && value > schema.maximum) fail(`must be <= ${schema.maximum}, got ${value}`);
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) fail(`must be > ${schema.exclusiveMinimum}, got ${value}`);
-    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) fail(`must be < ${schema.exclusiveMaximum}, got ${value}`);
-    if (schema.multipleOf !== undefined) {
-      const quotient = value / schema.multipleOf;
-      if (Math.abs(quotient - Math.round(quotient)) > 1e-9) fail(`must be a multiple of ${schema.multipleOf}, got ${value}`);
+  for (const key of schemaArrayKeywords) {
+    const list = schema[key];
+    if (Array.isArray(list)) list.forEach((sub, i) => eachSchema(sub, joinPath(joinPath(path, key), i), visit));
+  }
+}
+
+/** JSON Schema patterns are ECMA-262 regular expressions over Unicode code points, as ajv compiles them. */
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Patterns that are not regular expressions, by place: ajv's own error for them does not say where they are. */
+function patternProblems(schema: unknown): JsonSchemaIssue[] {
+  const problems: JsonSchemaIssue[] = [];
+  eachSchema(schema, "", (node, path) => {
+    if (typeof node.pattern === "string" && !isRegExp(node.pattern)) {
+      problems.push({ path: joinPath(path, "pattern"), message: `${JSON.stringify(node.pattern)} is not a valid regular expression` });
     }
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) fail(`must have at least ${plural(schema.minItems, "item")}, got ${value.length}`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) fail(`must have at most ${plural(schema.maxItems, "item")}, got ${value.length}`);
-    if (schema.uniqueItems === true) {
-      outer: for (let i = 0; i < value.length; i++) {
-        for (let j = i + 1; j < value.length; j++) {
-          if (deepEqual(value[i], value[j])) {
-            fail(`items must be unique, but items ${i} and ${j} are equal`);
-            break outer;
-          }
-        }
+    if (isObject(node.patternProperties)) {
+      for (const pattern of Object.keys(node.patternProperties)) {
+        if (!isRegExp(pattern)) problems.push({ path: joinPath(path, "patternProperties"), message: `${JSON.stringify(pattern)} is not a valid regular expression` });
       }
     }
-    if (schema.items !== undefined) value.forEach((item, i) => issues.push(...validateJsonSchema(schema.items!, item, joinPath(path, i))));
+  });
+  return problems;
+}
+
+/** Where `schema` has the `$ref` ajv could not resolve (`properties.a.$ref`), or the root. */
+function refPath(schema: unknown, ref: string | undefined): string {
+  let found: string | undefined;
+  eachSchema(schema, "", (node, path) => {
+    if (found === undefined && node.$ref === ref) found = joinPath(path, "$ref");
+  });
+  return found ?? "";
+}
+
+/**
+ * A meta-schema's complaints about a schema, one per place: ajv checks each vocabulary's meta-schema
+ * (the same error up to eight times), and the alternatives of the meta-schema's `anyOf`s (a `type` is a
+ * name or an array of names) are joined with "or".
+ */
+function metaProblems(errors: readonly ErrorObject[], schema: unknown): JsonSchemaIssue[] {
+  const alternativesAt = new Set(errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => pathOf(schema, "", e.instancePath)));
+  const byPath = new Map<string, string[]>();
+  for (const error of errors) {
+    if (error.keyword === "anyOf" || error.keyword === "oneOf") continue;
+    for (const issue of describe(error, schema, "", false)) {
+      const message = metaHint(error, issue.path) ?? issue.message;
+      const messages = byPath.get(issue.path) ?? [];
+      if (!messages.includes(message)) messages.push(message);
+      byPath.set(issue.path, messages);
+    }
   }
-  if (isObject(value)) {
-    const count = Object.keys(value).length;
-    if (schema.minProperties !== undefined && count < schema.minProperties) fail(`must have at least ${plural(schema.minProperties, "property")}`);
-    if (schema.maxProperties !== undefined && count > schema.maxProperties) fail(`must have at most ${plural(schema.maxProperties, "property")}, got ${count}`);
-    for (const name of schema.required ?? []) {
-      if (!Object.hasOwn(value, name)) issues.push({ path: joinPath(path, name), message: "required" });
+  return [...byPath].flatMap(([path, messages]) => (alternativesAt.has(path) ? [{ path, message: messages.join("; or ") }] : messages.map((message) => ({ path, message }))));
+}
+
+/** What to do about the meta-schema errors an author of an older draft's schema meets. */
+function metaHint(error: ErrorObject, path: string): string | undefined {
+  if (error.keyword !== "type") return undefined;
+  const key = path.slice(path.lastIndexOf(".") + 1);
+  if (JSON.stringify(error.params.type) === '["object","boolean"]') {
+    if (key === "items" && Array.isArray(error.data)) {
+      return `an array of schemas is draft-07's tuple form: in draft 2020-12 write it as prefixItems (or declare "$schema": ${JSON.stringify(draft07)})`;
     }
-    const properties = schema.properties ?? {};
-    for (const [name, item] of Object.entries(value)) {
-      const sub = Object.hasOwn(properties, name) ? properties[name] : undefined;
-      if (sub !== undefined) {
-        issues.push(...validateJsonSchema(sub, item, joinPath(path, name)));
-      } else if (schema.additionalProperties === false) {
-        const allowed = Object.keys(properties);
-        issues.push({
-          path: joinPath(path, name),
-          message: `unexpected property (${allowed.length === 0 ? "no properties are allowed" : `allowed: ${allowed.join(", ")}`})`,
-        });
-      } else if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
-        issues.push(...validateJsonSchema(schema.additionalProperties, item, joinPath(path, name)));
-      }
-    }
+    return `must be a schema (an object, or true or false), got ${jsonTypeOf(error.data)}`;
+  }
+  if ((key === "exclusiveMinimum" || key === "exclusiveMaximum") && typeof error.data === "boolean") {
+    return `must be a number (draft-04's boolean form is not supported: write the bound itself, ${key}: 0, instead of ${key === "exclusiveMinimum" ? "minimum" : "maximum"}: 0 with ${key}: true)`;
+  }
+  return undefined;
+}
+
+/** The key the schema is added to its ajv under, to reach sub-schemas by JSON pointer (`urn:agentwire:input#/anyOf/0`). */
+const rootKey = "urn:agentwire:input";
+
+/**
+ * Compiles `schema` (a JSON value, not changed afterwards) once: checks it against its dialect's
+ * meta-schema, then has ajv compile it. A schema that cannot validate gets `problems`, each naming the
+ * place in the schema (`properties.a.minLength`) and what is wrong, ajv's reason included.
+ */
+export function compileJsonSchema(schema: unknown): CompiledJsonSchema {
+  const refused = (dialect: string, problems: JsonSchemaIssue[]): CompiledJsonSchema => ({
+    dialect,
+    problems,
+    validate: () => {
+      throw new TypeError(`the schema cannot validate: ${problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
+    },
+  });
+  if (typeof schema === "boolean") {
+    return { dialect: draft2020, problems: [], validate: () => (schema ? [] : [{ path: "", message: "no value is allowed here" }]) };
+  }
+  if (!isObject(schema)) return refused(draft2020, [{ path: "", message: `a schema must be an object or a boolean, got ${jsonTypeOf(schema)}` }]);
+
+  const declared = schema.$schema;
+  const dialect = declared === undefined ? dialects[0]! : dialects.find((d) => typeof declared === "string" && d.matches.test(declared));
+  if (dialect === undefined) {
+    return refused(String(declared), [
+      {
+        path: "$schema",
+        message: `${show(declared)} is not a dialect this SDK validates: use ${JSON.stringify(draft2020)} (assumed when $schema is absent) or ${JSON.stringify(draft07)}`,
+      },
+    ]);
+  }
+  // The dialect is chosen: each ajv class checks against its own meta-schema, whatever the spelling of `$schema`.
+  const root: Record<string, unknown> = { ...schema };
+  delete root.$schema;
+
+  const checker = metaChecker(dialect);
+  const problems = checker.validateSchema(root) ? [] : metaProblems(checker.errors ?? [], root);
+  // draft-07's meta-schema checks patterns too (as format "regex"): one problem per place.
+  problems.push(...patternProblems(root).filter((p) => !problems.some((q) => q.path === p.path)));
+  if (problems.length > 0) return refused(dialect.id, problems);
+
+  // An ajv of its own: the schema's `$id`s cannot clash with another tool's, and it goes when the tool does.
+  const ajv = newAjv(dialect, { validateSchema: false });
+  let validateRoot: ValidateFunction;
+  try {
+    ajv.addSchema(root, rootKey);
+    validateRoot = ajv.getSchema(rootKey)!;
+  } catch (err) {
+    // The key the schema was added under is ours, not the author's: leave it out.
+    const reason = (err instanceof Error ? err.message : String(err)).replace(` from id ${rootKey}`, "");
+    const ref = /^can't resolve reference (.*?)(?: from id |$)/.exec(reason)?.[1];
+    return refused(dialect.id, [{ path: refPath(root, ref), message: `ajv cannot compile the schema: ${reason}` }]);
   }
 
-  if (schema.allOf !== undefined) for (const sub of schema.allOf) issues.push(...validateJsonSchema(sub, value, path));
-  if (schema.anyOf !== undefined) {
-    const failures = schema.anyOf.map((sub) => validateJsonSchema(sub, value, path));
-    if (failures.every((f) => f.length > 0)) fail(`matches none of the allowed schemas (${describeBranches(failures, path)})`);
+  const pointers = pointerMap(root);
+  const subValidators = new Map<string, ValidateFunction | undefined>();
+  const validator: SubValidator = (parent, keyword, index) => {
+    const pointer = parent === undefined ? undefined : pointers.get(parent);
+    if (pointer === undefined) return undefined;
+    const ref = `${rootKey}#${pointer}/${keyword}${index === undefined ? "" : `/${index}`}`;
+    if (!subValidators.has(ref)) {
+      let fn: ValidateFunction | undefined;
+      try {
+        fn = ajv.getSchema(ref);
+      } catch {
+        fn = undefined;
+      }
+      subValidators.set(ref, fn);
+    }
+    return subValidators.get(ref);
+  };
+
+  return {
+    dialect: dialect.id,
+    problems: [],
+    validate: (value) => (validateRoot(value) ? [] : explain(validateRoot.errors ?? [], value, "", validator)),
+  };
+}
+
+const compiled = new WeakMap<object, CompiledJsonSchema>();
+
+function compiledFor(schema: unknown): CompiledJsonSchema {
+  if (typeof schema !== "object" || schema === null) return compileJsonSchema(schema);
+  let result = compiled.get(schema);
+  if (result === undefined) {
+    result = compileJsonSchema(schema);
+    compiled.set(schema, result);
   }
-  if (schema.oneOf !== undefined) {
-    const failures = schema.oneOf.map((sub) => validateJsonSchema(sub, value, path));
-    const matched = failures.flatMap((f, i) => (f.length === 0 ? [i + 1] : []));
-    if (matched.length === 0) fail(`matches none of the allowed schemas (${describeBranches(failures, path)})`);
-    else if (matched.length > 1) fail(`must match exactly one of the allowed schemas, but matches options ${matched.join(" and ")}`);
+  return result;
+}
+
+/**
+ * Everything that keeps `schema` from validating, each problem with its place in the schema
+ * (`properties.b.minLength`): a `$schema` of another dialect, what its meta-schema refuses, a pattern that is
+ * not a regular expression, a `$ref` that resolves to nothing, or any other reason ajv cannot compile it.
+ * The compiled schema is kept (by object identity) for `validateJsonSchema`.
+ */
+export function jsonSchemaProblems(schema: unknown): JsonSchemaIssue[] {
+  return [...compiledFor(schema).problems];
+}
+
+/**
+ * Checks `value` (parsed JSON) against `schema`, which `jsonSchemaProblems` found no problem with (it
+ * throws otherwise), and returns every issue, each naming the path of the value that is wrong
+ * (`options.depth`, `files[2]`). A missing required property is reported at its own path, as `required`.
+ * The schema is compiled the first time and kept by object identity: do not change it afterwards.
+ */
+export function validateJsonSchema(schema: JsonSchema | boolean, value: unknown): JsonSchemaIssue[] {
+  return compiledFor(schema).validate(value);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ajv's errors in this package's words
+
+/** The validator of a sub-schema (`anyOf/1` of the schema object `parent`), to say why each alternative failed. */
+type SubValidator = (parent: AnySchemaObject | undefined, keyword: string, index?: number) => ValidateFunction | undefined;
+
+/** The errors a sub-validator gives `data`, with their `instancePath`s made relative to the whole value. */
+function runSub(fn: ValidateFunction, data: unknown, prefix: string): ErrorObject[] | undefined {
+  if (fn(data)) return undefined;
+  return (fn.errors ?? []).map((e) => ({ ...e, instancePath: prefix + e.instancePath }));
+}
+
+function sameError(a: ErrorObject, b: ErrorObject): boolean {
+  return a.keyword === b.keyword && a.instancePath === b.instancePath && a.message === b.message && JSON.stringify(a.params) === JSON.stringify(b.params);
+}
+
+/**
+ * Where the errors of an `anyOf`'s alternatives (or a `contains`'s items) start before its own error at
+ * `end`: ajv reports them first, one block per alternative it tried, in order. `blocks` are the errors
+ * each alternative gives on its own; the longest run of leading blocks that matches is the span.
+ */
+function spanStart(errors: readonly ErrorObject[], end: number, blocks: readonly (readonly ErrorObject[])[]): number {
+  for (let n = blocks.length; n > 0; n--) {
+    const flat = blocks.slice(0, n).flat();
+    const start = end - flat.length;
+    if (start >= 0 && flat.every((b, k) => sameError(errors[start + k]!, b))) return start;
   }
-  if (schema.not !== undefined && validateJsonSchema(schema.not, value, path).length === 0) fail("matches a schema it must not match");
-  return issues;
+  return end;
+}
+
+/** A schema that only allows `null` (`{"type": "null"}`, how pydantic and zod spell Optional). */
+function isNullSchema(schema: unknown): boolean {
+  return isObject(schema) && schema.type === "null" && Object.keys(schema).every((k) => ["type", "title", "description"].includes(k));
 }
 
 /** `option 1: expected string, got integer; option 2: b: required`, for a failed anyOf/oneOf. */
-function describeBranches(failures: readonly JsonSchemaIssue[][], path: string): string {
-  return failures
-    .map((issues, i) => {
-      const first = issues[0]!;
+function describeOptions(options: readonly { index: number; issues: readonly JsonSchemaIssue[] }[], path: string): string {
+  return options
+    .map(({ index, issues }) => {
+      const first = issues[0];
+      if (first === undefined) return `option ${index + 1}: does not match`;
       const where = first.path === path ? "" : `${path === "" ? first.path : first.path.slice(path.length).replace(/^\./, "")}: `;
-      return `option ${i + 1}: ${where}${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ""}`;
+      return `option ${index + 1}: ${where}${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ""}`;
     })
     .join("; ");
+}
+
+/**
+ * ajv's errors for `data` as issues under `base`: one per thing wrong, at the path of the value, with
+ * the errors of an `anyOf`/`oneOf`'s alternatives folded into one message that says why each failed.
+ * `nullable`: the value may also be `null` (the other option of an Optional whose errors these are).
+ */
+function explain(errors: readonly ErrorObject[], data: unknown, base: string, sub: SubValidator, nullable = false): JsonSchemaIssue[] {
+  const hidden = new Set<number>();
+  const folded = new Map<number, JsonSchemaIssue[]>();
+  for (let end = errors.length - 1; end >= 0; end--) {
+    const error = errors[end]!;
+    if (hidden.has(end)) continue;
+    let result: { blocks: ErrorObject[][]; issues: JsonSchemaIssue[] } | undefined;
+    if (error.keyword === "anyOf" || error.keyword === "oneOf") result = foldAlternatives(error, data, base, sub);
+    else if (error.keyword === "contains") result = foldContains(error, data, base, sub);
+    if (result === undefined) continue;
+    for (let i = spanStart(errors, end, result.blocks); i < end; i++) hidden.add(i);
+    folded.set(end, result.issues);
+  }
+  const issues: JsonSchemaIssue[] = [];
+  errors.forEach((error, i) => {
+    if (hidden.has(i)) return;
+    issues.push(...(folded.get(i) ?? describe(error, data, base, nullable && error.instancePath === "")));
+  });
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** An `anyOf`/`oneOf` that failed: the errors of its alternatives (to hide), and the issues that say why. */
+function foldAlternatives(error: ErrorObject, data: unknown, base: string, sub: SubValidator): { blocks: ErrorObject[][]; issues: JsonSchemaIssue[] } | undefined {
+  const options = error.schema;
+  if (!Array.isArray(options)) return undefined;
+  const path = pathOf(data, base, error.instancePath);
+  const value = error.data;
+  const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
+  const results: { index: number; errors: ErrorObject[] | undefined }[] = [];
+  for (let index = 0; index < options.length; index++) {
+    const fn = sub(error.parentSchema, error.keyword, index);
+    if (fn === undefined) return undefined;
+    results.push({ index, errors: runSub(fn, value, error.instancePath) });
+  }
+  const blocks = results.flatMap((r) => (r.errors === undefined ? [] : [r.errors]));
+  if (Array.isArray(passing)) {
+    const matched = passing.map((i) => Number(i) + 1).join(" and ");
+    return { blocks, issues: [{ path, message: `must match exactly one of the allowed schemas, but matches options ${matched}` }] };
+  }
+  // Each alternative's errors, with paths relative to `value`, and what they say.
+  let failed = results.map((r) => {
+    const relative = (r.errors ?? []).map((e) => ({ ...e, instancePath: e.instancePath.slice(error.instancePath.length) }));
+    return { index: r.index, schema: options[r.index] as unknown, relative };
+  });
+  // `null` is not what a caller who sent another value meant: say what is wrong with the value for the other options.
+  const nullAllowed = failed.some((f) => isNullSchema(f.schema));
+  if (value !== null && nullAllowed && failed.length > 1) failed = failed.filter((f) => !isNullSchema(f.schema));
+  if (failed.length === 1) return { blocks, issues: explain(failed[0]!.relative, value, path, sub, nullAllowed) };
+  const described = failed.map((f) => ({ index: f.index, issues: explain(f.relative, value, path, sub) }));
+  return { blocks, issues: [{ path, message: `matches none of the allowed schemas (${describeOptions(described, path)})` }] };
+}
+
+/** A `contains` that failed: the errors of the items that did not match (to hide), and the issue. */
+function foldContains(error: ErrorObject, data: unknown, base: string, sub: SubValidator): { blocks: ErrorObject[][]; issues: JsonSchemaIssue[] } | undefined {
+  const items = error.data;
+  const fn = sub(error.parentSchema, "contains");
+  if (!Array.isArray(items) || fn === undefined) return undefined;
+  const blocks: ErrorObject[][] = [];
+  let matching = 0;
+  items.forEach((item, i) => {
+    const errs = runSub(fn, item, `${error.instancePath}/${i}`);
+    if (errs === undefined) matching++;
+    else blocks.push(errs);
+  });
+  const params = error.params as { minContains?: number; maxContains?: number };
+  const message =
+    params.maxContains !== undefined
+      ? `must contain at most ${plural(params.maxContains, "item")} matching the "contains" schema, got ${matching}`
+      : `must contain at least ${plural(params.minContains ?? 1, "item")} matching the "contains" schema, got ${matching}`;
+  return { blocks, issues: [{ path: pathOf(data, base, error.instancePath), message }] };
+}
+
+/** One ajv error as issues (none for the ones that only repeat others: `if`, `propertyNames`). */
+function describe(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+  const issues = describeValue(error, data, base, nullable);
+  // An error of `propertyNames`' schema is about a key of the object at `instancePath`, not a value.
+  if (error.propertyName === undefined) return issues;
+  return issues.map((issue) => ({ path: issue.path, message: `property name ${show(error.propertyName)}: ${issue.message}` }));
+}
+
+function describeValue(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+  const path = pathOf(data, base, error.instancePath);
+  const value = error.data;
+  const params = error.params as Record<string, unknown>;
+  const at = (message: string, where = path): JsonSchemaIssue[] => [{ path: where, message }];
+  const limit = Number(params.limit);
+  switch (error.keyword) {
+    case "type": {
+      const names = (Array.isArray(params.type) ? params.type : String(params.type).split(",")).map(String);
+      if (nullable && !names.includes("null")) names.push("null");
+      return at(`expected ${names.join(" or ")}, got ${jsonTypeOf(value)}`);
+    }
+    case "required":
+      return at("required", joinPath(path, String(params.missingProperty)));
+    case "dependentRequired":
+    case "dependencies":
+      return at(`required when ${String(params.property)} is present`, joinPath(path, String(params.missingProperty)));
+    case "additionalProperties": {
+      const parent = error.parentSchema ?? {};
+      const allowed = isObject(parent.properties) ? Object.keys(parent.properties) : [];
+      const patterns = isObject(parent.patternProperties) ? Object.keys(parent.patternProperties).map((p) => `/${p}/`) : [];
+      const described = [...allowed, ...(patterns.length > 0 ? [`names matching ${patterns.join(" or ")}`] : [])];
+      return at(`unexpected property (${described.length === 0 ? "no properties are allowed" : `allowed: ${described.join(", ")}`})`, joinPath(path, String(params.additionalProperty)));
+    }
+    case "unevaluatedProperties":
+      return at("unexpected property (no part of the schema allows it)", joinPath(path, String(params.unevaluatedProperty)));
+    case "enum":
+      return at(`must be one of ${(params.allowedValues as unknown[]).map(show).join(", ")}, got ${show(value)}`);
+    case "const":
+      return at(`must be ${show(params.allowedValue)}, got ${show(value)}`);
+    case "minLength":
+      return at(`must be at least ${plural(limit, "character")} long`);
+    case "maxLength":
+      return at(`must be at most ${plural(limit, "character")} long, got ${typeof value === "string" ? [...value].length : "?"}`);
+    case "pattern":
+      return at(`must match the pattern /${String(params.pattern)}/`);
+    case "format": {
+      const format = String(params.format);
+      return at(`must be ${formatHints[format] ?? `a valid ${format}`}, got ${show(value)}`);
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return at(`must be ${String(params.comparison)} ${String(params.limit)}, got ${show(value)}`);
+    case "multipleOf":
+      return at(`must be a multiple of ${String(params.multipleOf)}, got ${show(value)}`);
+    case "minItems":
+      return at(`must have at least ${plural(limit, "item")}, got ${Array.isArray(value) ? value.length : "?"}`);
+    case "maxItems":
+    case "items":
+    case "additionalItems":
+    case "unevaluatedItems":
+      return at(`must have at most ${plural(limit, "item")}, got ${Array.isArray(value) ? value.length : "?"}`);
+    case "uniqueItems": {
+      const [i, j] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      return at(`items must be unique, but items ${i} and ${j} are equal`);
+    }
+    case "minProperties":
+      return at(`must have at least ${plural(limit, "property")}`);
+    case "maxProperties":
+      return at(`must have at most ${plural(limit, "property")}, got ${isObject(value) ? Object.keys(value).length : "?"}`);
+    case "not":
+      return at("matches a schema it must not match");
+    case "false schema":
+      return at("no value is allowed here");
+    case "anyOf":
+    case "oneOf":
+      return at(Array.isArray(params.passingSchemas) ? "must match exactly one of the allowed schemas" : "matches none of the allowed schemas");
+    // The errors of `then`/`else`, and of a property name, come before these and say what is wrong.
+    case "if":
+    case "propertyNames":
+      return [];
+    default:
+      return at(error.message ?? `fails "${error.keyword}"`);
+  }
 }

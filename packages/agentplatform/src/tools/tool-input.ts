@@ -2,12 +2,12 @@
 // ListTools sends (object-rooted, as LLM function calling requires) and the check ExecuteTool runs on the
 // arguments before the handler sees them.
 import { AgentwireError, isStandardSchema, issuePath, messageOf, type StandardSchemaV1 } from "@agentwire/core";
-import { jsonSchemaProblems, jsonTypeOf, validateJsonSchema, type InferJsonSchema, type JsonSchema, type JsonSchemaIssue } from "./json-schema.js";
+import { compileJsonSchema, jsonTypeOf, type InferJsonSchema, type JsonSchema, type JsonSchemaIssue } from "./json-schema.js";
 
 /**
  * A tool's input: a Standard Schema (zod 4, valibot, arktype, ...), which validates the arguments and, if it
- * implements Standard JSON Schema (zod ≥ 4.2 does), describes them; or a plain JSON Schema, which this
- * package validates with its subset (`supportedJsonSchemaKeywords`).
+ * implements Standard JSON Schema (zod ≥ 4.2 does), describes them; or a plain JSON Schema (draft 2020-12,
+ * or draft-07 by its `$schema`: `supportedJsonSchemaDialects`), which this package validates with ajv.
  */
 export type ToolInputSchema = StandardSchemaV1 | JsonSchema;
 
@@ -127,7 +127,7 @@ function standardIssues(args: unknown, issues: ReadonlyArray<StandardSchemaV1.Is
 
 /**
  * Resolves a tool's declared input. `inputSchema` alone: a Standard Schema validates and describes itself,
- * a JSON Schema is checked against the supported subset and validates with it. `inputSchema` (Standard)
+ * a JSON Schema is compiled (once, here) and validates with ajv. `inputSchema` (Standard)
  * with `jsonSchema`: the first validates, the second is sent as is. Neither: the tool takes any object and
  * is described as `{"type":"object","properties":{}}`. Every problem is refused with INVALID_ARGUMENT.
  */
@@ -160,13 +160,12 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
       throw refuse(tool, `${what} must be a Standard Schema (zod, valibot, ...) or a JSON Schema object, got ${jsonTypeOf(given)}`);
     }
     wire = objectRooted(tool, what, given === undefined ? { properties: {} } : jsonCopy(tool, what, given));
-    const problems = jsonSchemaProblems(wire);
-    if (problems.length > 0) {
-      throw refuse(tool, `${what} is not a JSON Schema this SDK can validate with: ${problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
+    const compiled = compileJsonSchema(wire);
+    if (compiled.problems.length > 0) {
+      throw refuse(tool, `${what} is not a JSON Schema this SDK can validate with: ${compiled.problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
     }
-    const schema = wire as JsonSchema;
     check = async (args) => {
-      const issues = validateJsonSchema(schema, args);
+      const issues = compiled.validate(args);
       return issues.length > 0 ? { ok: false, issues } : { ok: true, value: args };
     };
   }

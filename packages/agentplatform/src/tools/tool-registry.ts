@@ -26,9 +26,9 @@ export interface ToolConfig<I extends ToolInputSchema | undefined = ToolInputSch
    * The arguments: a Standard Schema (zod 4, valibot, ...) or a JSON Schema object, with `type: "object"`
    * at the root (added when the root has no `type`; any other root type is refused). A Standard Schema
    * validates, and the handler gets its output (defaults and transforms applied); it must implement Standard
-   * JSON Schema (zod ≥ 4.2 does) unless `jsonSchema` is given. A JSON Schema validates with this package's
-   * subset (`supportedJsonSchemaKeywords`) and the handler gets the arguments as sent. Default: no
-   * declared arguments (any object is accepted).
+   * JSON Schema (zod ≥ 4.2 does) unless `jsonSchema` is given. A JSON Schema (draft 2020-12, or draft-07
+   * by its `$schema`) is compiled once, here, and validates with ajv; the handler gets the arguments as
+   * sent. Default: no declared arguments (any object is accepted).
    */
   inputSchema?: I;
   /**
