@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult } from "@agentwire/core";
+import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,7 @@
 // Needs the Python venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { createActiveWorkflowDriver, type ActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

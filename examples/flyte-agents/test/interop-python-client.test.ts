@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult, type RunProcessOptions } from "@agentwire/core";
+import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult, type RunProcessOptions } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
-import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, silentLogger } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuardPlugin } from "../src/index.js";
 
