@@ -3,7 +3,7 @@
 // ActiveWorkflow's Ruby semantics, and checks them against the official `activeworkflow_agent` library.
 // Every check the script runs must print "ok <name>".
 //
-// Needs `npm run build` and the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1
+// Needs `npm run build` and the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1
 // to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -2,7 +2,7 @@
 // generates from the contract the SDK ships (@agentwire/agentplatform's proto/), Register with config, then
 // OnEvent. The client is the SDK's own lifecycle interop script (packages/agentplatform/test/interop).
 //
-// Needs the repo's Python venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips.
+// Needs the repo's Python venv (`npm test` creates it when missing); AGENTWIRE_SKIP_PYTHON=1 skips.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";

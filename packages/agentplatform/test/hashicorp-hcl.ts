@@ -1,7 +1,8 @@
 // HashiCorp's own HCL library (github.com/hashicorp/hcl/v2, what a Go platform reads manifests with), built
 // from test/interop/hclcheck with the Go toolchain. The tests hold the SDK's HCL to it: the strictest
-// reader there is (python-hcl2 accepts unknown escapes and raw newlines in strings; it does not). Set
-// AGENTWIRE_SKIP_GO=1 to skip these tests on a machine without Go; a missing `go` otherwise fails them.
+// reader there is (python-hcl2 accepts unknown escapes and raw newlines in strings; it does not). `npm test`
+// downloads its Go modules before the tests (@agentwire/test-support's globalSetup); a missing `go` fails these
+// tests, and AGENTWIRE_SKIP_GO=1 skips them.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

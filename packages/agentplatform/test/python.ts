@@ -1,4 +1,4 @@
-// The repo's Python venv (`bash scripts/setup-python.sh`): the real HCL parser (python-hcl2) and the official
+// The repo's Python venv (`npm test` creates it when missing): the real HCL parser (python-hcl2) and the official
 // gRPC stack (grpcio, grpc_tools.protoc). Finding it, the AGENTWIRE_SKIP_PYTHON=1 switch (skips these tests on
 // a machine without Python; a missing venv otherwise fails them on purpose) and running it come from
 // @agentwire/test-support; what is here is this package's: where it is, and reading HCL back through python-hcl2.

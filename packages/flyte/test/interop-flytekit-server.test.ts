@@ -3,7 +3,7 @@
 // real gRPC. This pins down the client half of agentwire (driver, resource decoding, literal decoding)
 // against the reference implementation, including the literal types flytekit infers for outputs.
 //
-// Needs the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
+// Needs the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
 // without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,6 +1,6 @@
 // The Go toolchain for interop tests that hold our output to a Go library (HashiCorp's HCL parser, built from
-// packages/agentplatform/test/interop/hclcheck). Same rule as Python: a missing `go` fails with how to fix
-// it, and only `AGENTWIRE_SKIP_GO=1` skips.
+// packages/agentplatform/test/interop/hclcheck). Same rule as Python: `npm test` fetches the Go modules by
+// itself (global-setup.ts), a missing `go` fails with how to fix it, and only `AGENTWIRE_SKIP_GO=1` skips.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 

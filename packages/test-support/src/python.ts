@@ -1,7 +1,8 @@
 // The repository's Python venv (`.venv`, the pinned official peers: flytekit, grpcio, python-hcl2, …) for
 // interop tests: finding its programs, the environment a Python child runs in, and the one way to skip.
-// A test never skips because the venv is missing: only `AGENTWIRE_SKIP_PYTHON=1`, set by a person, skips the
-// Python suites, and the skipped suite's name says so.
+// `npm test` creates the venv by itself when it is missing (see global-setup.ts); a test never skips because
+// it is missing. Only `AGENTWIRE_SKIP_PYTHON=1`, set by a person, skips the Python suites, and the skipped
+// suite's name says so.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +10,9 @@ import { fileURLToPath } from "node:url";
 /** Set to `1`, it skips the Python interop tests (the reason goes in the suite's name); unset, a missing venv fails them. */
 export const SKIP_PYTHON_ENV = "AGENTWIRE_SKIP_PYTHON";
 
-const setupHint = `run \`bash scripts/setup-python.sh\` to create it (or set ${SKIP_PYTHON_ENV}=1 to skip the Python interop tests)`;
+const setupHint =
+  "`npm test` (or `npx vitest run <file>`) creates it before the tests run; `bash scripts/setup-python.sh` does it by hand. " +
+  `Set ${SKIP_PYTHON_ENV}=1 to skip the Python interop tests instead`;
 
 function startDir(from: string | URL): string {
   return typeof from === "string" && !from.startsWith("file:") ? resolve(from) : fileURLToPath(from);

@@ -1,4 +1,4 @@
-// Finding the venv, the one opt-out, and the repository's real venv.
+// Finding the venv, the one opt-out, and the repository's real venv (which globalSetup provisioned).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +35,8 @@ describe("pythonInterpreter / requirePython", () => {
   it("finds nothing where no folder up to / has one, and requirePython fails saying how to make it or skip", () => {
     expect(pythonInterpreter(nested, "no-such-tool")).toBeUndefined();
     expect(() => requirePython(nested, "no-such-tool")).toThrow(
-      `no .venv/bin/no-such-tool in ${nested} or a folder above it: run \`bash scripts/setup-python.sh\` to create it (or set AGENTWIRE_SKIP_PYTHON=1 to skip the Python interop tests)`,
+      `no .venv/bin/no-such-tool in ${nested} or a folder above it: \`npm test\` (or \`npx vitest run <file>\`) creates it before the tests run; ` +
+        "`bash scripts/setup-python.sh` does it by hand. Set AGENTWIRE_SKIP_PYTHON=1 to skip the Python interop tests instead",
     );
   });
 });
