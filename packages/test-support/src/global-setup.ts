@@ -16,8 +16,10 @@ export default async function setup(): Promise<void> {
   const results = await Promise.allSettled([provisionPython(), provisionGo()]);
   const failures = results.flatMap((result) => (result.status === "rejected" ? [(result.reason as Error).message] : []));
   if (failures.length > 0) {
-    // vitest prints the error with a stack; the plain text first, so the fix is the first thing read.
-    process.stderr.write(`\n${failures.join("\n\n")}\n\n`);
-    throw new Error(`agentwire: the interop peers are not ready (see above): ${failures.length === 1 ? "one problem" : `${failures.length} problems`}`);
+    // Printed first as plain text, because vitest follows a failed globalSetup with a misleading "No test files
+    // found"; thrown in full too, so the error block at the end of the output says the same.
+    const message = failures.join("\n\n");
+    process.stderr.write(`\n${message}\n\n`);
+    throw new Error(message);
   }
 }
