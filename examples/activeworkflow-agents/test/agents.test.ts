@@ -1,6 +1,7 @@
 // The example agents, driven the way an author tests: in process, through the ActiveWorkflow-like driver,
 // with a real loopback HTTP server for HttpStatusAgent to request.
-import { freePort, silentLogger } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { freePort } from "@agentwire/test-support";
 import { serve } from "@agentwire/activeworkflow";
 import { createActiveWorkflowDriver, WorkflowRunner, type CallOutcome } from "@agentwire/activeworkflow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

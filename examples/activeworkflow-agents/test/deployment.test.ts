@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { captureOutput, freePort, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { captureOutput, freePort, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { serve, type ActiveWorkflowServer } from "@agentwire/activeworkflow";
 import { createActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

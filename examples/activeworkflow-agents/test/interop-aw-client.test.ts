@@ -3,13 +3,13 @@
 // ActiveWorkflow's Ruby semantics, and checks them against the official `activeworkflow_agent` library.
 // Every check the script runs must print "ok <name>".
 //
-// Needs `npm run build` and the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1
+// Needs `npm run build` and the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1
 // to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult } from "@agentwire/core";
+import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));

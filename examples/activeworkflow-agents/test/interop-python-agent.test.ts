@@ -3,10 +3,10 @@
 // sample agent; and, with --fragile, answers what ActiveWorkflow's client chokes on, which the driver must
 // name in its warnings.
 //
-// Needs the Python venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips.
+// Needs the Python venv (`npm test` creates it when missing); AGENTWIRE_SKIP_PYTHON=1 skips.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { createActiveWorkflowDriver, type ActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

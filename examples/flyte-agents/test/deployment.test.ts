@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { captureOutput, freePort } from "@agentwire/core";
+import { captureOutput, freePort } from "@agentwire/test-support";
 import { types } from "@agentwire/flyte";
 import { createNetworkTransport, PropellerDriver } from "@agentwire/flyte/testing";
 import { afterEach, describe, expect, it } from "vitest";

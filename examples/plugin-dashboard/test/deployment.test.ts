@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { captureOutput, freePort } from "@agentwire/core";
+import { captureOutput, freePort } from "@agentwire/test-support";
 import { createFakePlatformHost, createNetworkTransport, createViewClient, openViewStream, type FakePlatformHost } from "@agentwire/agentplatform/testing";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));

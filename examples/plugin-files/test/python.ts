@@ -1,10 +1,10 @@
-// What the Python interop test needs besides @agentwire/core's venv helpers: the contract and the SDK's
-// grpcio client (`bash scripts/setup-python.sh`: grpcio and grpc_tools). AGENTWIRE_SKIP_PYTHON=1 skips;
+// What the Python interop test needs besides @agentwire/test-support's venv helpers: the contract and the SDK's
+// grpcio client (grpcio and grpc_tools, in the venv `npm test` creates when missing). AGENTWIRE_SKIP_PYTHON=1 skips;
 // a missing venv fails.
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { processOutput, pythonEnv, requirePython } from "@agentwire/core";
+import { processOutput, pythonEnv, requirePython } from "@agentwire/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");

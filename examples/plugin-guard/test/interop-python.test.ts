@@ -2,14 +2,15 @@
 // generates from the contract the SDK ships (@agentwire/agentplatform's proto/), Register with config, then
 // OnEvent. The client is the SDK's own lifecycle interop script (packages/agentplatform/test/interop).
 //
-// Needs the repo's Python venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips.
+// Needs the repo's Python venv (`npm test` creates it when missing); AGENTWIRE_SKIP_PYTHON=1 skips.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
-import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, silentLogger } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuardPlugin } from "../src/index.js";
 

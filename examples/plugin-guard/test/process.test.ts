@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseHandshake } from "@agentwire/agentplatform";
 import { createLifecycleHookClient, createNetworkTransport, createPluginClients, sendEvent } from "@agentwire/agentplatform/testing";
-import { captureOutput, freePort, stopProcessGroup, terminateProcess, waitForPort, type CapturedOutput } from "@agentwire/core";
+import { captureOutput, freePort, stopProcessGroup, terminateProcess, waitForPort, type CapturedOutput } from "@agentwire/test-support";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));

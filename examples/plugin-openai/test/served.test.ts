@@ -2,7 +2,7 @@
 // `npm start` runs (node dist/main.js on PORT) called by the official Python gRPC stack with stubs generated
 // from our .proto files, both against the fake OpenAI-compatible upstream.
 //
-// The Python half needs `npm run build` and the venv (`bash scripts/setup-python.sh`); AGENTWIRE_SKIP_PYTHON=1 skips it.
+// The Python half needs `npm run build` and the venv (`npm test` creates it when missing); AGENTWIRE_SKIP_PYTHON=1 skips it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +11,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, FinishReason, servePlugin, type PluginServer } from "@agentwire/agentplatform";
 import { createLLMClient, createNetworkTransport, createPluginClients } from "@agentwire/agentplatform/testing";
-import { freePort, processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, silentLogger, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { freePort, processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIPlugin } from "../src/index.js";
 import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "./fake-openai.js";

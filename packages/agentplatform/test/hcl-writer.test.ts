@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attribute, block, hclString, isHclIdentifier, writeHcl } from "../src/hcl-writer.js";
 import { buildHclCheck, hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
-import { pythonSuiteName } from "@agentwire/core";
+import { goSuiteName, pythonSuiteName } from "@agentwire/test-support";
 import { decodeHclString, parseHcl, requirePython, skipPython } from "./python.js";
 
 // Strings that break naive writers: quotes, backslashes, control characters, template introducers (and
@@ -119,7 +119,7 @@ describe.skipIf(skipPython)(pythonSuiteName("writeHcl output parsed by python-hc
   });
 });
 
-describe.skipIf(skipGo)(skipGo ? `writeHcl output read by HashiCorp's HCL (Go) (skipped: AGENTWIRE_SKIP_GO=1)` : "writeHcl output read by HashiCorp's HCL (Go)", () => {
+describe.skipIf(skipGo)(goSuiteName("writeHcl output read by HashiCorp's HCL (Go)"), () => {
   it("parses, and every tricky string (as a value, a list item and a label) evaluates back unchanged", async () => {
     await buildHclCheck();
     const text = writeHcl(tricky.map((value, i) => block("case", [value], [attribute("index", i), attribute("value", value), attribute("list", [value, "x"])])));

@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pythonSuiteName, silentLogger } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName } from "@agentwire/test-support";
 import { cancel, createLifecycleHook, modify, Plugin, servePlugin, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 

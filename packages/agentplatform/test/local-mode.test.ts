@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { captureOutput, freePort, stopProcessGroup, terminateProcess } from "@agentwire/core";
+import { captureOutput, freePort, stopProcessGroup, terminateProcess } from "@agentwire/test-support";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseHandshake, Status } from "../src/index.js";
 import { createNetworkTransport, createPluginClients, type PluginClients } from "../src/testing/index.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Plugin } from "../src/index.js";
 import { weatherPlugin } from "./fixtures.js";
 import { buildHclCheck, hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
-import { pythonSuiteName } from "@agentwire/core";
+import { goSuiteName, pythonSuiteName } from "@agentwire/test-support";
 import { parseHcl, requirePython, skipPython } from "./python.js";
 
 const weatherHcl = `plugin "weather" {
@@ -132,7 +132,7 @@ describe.skipIf(skipPython)(pythonSuiteName("manifest HCL parsed by python-hcl2"
   });
 });
 
-describe.skipIf(skipGo)(skipGo ? `manifest HCL decoded by HashiCorp's HCL (Go), as a Go platform would (skipped: AGENTWIRE_SKIP_GO=1)` : "manifest HCL decoded by HashiCorp's HCL (Go), as a Go platform would", () => {
+describe.skipIf(skipGo)(goSuiteName("manifest HCL decoded by HashiCorp's HCL (Go), as a Go platform would"), () => {
   it("decodes strictly into the manifest reference's shape: nothing extra, every value of its type", async () => {
     await buildHclCheck();
     expect(await hashicorpHcl("manifest", weatherPlugin().manifestHcl)).toEqual({

@@ -1,10 +1,10 @@
-// The repo's Python venv (`bash scripts/setup-python.sh`): the real HCL parser (python-hcl2) and the official
+// The repo's Python venv (`npm test` creates it when missing): the real HCL parser (python-hcl2) and the official
 // gRPC stack (grpcio, grpc_tools.protoc). Finding it, the AGENTWIRE_SKIP_PYTHON=1 switch (skips these tests on
 // a machine without Python; a missing venv otherwise fails them on purpose) and running it come from
-// @agentwire/core; what is here is this package's: where it is, and reading HCL back through python-hcl2.
+// @agentwire/test-support; what is here is this package's: where it is, and reading HCL back through python-hcl2.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { processOutput, pythonEnv, pythonSkipReason, requirePython as requireVenvPython } from "@agentwire/core";
+import { processOutput, pythonEnv, pythonSkipReason, requirePython as requireVenvPython } from "@agentwire/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const packageRoot = resolve(here, "..");

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { pythonSuiteName, silentLogger } from "@agentwire/core";
+import { silentLogger } from "@agentwire/core";
+import { pythonSuiteName } from "@agentwire/test-support";
 import { Plugin, servePlugin, ToolRegistry, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 

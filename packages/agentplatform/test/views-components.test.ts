@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { renderComponents, ui } from "../src/index.js";
 import { hashicorpHcl, skipGo } from "./hashicorp-hcl.js";
-import { pythonSuiteName } from "@agentwire/core";
+import { goSuiteName, pythonSuiteName } from "@agentwire/test-support";
 import { parseHcl, requirePython, skipPython } from "./python.js";
 
 interface GenericBlock {
@@ -122,7 +122,7 @@ describe("renderComponents", () => {
 });
 
 const goSuite = "component HCL read by HashiCorp's HCL library";
-describe.skipIf(skipGo)(skipGo ? `${goSuite} (skipped: AGENTWIRE_SKIP_GO=1)` : goSuite, () => {
+describe.skipIf(skipGo)(goSuiteName(goSuite), () => {
   it("parses to the components, fields and stats given", async () => {
     const parsed = (await hashicorpHcl("generic", renderComponents(dashboard()))) as GenericBody;
     expect(parsed.attributes).toEqual({});

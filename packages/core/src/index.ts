@@ -36,27 +36,3 @@ export { CallTracker } from "./call-tracker.js";
 export { listenGracefully, nodeServerTransport, type AnyServer, type ListeningServer } from "./graceful-server.js";
 export { onShutdownSignals, type ShutdownSignalsOptions } from "./shutdown-signals.js";
 export { startMetricsServer, type MetricsServerOptions } from "./metrics-server.js";
-export {
-  captureOutput,
-  freePort,
-  freePorts,
-  processOutput,
-  pythonEnv,
-  pythonInterpreter,
-  pythonSkipReason,
-  pythonSuiteName,
-  requirePython,
-  runProcess,
-  SKIP_PYTHON_ENV,
-  stopProcessGroup,
-  terminateProcess,
-  waitForPort,
-  type CapturedOutput,
-  type ProcessResult,
-  type RunProcessOptions,
-  type StopProcessGroupOptions,
-  type TerminateOptions,
-  type TerminateResult,
-  type WaitForOutputOptions,
-  type WaitForPortOptions,
-} from "./process-harness.js";

@@ -3,14 +3,14 @@
 // real gRPC. This pins down the client half of agentwire (driver, resource decoding, literal decoding)
 // against the reference implementation, including the literal types flytekit infers for outputs.
 //
-// Needs the Python venv (`bash scripts/setup-python.sh`). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
+// Needs the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
 // without Python; a missing venv otherwise fails the suite on purpose.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/core";
+import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromLiteralMap, types, variables } from "../src/index.js";
