@@ -3,7 +3,7 @@
 // for comparison, by pydantic itself on the same model: both must refuse the same fields.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { pythonSuiteName } from "@agentwire/core";
+import { pythonSuiteName } from "@agentwire/test-support";
 import { Plugin, ToolRegistry, type JsonSchema } from "../src/index.js";
 import { callTool, createInProcessTransport, createToolClient, listTools, type ToolClient } from "../src/testing/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
