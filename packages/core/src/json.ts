@@ -46,11 +46,13 @@ function parseNumber(text: string): number | bigint | LosslessNumber {
 
 /**
  * Number tokens `JSON.parse` may change: 16 or more digits (past 2^53, or more precision than a double
- * holds, a decimal point allowed among them), a fraction ending in 0 (`1.0`, `2.50`), an exponent, or `-0`. Digits inside strings match
- * too, which only sends such a text down the slower exact path; a text without any of these parses the
- * same both ways, so it takes `JSON.parse`.
+ * holds, a decimal point allowed among them), a fraction ending in 0 (`1.0`, `2.50`), an exponent, or `-0`.
+ * Only where a JSON number can start (the beginning, or after `[`, `:` or `,`), so an ID such as
+ * `"pw-8f3a1c2e9d"` inside a string does not count; a string that happens to hold `, 1.0` only sends the
+ * text down the slower exact path. A text without any of these parses the same both ways, so it takes
+ * `JSON.parse`.
  */
-const riskyNumber = /(?:\d\.?){16}|\.\d*0(?![\d])|\d[eE][+-]?\d|-0(?![.\d])/;
+const riskyNumber = /(?:^|[[:,])\s*(?:-?(?:\d\.?){16}|-?\d+\.\d*0(?!\d)|-?\d+(?:\.\d+)?[eE]|-0(?![.\d]))/;
 
 /**
  * Parses JSON text without losing any number (see `JsonValue`). Most texts hold no number `JSON.parse`

@@ -55,3 +55,16 @@ describe("lossless JSON", () => {
     expect(isJsonObject(new LosslessNumber("1.0"))).toBe(false);
   });
 });
+
+describe("lossless JSON: where numbers can start", () => {
+  it("finds risky numbers after [, : and , with white space, at the start, and negative", () => {
+    for (const text of ["1.0", " [ 1.0 ]", '{"a" :\n 18446744073709551615}', "[1, -9007199254740993]", "[2e3]", "[-0]", "[0.1000000000000000055511151231257827]"]) {
+      expect(stringifyJson(parseJson(text)), text).toBe(text.replace(/\s+/g, ""));
+    }
+  });
+
+  it("leaves strings that only look like numbers on the fast path, with the same values", () => {
+    const text = '{"credential":"pw-8f3a1c2e9d","id":"12345678901234567891","n":10}';
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+  });
+});
