@@ -1,6 +1,5 @@
-import type { StandardSchemaV1 } from "@agentwire/core";
+import type { JsonObject, StandardSchemaV1 } from "@agentwire/core";
 import type { CheckContext, ReceiveContext } from "./agent-context.js";
-import type { JsonObject } from "./json.js";
 
 /**
  * The base of an ActiveWorkflow remote agent. ActiveWorkflow calls `register` at every boot to learn the

@@ -1,4 +1,4 @@
-import type { JsonObject } from "./json.js";
+import type { JsonObject, JsonValue } from "@agentwire/core";
 
 /** The three methods ActiveWorkflow calls. It never sends another. */
 export const remoteAgentMethods = ["register", "check", "receive"] as const;
@@ -38,7 +38,7 @@ export interface AwMessage<Payload extends JsonObject = JsonObject> {
   created_at?: string;
   updated_at?: string;
   expires_at?: string | null;
-  [key: string]: unknown;
+  [key: string]: JsonValue | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RemoteHttpAgent, type CheckContext, type ReceiveContext } from "../src/index.js";
+import { RemoteHttpAgent, type CheckContext, type JsonObject, type JsonValue, type ReceiveContext } from "../src/index.js";
 
 /** Parsed JSON in assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,12 +21,12 @@ export class DigestAgent extends RemoteHttpAgent<DigestOptions> {
   override readonly optionsSchema = digestOptions;
 
   override async receive(ctx: ReceiveContext<DigestOptions>) {
-    const items = [...((ctx.memory.items as unknown[] | undefined) ?? []), ctx.payload];
+    const items = [...((ctx.memory.items as JsonValue[] | undefined) ?? []), ctx.payload];
     ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
   }
 
   override async check(ctx: CheckContext<DigestOptions>) {
-    const items = (ctx.memory.items as unknown[] | undefined) ?? [];
+    const items = (ctx.memory.items as JsonValue[] | undefined) ?? [];
     if (items.length === 0) {
       ctx.log("nothing to digest");
       return;
@@ -44,7 +44,7 @@ export class EchoAgent extends RemoteHttpAgent {
   readonly defaultOptions = { greeting: "hello", keep: "default" };
 
   override async receive(ctx: ReceiveContext) {
-    ctx.emit({ payload: ctx.payload, message: ctx.message, options: ctx.options, method: ctx.method });
+    ctx.emit({ payload: ctx.payload, message: ctx.message as JsonObject, options: ctx.options, method: ctx.method });
   }
 
   override async check(ctx: CheckContext) {
@@ -61,7 +61,7 @@ export class SinkAgent extends RemoteHttpAgent {
   readonly defaultOptions = {};
 
   override async receive(ctx: ReceiveContext) {
-    const seen = (ctx.memory.seen as unknown[] | undefined) ?? [];
+    const seen = (ctx.memory.seen as JsonValue[] | undefined) ?? [];
     ctx.setMemory({ seen: [...seen, ctx.payload] });
   }
 }

@@ -2,7 +2,8 @@ import { connect } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
-import { serve, signBody, type ActiveWorkflowServer, type ReceiveContext, type ServeOptions } from "../src/index.js";
+import { signBody } from "../src/request-auth.js";
+import { serve, type ActiveWorkflowServer, type ReceiveContext, type ServeOptions } from "../src/index.js";
 import { CounterAgent, DigestAgent, EchoAgent, SinkAgent, type Json } from "./fixtures.js";
 
 /** Waits `options.ms`, or until its signal aborts; logs which. */
@@ -173,7 +174,7 @@ describe("serve", () => {
   });
 
   it("refuses a declared Content-Length over the limit with 413 before the body is read", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
     const head = `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`;
     const { response, sentWhenAnswered, ms } = await slowRaw(server.port, head, "x".repeat(100), 1_000_000_000, 50);
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
@@ -185,7 +186,7 @@ describe("serve", () => {
   });
 
   it("answers Expect: 100-continue with the 413 itself when the declared body is too large, and with 100 otherwise", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
     const head = (length: number) =>
       `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`;
     const big = await slowRaw(server.port, head(5_000_000), "", 0, 1000);
@@ -206,7 +207,7 @@ describe("serve", () => {
   });
 
   it("refuses a chunked body once it passes the limit, while it is still streaming", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
     const head = `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
     const chunk = `100\r\n${"x".repeat(256)}\r\n`;
     const { response, sentWhenAnswered } = await slowRaw(server.port, head, chunk, 100 * chunk.length, 30);
@@ -225,7 +226,7 @@ describe("serve", () => {
     const body = receive({ pad: "" });
     const exact = receive({ pad: "y".repeat(2000 - body.length) });
     expect(Buffer.byteLength(exact)).toBe(2000);
-    const server = await start({ bodyLimitBytes: 2000 });
+    const server = await start({ maxMessageBytes: 2000 });
     expect((await post(`${server.url}/echo`, exact)).status).toBe(200);
     expect((await post(`${server.url}/echo`, `${exact} `)).status).toBe(413);
   });
