@@ -97,18 +97,23 @@ export function createRequestPipeline(options: RequestPipelineOptions): RequestP
     body ??= await bodyOf(req, res);
     if (body === undefined) return;
 
-    // ActiveWorkflow hanging up (its read timeout is 60 s) aborts the call's signal. The controller and the
-    // listener are made only when the agent reads ctx.signal (most never do); a response already closed
-    // by then means the client is gone.
+    // ActiveWorkflow hanging up (its read timeout is 60 s) aborts the call's signal, and is logged: the
+    // answer will be lost, and ActiveWorkflow retries the job with the old memory. The controller is made
+    // only when the agent reads ctx.signal (most never do); a hang-up before that read makes it aborted.
+    let hangUp: AbortController | undefined;
+    let hungUp = false;
+    const hangUpReason = () => new AgentwireError("canceled", "the client closed the connection");
+    const onHangUp = () => {
+      if (hungUp || res.writableFinished) return;
+      hungUp = true;
+      logger.warn({ path }, "the client closed the connection before the answer was sent (ActiveWorkflow stops waiting after 60 s, then retries the job)");
+      hangUp?.abort(hangUpReason());
+    };
+    if (res.destroyed) onHangUp();
+    else res.once("close", onHangUp);
     const hangUpSignal = (): AbortSignal => {
-      const hangUp = new AbortController();
-      const hungUp = () => new AgentwireError("canceled", "the client closed the connection");
-      if (res.destroyed && !res.writableFinished) hangUp.abort(hungUp());
-      else {
-        res.once("close", () => {
-          if (!res.writableFinished) hangUp.abort(hungUp());
-        });
-      }
+      hangUp = new AbortController();
+      if (hungUp) hangUp.abort(hangUpReason());
       return hangUp.signal;
     };
     const answer = await handler.handle(body, hangUpSignal, receivedAt);

@@ -1,4 +1,5 @@
 import { getEventListeners } from "node:events";
+import { performance } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "@agentwire/core";
@@ -12,7 +13,8 @@ import {
   type ReceiveContext,
 } from "../src/index.js";
 import { createActiveWorkflowDriver } from "../src/testing/index.js";
-import { DigestAgent, EchoAgent, SinkAgent, type Json } from "./fixtures.js";
+import { activeWorkflowReadTimeoutMs, createServedAgentHandler } from "../src/agent-handler.js";
+import { DigestAgent, EchoAgent, SinkAgent, latch, type Json } from "./fixtures.js";
 
 async function call(agent: AnyRemoteHttpAgent | ReturnType<typeof createAgentHandler>, body: unknown) {
   const handler = "handleRequest" in agent ? agent : createAgentHandler(agent);
@@ -493,16 +495,6 @@ describe("credentials", () => {
  * Entries a signal holds for others: its listeners, and the internal set of dependent signals that
  * `AbortSignal.any` fills on Node 20 and never empties (nodejs/node#55351), both in symbol-keyed Maps/Sets.
  */
-function heldBy(signal: AbortSignal): number {
-  let held = getEventListeners(signal, "abort").length;
-  for (const key of Object.getOwnPropertySymbols(signal)) {
-    const value = (signal as unknown as Record<symbol, unknown>)[key];
-    const tag = Object.prototype.toString.call(value);
-    if (tag === "[object Set]" || tag === "[object Map]") held += (value as Set<unknown>).size;
-  }
-  return held;
-}
-
 describe("credentials, cheaply", () => {
   it("leaves an answer that holds no credential value exactly as without credentials", async () => {
     const credentials = [
@@ -539,18 +531,18 @@ describe("credentials, cheaply", () => {
 
 describe("signal", () => {
   it("is aborted when the caller's signal aborts", async () => {
-    let seen: AbortSignal | undefined;
+    const listening = latch<AbortSignal>();
     class Waiter extends SinkAgent {
       override async receive(ctx: ReceiveContext) {
-        seen = ctx.signal;
-        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        const aborted = new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        listening.resolve(ctx.signal);
+        await aborted;
         ctx.log("aborted");
       }
     }
     const controller = new AbortController();
     const pending = createAgentHandler(new Waiter()).handleRequest(JSON.stringify(receive({})), { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen?.aborted).toBe(false);
+    expect((await listening.promise).aborted).toBe(false);
     controller.abort();
     expect(JSON.parse((await pending).body).result.logs).toEqual(["aborted"]);
   });
@@ -581,23 +573,28 @@ describe("signal", () => {
     expect(reads).toBe(1000);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(JSON.parse(answers[0]!.body).result.logs).toEqual(["listening: true, aborted: false"]);
+    // No listener left behind (AbortSignal.any, which the SDK does not use for this reason, would also keep
+    // every call's signal in a set on the long-lived shutdown signal).
     expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
-    expect(heldBy(shutdown.signal)).toBe(0);
-    expect(requestSignals.every((signal) => heldBy(signal) === 0)).toBe(true);
+    expect(requestSignals.every((signal) => getEventListeners(signal, "abort").length === 0)).toBe(true);
   });
 
   it("is aborted by the shutdown signal with its reason, and at once when a source fired before the read", async () => {
     const shutdown = new AbortController();
+    let listening = latch<void>();
     class Waiter extends SinkAgent {
       override async receive(ctx: ReceiveContext) {
-        if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        const aborted = ctx.signal.aborted ? undefined : new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        listening.resolve();
+        await aborted;
         ctx.log(`aborted: ${String((ctx.signal.reason as Error).message)}`);
       }
     }
     const handler = createAgentHandler(new Waiter(), { shutdownSignal: shutdown.signal });
     const request = new AbortController();
     const pending = handler.handleRequest(JSON.stringify(receive({})), { signal: request.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await listening.promise;
+    listening = latch<void>();
     expect(getEventListeners(request.signal, "abort")).toHaveLength(1);
     shutdown.abort(new Error("server shutting down"));
     expect(JSON.parse((await pending).body).result.logs).toEqual(["aborted: server shutting down"]);
@@ -615,5 +612,35 @@ describe("signal", () => {
       }
     }
     expect((await call(new Typed(), check())).json.result.logs).toEqual(["message: undefined"]);
+  });
+});
+
+describe("timeoutMs", () => {
+  it("counts ActiveWorkflow's 60 s read timeout down from when the request arrived, and stops at 0", async () => {
+    const seen: number[] = [];
+    class Timed extends SinkAgent {
+      override async receive(ctx: ReceiveContext) {
+        seen.push(ctx.timeoutMs());
+      }
+    }
+    const handler = createServedAgentHandler(new Timed());
+    const body = JSON.stringify(receive({}));
+    await handler.handle(body, undefined, performance.now() - 59_000);
+    await handler.handle(body, undefined, performance.now() - 61_000);
+    await handler.handle(body, undefined);
+    expect(seen[0]).toBeGreaterThanOrEqual(0);
+    expect(seen[0]).toBeLessThanOrEqual(1_000);
+    expect(seen[1]).toBe(0);
+    expect(seen[2]).toBeGreaterThan(59_000);
+    expect(seen[2]).toBeLessThanOrEqual(activeWorkflowReadTimeoutMs);
+  });
+
+  it("is on check contexts too", async () => {
+    class Timed extends SinkAgent {
+      override check(ctx: CheckContext) {
+        ctx.log(`left: ${ctx.timeoutMs() > 0 && ctx.timeoutMs() <= 60_000}`);
+      }
+    }
+    expect((await call(new Timed(), check())).json.result.logs).toEqual(["left: true"]);
   });
 });

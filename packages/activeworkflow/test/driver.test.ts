@@ -4,9 +4,9 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { serve, type ActiveWorkflowServer } from "../src/index.js";
-import { createActiveWorkflowDriver, type DriverWarning } from "../src/testing/index.js";
+import { createActiveWorkflowDriver, createInProcessTransport, type DriverWarning } from "../src/testing/index.js";
 import { formatAwTime } from "../src/testing/aw-records.js";
-import { DigestAgent, EchoAgent, type Json } from "./fixtures.js";
+import { DigestAgent, EchoAgent, captureLogger, type Json } from "./fixtures.js";
 
 /**
  * A remote agent written with bare node:http: each path answers one fixed body (malformed on purpose),
@@ -397,5 +397,42 @@ describe("SDK agents pass the driver without warnings", () => {
     const overHttp = await createActiveWorkflowDriver({ url: sdkServer.agents.find((a) => a.name === "EchoAgent")!.url }).sendRaw('{"method":"nope"}');
     expect(inProcess).toEqual({ status: 400, body: overHttp.body });
     expect(overHttp.status).toBe(400);
+  });
+});
+
+describe("the testing entry's shape", () => {
+  it("createInProcessTransport({ agent }, { logger }) drives an agent without a port, logging to the given logger", async () => {
+    const log = captureLogger("debug");
+    const transport = createInProcessTransport({ agent: new EchoAgent() }, { logger: log.logger });
+    expect(transport.target).toBe("in-process EchoAgent");
+    const driver = createActiveWorkflowDriver({ transport });
+    expect((await driver.register()).registration?.name).toBe("EchoAgent");
+    await log.waitFor(/^register answered$/);
+  });
+
+  it("createActiveWorkflowDriver takes exactly one of agent, url or transport", () => {
+    expect(() => createActiveWorkflowDriver({})).toThrow("createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
+    expect(() => createActiveWorkflowDriver({ agent: new EchoAgent(), url: "http://127.0.0.1:1/" })).toThrow(/exactly one of/);
+  });
+
+  it("signs bodies with hmac for a server that requires it", async () => {
+    const server = await serve({
+      agents: [new EchoAgent()],
+      port: 0,
+      handleSignals: false,
+      logger: silentLogger(),
+      printTo: false,
+      auth: { hmac: { secret: "shh", header: "X-Signature" } },
+    });
+    try {
+      const unsigned = createActiveWorkflowDriver({ url: server.agents[0]!.url });
+      expect((await unsigned.register()).responses[0]!.status).toBe(401);
+      const signed = createActiveWorkflowDriver({ url: server.agents[0]!.url, hmac: { secret: "shh", header: "X-Signature" }, strict: true });
+      expect((await signed.register()).registration?.name).toBe("EchoAgent");
+      const outcome = await signed.receive(await signed.createInstance(), { a: 1 });
+      expect(outcome.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
