@@ -104,9 +104,11 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
  * sends one message per `receive` call.
  *
  * ```ts
- * async receive(ctx: ReceiveContext<{ max_items: number }, { title: string }>) {
- *   const items = [...((ctx.memory.items as string[] | undefined) ?? []), ctx.payload.title];
- *   ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
+ * import type { ReceiveContext } from "@agentwire/activeworkflow";
+ *
+ * export function queueTitle(ctx: ReceiveContext<{ max_items: number }, { title: string }>): void {
+ *   const items = Array.isArray(ctx.memory.items) ? ctx.memory.items : [];
+ *   ctx.updateMemory({ items: [...items, ctx.payload.title].slice(-ctx.options.max_items) });
  * }
  * ```
  */

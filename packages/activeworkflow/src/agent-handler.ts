@@ -58,9 +58,12 @@ export interface HandlerResponse {
  * in-process test goes through exactly the parsing, validation and result building the server uses.
  *
  * ```ts
- * const handler = createAgentHandler(new DigestAgent());
+ * import { createAgentHandler, type RemoteHttpAgent } from "@agentwire/activeworkflow";
+ *
+ * declare const digestAgent: RemoteHttpAgent;
+ * const handler = createAgentHandler(digestAgent);
  * const { status, body } = await handler.handleRequest('{"method":"register","params":{}}');
- * // 200 {"result":{"name":"DigestAgent","display_name":"Digest Agent",...}}
+ * console.log(status, body); // 200 {"result":{"name":"DigestAgent","display_name":"Digest Agent",...}}
  * ```
  */
 export interface AgentHandler {

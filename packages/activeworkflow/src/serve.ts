@@ -88,10 +88,11 @@ export interface ActiveWorkflowServer extends RunningServer {
  * agentwire server.
  *
  * ```ts
- * import { serve } from "@agentwire/activeworkflow";
- * import { DigestAgent, HttpStatusAgent } from "@agentwire/example-activeworkflow-agents";
+ * import { serve, type RemoteHttpAgent } from "@agentwire/activeworkflow";
  *
- * const server = await serve({ agents: { "/digest": new DigestAgent(), "/http-status": new HttpStatusAgent() } });
+ * declare const digest: RemoteHttpAgent; // DigestAgent
+ * declare const httpStatus: RemoteHttpAgent; // HttpStatusAgent
+ * const server = await serve({ agents: { "/digest": digest, "/http-status": httpStatus } });
  * // stdout: REMOTE_AGENT_URL_DIGEST_AGENT=http://127.0.0.1:4567/digest
  * //         REMOTE_AGENT_URL_HTTP_STATUS_AGENT=http://127.0.0.1:4567/http-status
  * console.error(`listening on ${server.url}`);

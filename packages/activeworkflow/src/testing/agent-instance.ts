@@ -19,6 +19,9 @@ export interface AgentLogEntry {
  * between calls, the owner's credentials (all of them are sent on every call) and its log.
  *
  * ```ts
+ * import type { ActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
+ *
+ * declare const driver: ActiveWorkflowDriver;
  * const digest = await driver.createInstance({
  *   name: "Morning digest",
  *   options: { max_items: 10, title: "Morning" },
