@@ -130,7 +130,8 @@ export function toJsonValue<T>(value: T, what: string, options: { copy: boolean 
     let reason: string;
     if (err instanceof Unserializable) {
       try {
-        JSON.stringify(value);
+        // Bigints are fine here: only the wording of the cycle is wanted.
+        JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? 0 : item));
         reason = "it holds a cycle";
       } catch (native) {
         reason = native instanceof Error ? native.message : String(native);

@@ -1,4 +1,4 @@
-import { AgentwireError, isJsonObject, parseJson, type JsonObject } from "@agentwire/core";
+import { AgentwireError, isJsonObject, parseJson, stringifyJson, type JsonObject } from "@agentwire/core";
 import { describeKind } from "./json-values.js";
 import { remoteAgentMethods, type AwMessage, type Credential, type RemoteAgentMethod } from "./wire-format.js";
 
@@ -75,7 +75,7 @@ export function parseRequest(raw: string | Uint8Array): ParsedRequest {
   const method = body.method as RemoteAgentMethod | undefined;
   if (method === undefined) refuse(`request body has no "method"; known methods: ${known}`, { field: "method" });
   if (typeof method !== "string" || !(remoteAgentMethods as readonly string[]).includes(method)) {
-    refuse(`unknown method ${JSON.stringify(method)}; known methods: ${known}`, { field: "method", method, known: remoteAgentMethods });
+    refuse(`unknown method ${stringifyJson(method) ?? String(method)}; known methods: ${known}`, { field: "method", method, known: remoteAgentMethods });
   }
   if (method === "register") return { method };
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
-import { serve, type ActiveWorkflowServer } from "../src/index.js";
+import { LosslessNumber, serve, type ActiveWorkflowServer } from "../src/index.js";
 import { createActiveWorkflowDriver, createInProcessTransport, type DriverWarning } from "../src/testing/index.js";
 import { formatAwTime } from "../src/testing/aw-records.js";
 import { DigestAgent, EchoAgent, captureLogger, type Json } from "./fixtures.js";
@@ -40,6 +40,8 @@ const answers: Record<string, { status?: number; body: string; gzip?: boolean }>
   "/status-500-valid": { status: 500, body: '{"result":{"logs":["fine"]}}' },
   "/gzip": { body: '{"result":{"logs":["zipped"]}}', gzip: true },
   "/register-bad-name": { body: '{"result":{"name":"my agent","display_name":"","default_options":[]}}' },
+  "/register-big-name": { body: '{"result":{"name":12345678901234567891,"display_name":"Big","description":"","default_options":{"n":1.0}}}' },
+  "/log-big-number": { body: '{"result":{"logs":[{"id":12345678901234567891,"ratio":1.0}],"memory":{"max":18446744073709551615,"f":2.50}}}' },
   "/register-ok": { body: '{"result":{"name":"Raw_Agent","display_name":"Raw","description":"d","default_options":{"k":1}}}' },
 };
 const seen: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
@@ -326,6 +328,16 @@ describe("warnings for what the real client would choke on", () => {
       expect(outcome.failed).toBe(true);
       expect(outcome.warnings.find((w) => w.fatal)!.aw).toMatch(/fails to boot/);
     }
+  });
+
+  it("reads answers with exact numbers: a bigint name is reported with its digits, logs and memory keep them", async () => {
+    const big = await createActiveWorkflowDriver({ url: `${rawUrl}/register-big-name` }).register();
+    expect(big.warnings[0]!.message).toBe("register's name 12345678901234567891 is not a Ruby constant name (/^[A-Z][A-Za-z0-9_]*$/)");
+    expect(big.registration?.default_options).toEqual({ n: new LosslessNumber("1.0") });
+    const { outcome, instance } = await callRaw("/log-big-number");
+    // ActiveWorkflow stores Ruby's inspect of a non-string entry: the Integer and the Float as written.
+    expect(outcome.logs).toEqual(['{"id"=>12345678901234567891, "ratio"=>1.0}']);
+    expect(instance.memory).toEqual({ max: 18446744073709551615n, f: new LosslessNumber("2.50") });
   });
 
   it("notices a register answer that changes between boots", async () => {

@@ -170,7 +170,7 @@ describe("json-values helpers", () => {
 
   it("toJson keeps exact numbers and still refuses a cycle", () => {
     expect(toJson({ a: 1n, b: new LosslessNumber("1.0"), c: new Date(0) }, "x")).toEqual({ a: 1n, b: new LosslessNumber("1.0"), c: "1970-01-01T00:00:00.000Z" });
-    const loop: Record<string, unknown> = {};
+    const loop: Record<string, unknown> = { big: 2n ** 64n };
     loop.self = loop;
     expect(() => toJson(loop, "memory")).toThrow(/^memory is not JSON-serializable: Converting circular structure to JSON/);
   });

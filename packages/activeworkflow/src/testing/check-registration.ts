@@ -1,4 +1,4 @@
-import { isJsonObject, parseJson } from "@agentwire/core";
+import { isJsonObject, parseJson, stringifyJson } from "@agentwire/core";
 import { jsonEqual } from "../json-values.js";
 import type { DriverWarning } from "./driver-warning.js";
 
@@ -55,7 +55,7 @@ export function checkRegistration(responses: Array<{ status: number; body: strin
   if (typeof name !== "string" || !rubyConstantPattern.test(name)) {
     warn(
       "register_name_invalid",
-      `register's name ${JSON.stringify(name) ?? "undefined"} is not a Ruby constant name (${String(rubyConstantPattern)})`,
+      `register's name ${stringifyJson(name) ?? "undefined"} is not a Ruby constant name (${String(rubyConstantPattern)})`,
       `\`class ::Agents::<name>\` raises SyntaxError or NameError: ${boot}`,
       true,
       "result.name",
