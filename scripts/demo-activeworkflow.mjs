@@ -4,12 +4,14 @@
 // would apply (messages emitted, memory, log and error lines, warnings). Exits non-zero if any call ends
 // differently from what it should. Needs `npm run build` first.
 import { createServer } from "node:http";
-import { createLogger, serve } from "@agentwire/activeworkflow";
-import { createActiveWorkflowDriver, WorkflowRunner } from "@agentwire/activeworkflow/testing";
+import { createLogger, LosslessNumber, serve } from "@agentwire/activeworkflow";
+import { stringifyJson } from "@agentwire/core";
+import { createActiveWorkflowDriver, createWorkflowRunner } from "@agentwire/activeworkflow/testing";
 import { DigestAgent, HttpStatusAgent } from "@agentwire/example-activeworkflow-agents";
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
-const json = (value) => JSON.stringify(value);
+// Numbers are printed as they travel: exactly (a bigint or a LosslessNumber as its digits).
+const json = (value) => stringifyJson(value);
 
 // A real HTTP endpoint for HttpStatusAgent: `/flip` answers `flipStatus`, and every Authorization is kept.
 let flipStatus = 200;
@@ -97,6 +99,16 @@ show("receive {\"title\":\"lonely\"}", await digest.receive(daily, { title: "lon
 show("check", await digest.check(daily), (o) => expectThat(same(o.messages, [{ count: 1, items: [{ title: "lonely" }] }]), "check emits the partial queue"));
 show("check", await digest.check(daily), (o) => expectThat(o.messages.length === 0 && !o.memoryReplaced, "an empty queue emits nothing"));
 
+log("\nDigestAgent keeps numbers exactly as ActiveWorkflow sent them (its Ruby keeps integers past 2^53, and 1.0 as 1.0)");
+const exactDigest = await digest.createInstance({ name: "exact digest", options: { max_items: 1 } });
+const exactPayload = { id: 12345678901234567891n, max_u64: 18446744073709551615n, neg: -9007199254740993n, ratio: new LosslessNumber("1.0") };
+show(`receive ${json(exactPayload)}`, await digest.receive(exactDigest, exactPayload), (o) =>
+  expectThat(
+    o.body.includes('{"id":12345678901234567891,"max_u64":18446744073709551615,"neg":-9007199254740993,"ratio":1.0}') && same(o.messages, [{ count: 1, items: [exactPayload] }]),
+    "the digest carries every number exactly as received",
+  ),
+);
+
 log("\nDigestAgent with a bad option");
 const broken = await digest.createInstance({ name: "broken digest", options: { max_items: 0 } });
 show("receive {\"title\":\"x\"} with max_items 0", await digest.receive(broken, { title: "x" }), (o) =>
@@ -142,7 +154,7 @@ show("check url \"not a url\"", await httpStatus.check(invalid), (o) => expectTh
 
 log("\nA workflow: HttpStatusAgent → DigestAgent (max_items 3), the monitor checked 3 times");
 flipStatus = 200;
-const workflow = new WorkflowRunner();
+const workflow = createWorkflowRunner();
 const wfMonitor = await workflow.add(httpStatus, { name: "monitor", options: { url: siteUrl } });
 const wfDigest = await workflow.add(digest, { name: "digest", options: { max_items: 3 } });
 workflow.link(wfMonitor, wfDigest);

@@ -1,4 +1,12 @@
-import { RemoteHttpAgent, type AgentContext, type CheckContext, type JsonObject, type ReceiveContext } from "@agentwire/activeworkflow";
+import {
+  LosslessNumber,
+  RemoteHttpAgent,
+  type AgentContext,
+  type CheckContext,
+  type JsonObject,
+  type JsonValue,
+  type ReceiveContext,
+} from "@agentwire/activeworkflow";
 import { z } from "zod";
 
 const digestOptions = z.object({
@@ -15,7 +23,8 @@ export interface Digest extends JsonObject {
 
 /**
  * Collects the payloads of the messages it receives and emits them together as one message
- * `{"count": n, "items": [payload, …]}`, oldest first:
+ * `{"count": n, "items": [payload, …]}`, oldest first, every value exactly as it came (an id past 2^53, a
+ * price written `2.50`):
  *
  * - `receive` appends the payload to `memory.queue`; once the queue holds `max_items` (or more, after
  *   `max_items` was lowered) it emits everything queued as one digest and empties the queue.
@@ -64,8 +73,13 @@ function queueOf(ctx: AgentContext<DigestOptions>): JsonObject[] {
   if (queue === undefined) return [];
   if (Array.isArray(queue)) return queue as JsonObject[];
   // Only a hand-edited memory gets here; say so rather than fail every call from now on.
-  ctx.error(`memory.queue is not a list (${JSON.stringify(queue).slice(0, 100)}); starting a new queue`);
+  ctx.error(`memory.queue is not a list (${preview(queue)}); starting a new queue`);
   return [];
+}
+
+/** A short JSON preview for a message; exact numbers (a bigint, a `LosslessNumber`) shown as their digits. */
+function preview(value: JsonValue): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" || item instanceof LosslessNumber ? String(item) : item)).slice(0, 100);
 }
 
 function flush(ctx: AgentContext<DigestOptions>, queue: JsonObject[]): void {

@@ -5,6 +5,9 @@ import { z } from "zod";
 /** ActiveWorkflow gives up on a remote agent after 60 s (Net::HTTP's read timeout); a request must end well before. */
 export const maxTimeoutMs = 55_000;
 
+/** Time kept, out of what ActiveWorkflow still waits (`ctx.timeoutMs()`), to answer with an error. */
+const answerMarginMs = 1_000;
+
 const httpStatusOptions = z.object({
   // Checked when a request is made, not here: `receive` requests the message's URL and must not fail
   // because the instance's own `url` is unset or wrong.
@@ -109,14 +112,18 @@ async function requestStatus(ctx: AgentContext<HttpStatusOptions>, url: string, 
     }
   }
 
-  const timeoutMs = ctx.options.timeout_ms;
+  // ActiveWorkflow stops waiting 60 s after it sent the call, whatever timeout_ms says: ctx.timeoutMs() is
+  // what is left of that, so the request ends in time for the agent to answer with an error.
+  const leftMs = Math.max(0, ctx.timeoutMs() - answerMarginMs);
+  const timeoutMs = Math.min(ctx.options.timeout_ms, leftMs);
+  const limit = timeoutMs < ctx.options.timeout_ms ? "what was left of ActiveWorkflow's 60 s" : "option timeout_ms";
   const timeout = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
   let response: Response;
   try {
     response = await fetch(target, { method: "GET", headers, redirect: "manual", signal: AbortSignal.any([ctx.signal, timeout]) });
   } catch (err) {
-    if (timeout.aborted) ctx.error(`GET ${url} got no answer within ${timeoutMs} ms (option timeout_ms)`);
+    if (timeout.aborted) ctx.error(`GET ${url} got no answer within ${timeoutMs} ms (${limit})`);
     else if (ctx.signal.aborted) ctx.error(`GET ${url} abandoned: ${reasonOf(ctx.signal.reason)}`);
     else ctx.error(`GET ${url} failed: ${reasonOf(err)}`);
     return;

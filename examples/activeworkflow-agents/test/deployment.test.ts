@@ -91,7 +91,7 @@ describe("examples/activeworkflow-agents deployed (node dist/main.js)", () => {
     const instance = await driver.createInstance({ options: { url: `${target.url}/slow/800` } });
     const inFlight = driver.check(instance);
     // Wait until the agent's request reached the target, so the call is surely in flight.
-    for (let i = 0; i < 100 && target.seen("/slow/800").length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await target.requested("/slow/800");
     expect(target.seen("/slow/800")).toHaveLength(1);
     server.child.kill("SIGTERM");
     const run = await inFlight;
@@ -142,5 +142,23 @@ describe("100 concurrent receive calls over real HTTP", () => {
         expect(instances[i]!.memory, `call ${i}`).toEqual({ owner: `instance-${i}`, queue: own });
       }
     });
+  });
+
+  it("round-trips 2^64−1, −2^53−1 and 1.0 through the served DigestAgent exactly (as ActiveWorkflow's Ruby client needs)", async () => {
+    const payload = '{"id":12345678901234567891,"max_u64":18446744073709551615,"neg":-9007199254740993,"ratio":1.0}';
+    const call = async (method: "receive" | "check", memory: string) => {
+      const message = method === "receive" ? `{"id":1,"payload":${payload}}` : "null";
+      const res = await fetch(`${server.url}/digest`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: `{"method":"${method}","params":{"options":{"max_items":10},"memory":${memory},"credentials":[],"message":${message}}}`,
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    expect(await call("receive", "{}")).toBe(`{"result":{"memory":{"queue":[${payload}]}}}`);
+    expect(await call("check", `{"queue":[${payload}]}`)).toBe(
+      `{"result":{"logs":["emitted a digest of 1 message"],"memory":{"queue":[]},"messages":[{"count":1,"items":[${payload}]}]}}`,
+    );
   });
 });

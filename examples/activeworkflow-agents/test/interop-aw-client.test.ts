@@ -29,6 +29,7 @@ const checks = [
   "digest_check_partial",
   "digest_check_empty",
   "digest_invalid_option",
+  "digest_exact_numbers",
   "http_status_check",
   "http_status_changes_only",
   "http_status_bearer_credential",

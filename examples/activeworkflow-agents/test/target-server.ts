@@ -17,6 +17,10 @@ export interface TargetServer {
   flipStatus: number;
   /** Requests to one path. */
   seen(path: string): TargetRequest[];
+  /** Resolves with the first request to `path` (already made or to come). */
+  requested(path: string): Promise<TargetRequest>;
+  /** Resolves once `request`'s connection closed before the answer was sent. */
+  abandoned(request: TargetRequest): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,11 +30,24 @@ export interface TargetServer {
  */
 export async function startTarget(): Promise<TargetServer> {
   const requests: TargetRequest[] = [];
+  const requestWaiters: Array<{ path: string; resolve: (request: TargetRequest) => void }> = [];
+  const abandonWaiters = new Map<TargetRequest, Array<() => void>>();
   const target = {
     url: "",
     requests,
     flipStatus: 200,
     seen: (path: string) => requests.filter((r) => r.path === path),
+    requested: (path: string) =>
+      new Promise<TargetRequest>((resolve) => {
+        const made = requests.find((r) => r.path === path);
+        if (made) resolve(made);
+        else requestWaiters.push({ path, resolve });
+      }),
+    abandoned: (request: TargetRequest) =>
+      new Promise<void>((resolve) => {
+        if (request.abandoned) resolve();
+        else abandonWaiters.set(request, [...(abandonWaiters.get(request) ?? []), resolve]);
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -41,8 +58,15 @@ export async function startTarget(): Promise<TargetServer> {
     const path = req.url ?? "/";
     const record: TargetRequest = { method: req.method ?? "?", path, headers: req.headers, abandoned: false };
     requests.push(record);
+    for (const waiter of requestWaiters.filter((w) => w.path === path)) {
+      requestWaiters.splice(requestWaiters.indexOf(waiter), 1);
+      waiter.resolve(record);
+    }
     res.once("close", () => {
-      if (!res.writableFinished) record.abandoned = true;
+      if (res.writableFinished) return;
+      record.abandoned = true;
+      for (const resolve of abandonWaiters.get(record) ?? []) resolve();
+      abandonWaiters.delete(record);
     });
     const answer = (status: number, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "text/plain", ...headers });

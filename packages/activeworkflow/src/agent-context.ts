@@ -1,6 +1,7 @@
-import type { Logger } from "@agentwire/core";
+import { performance } from "node:perf_hooks";
+import { isJsonObject, type JsonObject, type JsonValue, type Logger } from "@agentwire/core";
 import { CredentialError } from "./credential-error.js";
-import { describeType, isPlainObject, setOwn, type JsonObject } from "./json.js";
+import { describeKind, setOwn } from "./json-values.js";
 import type { ResultBuilder } from "./result-builder.js";
 import type { AwMessage, Credential } from "./wire-format.js";
 
@@ -10,10 +11,18 @@ import type { AwMessage, Credential } from "./wire-format.js";
  * every request: ActiveWorkflow sends everything an agent needs each time, and two calls for one agent
  * instance can run at once, so nothing may live on the agent object between calls.
  *
+ * Values are core's `JsonValue`, exactly as ActiveWorkflow sent them: an integer past 2^53 is a `bigint`,
+ * a number written `1.0` or `1e3` is a `LosslessNumber` (`Number(x)` gives its value), and each goes back
+ * as it came when you emit it or keep it in memory.
+ *
  * ```ts
- * async check(ctx: AgentContext<{ url: string; token_credential: string }>) {
+ * import type { AgentContext } from "@agentwire/activeworkflow";
+ *
+ * export async function fetchNewItems(ctx: AgentContext<{ url: string; token_credential: string }>): Promise<void> {
  *   const token = ctx.credentialFromOption("token_credential");
- *   const res = await fetch(ctx.options.url, { headers: { authorization: `Bearer ${token}` }, signal: ctx.signal });
+ *   // Leave 5 s to answer with an error before ActiveWorkflow gives up.
+ *   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(0, ctx.timeoutMs() - 5_000))]);
+ *   const res = await fetch(ctx.options.url, { headers: { authorization: `Bearer ${token}` }, signal });
  *   const items = (await res.json()) as Array<{ id: number; title: string }>;
  *   const lastId = Number(ctx.memory.last_id ?? 0);
  *   for (const item of items.filter((i) => i.id > lastId)) ctx.emit({ title: item.title, id: item.id });
@@ -28,15 +37,17 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
   /**
    * The agent instance's options with `defaultOptions` merged under them (shallow: a received key
    * replaces the default whole), validated by `optionsSchema` when the agent has one. ActiveWorkflow
-   * sends options raw: no Liquid, and it never validates them itself.
+   * sends options raw: no Liquid, and it never validates them itself. Options are never sent back, so a
+   * number a `number` holds exactly is a `number` here however it was written (`10.0` is `10`); only an
+   * integer past 2^53 (a `bigint`) or a decimal longer than a double keeps (a `LosslessNumber`) is not.
    */
   readonly options: Options;
   /**
    * A deep copy of the memory ActiveWorkflow sent, yours to mutate. When the call ends, the memory is
    * taken as the JSON it becomes, and the result carries it only if it differs (deep comparison, key
    * order ignored) from what was received, because a `memory` in the result *replaces* the stored one
-   * and an absent one keeps it. A memory that cannot be JSON (a cycle, a BigInt) is not sent: the result
-   * gets an `errors` entry instead.
+   * and an absent one keeps it. A memory that cannot be JSON (a cycle) is not sent: the result gets an
+   * `errors` entry instead.
    */
   readonly memory: JsonObject;
   /**
@@ -46,9 +57,10 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
   setMemory(memory: JsonObject): void;
   /**
    * Shallow-merges `partial` into the memory (its values are not copied). A key set to `undefined` is
-   * left out of the memory sent back, as JSON leaves it out.
+   * left out of the memory sent back, as JSON leaves it out: `updateMemory({ cursor: undefined })` forgets
+   * the cursor.
    */
-  updateMemory(partial: JsonObject): void;
+  updateMemory(partial: { [key: string]: JsonValue | undefined }): void;
   /** The whole message record on `receive` (id, user_id, agent_id, payload, timestamps, extra keys); undefined on `check`. */
   readonly message: AwMessage | undefined;
   /** `message.payload` on `receive`; undefined on `check`. */
@@ -65,13 +77,24 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
   emit(payload: JsonObject): void;
   /** Adds a line to the agent's log in ActiveWorkflow. Blank text is dropped; long text is cut at 10 000 characters. */
   log(text: string): void;
-  /** Adds an error line to the agent's log in ActiveWorkflow (it marks the agent as having issues). */
+  /**
+   * Adds an error line (level 4) to the agent's log in ActiveWorkflow. It does not fail the call: memory
+   * and messages in the same answer are applied. ActiveWorkflow shows its "issues" badge for it only once
+   * the agent has emitted a message at some time ("Recent error" while the newest error is later than
+   * two minutes before the newest emitted message); an agent that never emits shows no issue for it.
+   */
   error(text: string): void;
   /**
    * Aborted when ActiveWorkflow hangs up (it gives up after 60 s) or the server shuts down past its grace
    * period. Made on first read, and unlinked from the server once the call has answered.
    */
   readonly signal: AbortSignal;
+  /**
+   * Milliseconds left before ActiveWorkflow stops waiting for the answer (0 once it has). ActiveWorkflow
+   * sends no deadline: this is Net::HTTP's 60 s read timeout, which ActiveWorkflow leaves at its default,
+   * counted from when the request arrived. Give the services you call less than this.
+   */
+  timeoutMs(): number;
   /** JSON lines on stderr, tagged with the agent and method, with credential values redacted. */
   readonly logger: Logger;
 }
@@ -81,9 +104,11 @@ export interface AgentContext<Options extends JsonObject = JsonObject> {
  * sends one message per `receive` call.
  *
  * ```ts
- * async receive(ctx: ReceiveContext<{ max_items: number }, { title: string }>) {
- *   const items = [...((ctx.memory.items as string[] | undefined) ?? []), ctx.payload.title];
- *   ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
+ * import type { ReceiveContext } from "@agentwire/activeworkflow";
+ *
+ * export function queueTitle(ctx: ReceiveContext<{ max_items: number }, { title: string }>): void {
+ *   const items = Array.isArray(ctx.memory.items) ? ctx.memory.items : [];
+ *   ctx.updateMemory({ items: [...items, ctx.payload.title].slice(-ctx.options.max_items) });
  * }
  * ```
  */
@@ -115,6 +140,8 @@ export interface CallContextInit {
   signal: () => AbortSignal;
   /** Called on the first read of `ctx.logger`. */
   logger: () => Logger;
+  /** `performance.now()` past which ActiveWorkflow no longer waits for the answer. */
+  deadline: number;
 }
 
 /** The implementation behind `AgentContext`, one per call. */
@@ -130,6 +157,7 @@ export class CallContext implements AgentContext {
   private readonly makeSignal: () => AbortSignal;
   private readonly makeLogger: () => Logger;
   private madeLogger: Logger | undefined;
+  private readonly deadline: number;
 
   constructor(init: CallContextInit) {
     this.method = init.method;
@@ -142,6 +170,11 @@ export class CallContext implements AgentContext {
     this.result = init.result;
     this.makeSignal = init.signal;
     this.makeLogger = init.logger;
+    this.deadline = init.deadline;
+  }
+
+  timeoutMs(): number {
+    return Math.max(0, Math.floor(this.deadline - performance.now()));
   }
 
   get signal(): AbortSignal {
@@ -157,15 +190,15 @@ export class CallContext implements AgentContext {
   }
 
   setMemory(memory: JsonObject): void {
-    if (!isPlainObject(memory)) {
-      throw new TypeError(`setMemory needs a plain object (ActiveWorkflow stores memory as a JSON object); got ${describeType(memory)}`);
+    if (!isJsonObject(memory)) {
+      throw new TypeError(`setMemory needs a plain object (ActiveWorkflow stores memory as a JSON object); got ${describeKind(memory)}`);
     }
     this.currentMemory = memory;
   }
 
-  updateMemory(partial: JsonObject): void {
-    if (!isPlainObject(partial)) {
-      throw new TypeError(`updateMemory needs a plain object to merge into memory; got ${describeType(partial)}`);
+  updateMemory(partial: { [key: string]: JsonValue | undefined }): void {
+    if (!isJsonObject(partial)) {
+      throw new TypeError(`updateMemory needs a plain object to merge into memory; got ${describeKind(partial)}`);
     }
     const memory = this.currentMemory;
     for (const key of Object.keys(partial)) setOwn(memory, key, partial[key]);
@@ -179,7 +212,7 @@ export class CallContext implements AgentContext {
     const credentialName = this.options[optionKey];
     if (typeof credentialName !== "string" || credentialName.trim() === "") {
       throw new CredentialError(
-        `option "${optionKey}" must name one of your ActiveWorkflow credentials, but it is ${credentialName === undefined ? "not set" : `${describeType(credentialName)}${typeof credentialName === "string" ? " (empty)" : ""}`}: ` +
+        `option "${optionKey}" must name one of your ActiveWorkflow credentials, but it is ${credentialName === undefined ? "not set" : `${describeKind(credentialName)}${typeof credentialName === "string" ? " (empty)" : ""}`}: ` +
           `set it to a credential's name in ${this.agentName}'s options`,
         { details: { option: optionKey } },
       );
@@ -197,9 +230,9 @@ export class CallContext implements AgentContext {
   }
 
   emit(payload: JsonObject): void {
-    if (!isPlainObject(payload)) {
+    if (!isJsonObject(payload)) {
       throw new TypeError(
-        `emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); got ${describeType(payload)}. Wrap it, e.g. emit({ value: x })`,
+        `emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); got ${describeKind(payload)}. Wrap it, e.g. emit({ value: x })`,
       );
     }
     this.result.message(payload);

@@ -4,23 +4,32 @@ import {
   AgentwireError,
   formatIssues,
   httpStatusForCode,
+  isJsonObject,
   isStandardSchema,
   lazyChildLogger,
   issuePath,
   messageOf,
   silentLogger,
+  stringifyJson,
   validateWithSchema,
+  type JsonObject,
   type Logger,
 } from "@agentwire/core";
 import { CallContext, type CheckContext, type ReceiveContext } from "./agent-context.js";
 import { assertAgentName } from "./agent-name.js";
 import { CallSignal } from "./call-signal.js";
-import { cloneJson, describeType, isPlainObject, jsonEqual, toJson, toJsonValue, type JsonObject } from "./json.js";
+import { cloneJson, describeKind, jsonEqual, toJson, toJsonValue, withPlainNumbers } from "./json-values.js";
 import { Redactor } from "./redactor.js";
 import type { RemoteHttpAgent } from "./remote-http-agent.js";
 import { parseRequest, type ParsedRequest } from "./request-parser.js";
 import { ResultBuilder } from "./result-builder.js";
 import type { ErrorBody, Registration } from "./wire-format.js";
+
+/**
+ * How long ActiveWorkflow waits for an answer: Net::HTTP's default read timeout, which ActiveWorkflow
+ * never changes. It sends no deadline of its own; `ctx.timeoutMs()` counts this down from the request's arrival.
+ */
+export const activeWorkflowReadTimeoutMs = 60_000;
 
 /** Any agent, whatever its options type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,9 +58,12 @@ export interface HandlerResponse {
  * in-process test goes through exactly the parsing, validation and result building the server uses.
  *
  * ```ts
- * const handler = createAgentHandler(new DigestAgent());
+ * import { createAgentHandler, type RemoteHttpAgent } from "@agentwire/activeworkflow";
+ *
+ * declare const digestAgent: RemoteHttpAgent;
+ * const handler = createAgentHandler(digestAgent);
  * const { status, body } = await handler.handleRequest('{"method":"register","params":{}}');
- * // 200 {"result":{"name":"DigestAgent","display_name":"Digest Agent",...}}
+ * console.log(status, body); // 200 {"result":{"name":"DigestAgent","display_name":"Digest Agent",...}}
  * ```
  */
 export interface AgentHandler {
@@ -81,9 +93,9 @@ function registrationOf(agent: AnyRemoteHttpAgent): Registration {
   if (typeof agent.displayName !== "string" || agent.displayName.trim() === "") {
     bad('displayName must be a non-empty string, e.g. "Digest Agent" (ActiveWorkflow shows it in the type picker)');
   }
-  if (typeof agent.description !== "string") bad(`description must be a Markdown string; got ${describeType(agent.description)}`);
-  if (!isPlainObject(agent.defaultOptions)) {
-    bad(`defaultOptions must be a plain object (ActiveWorkflow pre-fills the options editor with it); got ${describeType(agent.defaultOptions)}`);
+  if (typeof agent.description !== "string") bad(`description must be a Markdown string; got ${describeKind(agent.description)}`);
+  if (!isJsonObject(agent.defaultOptions)) {
+    bad(`defaultOptions must be a plain object (ActiveWorkflow pre-fills the options editor with it); got ${describeKind(agent.defaultOptions)}`);
   }
   if (agent.optionsSchema !== undefined && !isStandardSchema(agent.optionsSchema)) {
     bad("optionsSchema must be a Standard Schema (zod, valibot, arktype ...)");
@@ -93,7 +105,7 @@ function registrationOf(agent: AnyRemoteHttpAgent): Registration {
   }
   let defaults: JsonObject;
   try {
-    defaults = toJson<JsonObject>(agent.defaultOptions as JsonObject, "defaultOptions");
+    defaults = toJson(agent.defaultOptions as JsonObject, "defaultOptions");
   } catch (err) {
     return bad(messageOf(err));
   }
@@ -113,7 +125,7 @@ export function createAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHand
 export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: AgentHandlerOptions = {}): ServedAgentHandler {
   const registration = registrationOf(agent);
   // Computed once: ActiveWorkflow calls register at every process boot and every answer must be the same.
-  const registerBody = JSON.stringify({ result: registration });
+  const registerBody = stringifyJson({ result: registration })!;
   const logger = (options.logger ?? silentLogger()).child({ agent: registration.name });
   // Every call in flight that reads ctx.signal listens to it, so more than Node's default 10 is normal.
   if (options.shutdownSignal !== undefined) setMaxListeners(0, options.shutdownSignal);
@@ -130,6 +142,8 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     outcome: "ok" | "invalid_options" | "unimplemented" | "threw";
     debug: boolean;
     started: number;
+    /** `performance.now()` past which ActiveWorkflow has stopped waiting. */
+    deadline: number;
   }
 
   /**
@@ -137,7 +151,7 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
    * options schema, an agent that returns a promise). A synchronous agent without a schema is answered
    * without a promise or a microtask of the SDK's own.
    */
-  function runCall(request: Exclude<ParsedRequest, { method: "register" }>, callSignal: CallSignal): string | Promise<string> {
+  function runCall(request: Exclude<ParsedRequest, { method: "register" }>, callSignal: CallSignal, receivedAt: number): string | Promise<string> {
     const debug = logger.isLevelEnabled("debug");
     // Made on first use: a call whose answer holds no credential value builds no redactor, and a call that
     // logs nothing makes no logger.
@@ -155,10 +169,12 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
       outcome: "ok",
       debug,
       started: debug ? performance.now() : 0,
+      deadline: receivedAt + activeWorkflowReadTimeoutMs,
     };
 
-    // The parsed options belong to this call; only object-valued defaults need copying.
-    const merged: JsonObject = { ...(defaultsFlat ? defaults : cloneJson(defaults)), ...request.options };
+    // The parsed options belong to this call; only object-valued defaults need copying. Their numbers are
+    // plain where a number holds them exactly (`10.0` → 10): options are never sent back.
+    const merged: JsonObject = { ...(defaultsFlat ? defaults : cloneJson(defaults)), ...withPlainNumbers(request.options) };
     if (agent.optionsSchema === undefined) return invoke(scope, merged);
     return validateWithSchema(agent.optionsSchema, merged).then((validated) => {
       if (validated.ok) return invoke(scope, validated.value as JsonObject);
@@ -186,6 +202,7 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
       result,
       signal: () => scope.callSignal.signal,
       logger: scope.logger,
+      deadline: scope.deadline,
     });
     const implemented = request.method === "check" ? typeof agent.check === "function" : typeof agent.receive === "function";
     if (!implemented) {
@@ -223,7 +240,7 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     const method = scope.request.method;
     scope.outcome = "threw";
     const text = messageOf(err);
-    scope.result.error(text.trim() === "" ? `${registration.name}.${method} threw ${err instanceof Error ? err.name : describeType(err)}` : text);
+    scope.result.error(text.trim() === "" ? `${registration.name}.${method} threw ${err instanceof Error ? err.name : describeKind(err)}` : text);
     // A refusal made on purpose (a missing credential, an AgentwireError) is a configuration problem of
     // the instance, not a bug: a warning without a stack.
     if (err instanceof AgentwireError) scope.logger().warn({ code: err.code }, `${method} refused: ${text}`);
@@ -248,7 +265,11 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     return body;
   }
 
-  async function handle(rawBody: string | Uint8Array, requestSignal: AbortSignal | (() => AbortSignal) | undefined): Promise<HandlerResponse> {
+  async function handle(
+    rawBody: string | Uint8Array,
+    requestSignal: AbortSignal | (() => AbortSignal) | undefined,
+    receivedAt: number = performance.now(),
+  ): Promise<HandlerResponse> {
     let request: ParsedRequest;
     try {
       request = parseRequest(rawBody);
@@ -265,7 +286,7 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     // which leaks on the long-lived shutdown signal in Node 20).
     const callSignal = new CallSignal(requestSignal, options.shutdownSignal);
     try {
-      const body = runCall(request, callSignal);
+      const body = runCall(request, callSignal, receivedAt);
       return { status: 200, body: typeof body === "string" ? body : await body };
     } catch (err) {
       // Only an SDK bug lands here; the agent's own exceptions were caught in runCall.
@@ -287,18 +308,20 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
 
 /**
  * The handler as `serve` uses it: `handle` also takes the request's signal as a function, called only
- * when the agent reads `ctx.signal`, so a call that never does costs no `AbortController`.
+ * when the agent reads `ctx.signal`, so a call that never does costs no `AbortController`, and the
+ * `performance.now()` at which the request arrived, from which `ctx.timeoutMs()` counts.
  */
 export interface ServedAgentHandler extends AgentHandler {
-  handle(rawBody: string | Uint8Array, requestSignal: AbortSignal | (() => AbortSignal) | undefined): Promise<HandlerResponse>;
+  handle(rawBody: string | Uint8Array, requestSignal: AbortSignal | (() => AbortSignal) | undefined, receivedAt?: number): Promise<HandlerResponse>;
 }
 
 /**
  * The memory to send back: undefined when the agent left it as received (as JSON, key order ignored),
  * else the agent's memory as plain JSON. No round trip and no copy: a memory that is plain JSON already
  * (the usual case) is compared and sent as it is, and only the values that need it (a date, an
- * `undefined`, set by the agent) are converted, on new objects along their path. A memory that cannot be
- * JSON (a cycle, a BigInt) is not sent, with an `errors` entry saying why.
+ * `undefined`, set by the agent) are converted, on new objects along their path; bigints and
+ * LosslessNumbers stay as they are. A memory that cannot be JSON (a cycle) is not sent, with an `errors`
+ * entry saying why.
  */
 function changedMemory(before: JsonObject, after: JsonObject, result: ResultBuilder): JsonObject | undefined {
   if (jsonEqual(before, after)) return undefined;
@@ -309,9 +332,9 @@ function changedMemory(before: JsonObject, after: JsonObject, result: ResultBuil
     result.error(`memory not saved: ${messageOf(err)}`);
     return undefined;
   }
-  if (!isPlainObject(json)) {
+  if (!isJsonObject(json)) {
     // Only a toJSON method on the memory itself gets here; ActiveWorkflow stores memory as an object.
-    result.error(`memory not saved: memory must be a JSON object, but its toJSON gave ${describeType(json)}`);
+    result.error(`memory not saved: memory must be a JSON object, but its toJSON gave ${describeKind(json)}`);
     return undefined;
   }
   return json !== after && jsonEqual(before, json) ? undefined : json;

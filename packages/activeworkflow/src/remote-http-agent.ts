@@ -1,6 +1,5 @@
-import type { StandardSchemaV1 } from "@agentwire/core";
+import type { JsonObject, StandardSchemaV1 } from "@agentwire/core";
 import type { CheckContext, ReceiveContext } from "./agent-context.js";
-import type { JsonObject } from "./json.js";
 
 /**
  * The base of an ActiveWorkflow remote agent. ActiveWorkflow calls `register` at every boot to learn the
@@ -17,23 +16,25 @@ import type { JsonObject } from "./json.js";
  *
  * ```ts
  * import { z } from "zod";
+ * import { RemoteHttpAgent, type CheckContext, type JsonValue, type ReceiveContext } from "@agentwire/activeworkflow";
  *
  * const options = z.object({ max_items: z.number().int().positive(), title: z.string() });
+ * type Options = z.infer<typeof options>;
  *
- * class DigestAgent extends RemoteHttpAgent<z.infer<typeof options>> {
+ * export class DigestAgent extends RemoteHttpAgent<Options> {
  *   readonly name = "DigestAgent"; // becomes the Ruby constant Agents::DigestAgent: keep it stable
  *   readonly displayName = "Digest Agent";
  *   readonly description = "Collects messages and, on its schedule, emits them as one digest.";
  *   readonly defaultOptions = { max_items: 20, title: "Daily digest" };
  *   override readonly optionsSchema = options;
  *
- *   override async receive(ctx: ReceiveContext<z.infer<typeof options>>) {
- *     const items = [...((ctx.memory.items as unknown[] | undefined) ?? []), ctx.payload];
- *     ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
+ *   override receive(ctx: ReceiveContext<Options>): void {
+ *     const items: JsonValue[] = Array.isArray(ctx.memory.items) ? ctx.memory.items : [];
+ *     ctx.updateMemory({ items: [...items, ctx.payload].slice(-ctx.options.max_items) });
  *   }
  *
- *   override async check(ctx: CheckContext<z.infer<typeof options>>) {
- *     const items = (ctx.memory.items as unknown[] | undefined) ?? [];
+ *   override check(ctx: CheckContext<Options>): void {
+ *     const items: JsonValue[] = Array.isArray(ctx.memory.items) ? ctx.memory.items : [];
  *     if (items.length === 0) return ctx.log("nothing to digest");
  *     ctx.emit({ title: ctx.options.title, items });
  *     ctx.setMemory({});

@@ -8,8 +8,11 @@ import { AgentwireError } from "@agentwire/core";
  * adds a header, or for a host of your own. When both are set, both must pass.
  *
  * ```ts
- * await serve({ agents, auth: { bearer: process.env.AGENT_TOKEN! } });
- * await serve({ agents, auth: { hmac: { secret: process.env.AGENT_HMAC_SECRET! } } });
+ * import { serve, type RemoteHttpAgent } from "@agentwire/activeworkflow";
+ *
+ * declare const agents: RemoteHttpAgent[];
+ * await serve({ agents, auth: { bearer: process.env.AGENT_TOKEN ?? "" } });
+ * await serve({ agents, port: 4568, auth: { hmac: { secret: process.env.AGENT_HMAC_SECRET ?? "" } } });
  * ```
  */
 export interface RequestAuthOptions {

@@ -1,5 +1,5 @@
-import { messageOf, type Logger } from "@agentwire/core";
-import { describeType, isPlainObject, toJsonValue, type JsonObject } from "./json.js";
+import { isJsonObject, messageOf, stringifyJson, type JsonObject, type Logger } from "@agentwire/core";
+import { describeKind, toJsonValue } from "./json-values.js";
 import { Redactor } from "./redactor.js";
 import type { Credential, RemoteAgentResult } from "./wire-format.js";
 
@@ -10,15 +10,24 @@ export const maxLogEntryLength = 10_000;
  * One `logs`/`errors` entry as ActiveWorkflow can store it, or undefined when it must be dropped.
  * ActiveWorkflow refuses blank entries (`validates :message, presence: true` fails the whole job, and
  * Ruby's "blank" includes whitespace-only), so those are dropped; non-strings are stringified (an Error
- * by its message, anything else as JSON); long ones are truncated as ActiveWorkflow would.
+ * by its message, anything else as JSON, big numbers exact); long ones are truncated as ActiveWorkflow would.
  */
 export function normalizeLogEntry(entry: unknown): string | undefined {
   if (entry === undefined || entry === null) return undefined;
-  const text = messageOf(entry);
+  const text = entry instanceof Error || typeof entry === "string" ? messageOf(entry) : logText(entry);
   if (text.trim() === "") return undefined;
   if (text.length <= maxLogEntryLength) return text;
   const chars = Array.from(text);
   return chars.length <= maxLogEntryLength ? text : chars.slice(0, maxLogEntryLength).join("");
+}
+
+/** A non-string log entry as JSON text, with bigints and LosslessNumbers written exactly. */
+function logText(entry: unknown): string {
+  try {
+    return stringifyJson(entry) ?? String(entry);
+  } catch {
+    return String(entry);
+  }
 }
 
 /**
@@ -58,8 +67,8 @@ export class ResultBuilder {
   /** Keeps a JSON copy, so changing the object after `emit` does not change what was emitted. */
   message(payload: JsonObject): void {
     const copy = toJsonValue(payload, "the emitted message", { copy: true });
-    if (!isPlainObject(copy)) {
-      throw new TypeError(`emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); its toJSON gave ${describeType(copy)}`);
+    if (!isJsonObject(copy)) {
+      throw new TypeError(`emit needs a plain object as the message payload (ActiveWorkflow refuses anything else); its toJSON gave ${describeKind(copy)}`);
     }
     this.messages.push(copy);
   }
@@ -70,7 +79,8 @@ export class ResultBuilder {
    */
   build(memory: JsonObject | undefined): { body: string; result: RemoteAgentResult } {
     let result = assemble(this.errors, this.logs, memory, this.messages);
-    let body = JSON.stringify({ result });
+    // Lossless: a bigint or LosslessNumber in a message or the memory is written exactly as it is.
+    let body = stringifyJson({ result })!;
     if (!Redactor.mayOccurInJson(this.credentials, body)) return { body, result };
     const redactor = this.redactor();
 
@@ -91,7 +101,7 @@ export class ResultBuilder {
     const messages = this.messages.map((message, i) => redactField(message, `messages[${i}]`));
     const redactedMemory = memory === undefined ? undefined : redactField(memory, "memory");
     result = assemble(errors, [...logs, ...redactionLogs], redactedMemory, messages);
-    body = JSON.stringify({ result });
+    body = stringifyJson({ result })!;
     return { body, result };
   }
 }

@@ -1,4 +1,4 @@
-import type { JsonObject } from "./json.js";
+import type { JsonObject, JsonValue } from "@agentwire/core";
 
 /** The three methods ActiveWorkflow calls. It never sends another. */
 export const remoteAgentMethods = ["register", "check", "receive"] as const;
@@ -10,7 +10,9 @@ export type RemoteAgentMethod = (typeof remoteAgentMethods)[number];
  * of surrounding whitespace.
  *
  * ```ts
- * const credential: Credential = { name: "smtp_password", value: "hunter2" };
+ * import type { Credential } from "@agentwire/activeworkflow";
+ *
+ * export const credential: Credential = { name: "smtp_password", value: "hunter2" };
  * ```
  */
 export interface Credential {
@@ -24,7 +26,9 @@ export interface Credential {
  * ActiveWorkflow's `TIMEZONE`. Keys ActiveWorkflow may add later are kept.
  *
  * ```ts
- * const message: AwMessage = {
+ * import type { AwMessage } from "@agentwire/activeworkflow";
+ *
+ * export const message: AwMessage = {
  *   id: 123, user_id: 1, agent_id: 45, payload: { title: "New release", url: "https://example.com/r/1" },
  *   created_at: "2023-04-03T01:31:18.123-07:00", updated_at: "2023-04-03T01:31:18.123-07:00", expires_at: null,
  * };
@@ -38,7 +42,7 @@ export interface AwMessage<Payload extends JsonObject = JsonObject> {
   created_at?: string;
   updated_at?: string;
   expires_at?: string | null;
-  [key: string]: unknown;
+  [key: string]: JsonValue | undefined;
 }
 
 /**
@@ -46,7 +50,9 @@ export interface AwMessage<Payload extends JsonObject = JsonObject> {
  * agent type from it.
  *
  * ```ts
- * const registration: Registration = {
+ * import type { Registration } from "@agentwire/activeworkflow";
+ *
+ * export const registration: Registration = {
  *   name: "DigestAgent", display_name: "Digest Agent",
  *   description: "Collects messages and emits a daily digest.", default_options: { max_items: 20 },
  * };
@@ -66,7 +72,9 @@ export interface Registration {
  * the stored one.
  *
  * ```ts
- * const result: RemoteAgentResult = {
+ * import type { RemoteAgentResult } from "@agentwire/activeworkflow";
+ *
+ * export const result: RemoteAgentResult = {
  *   logs: ["fetched 3 items"], memory: { last_id: 42 }, messages: [{ title: "New release" }],
  * };
  * ```
@@ -83,7 +91,9 @@ export interface RemoteAgentResult {
  * `@agentwire/core`'s `ErrorCode` table.
  *
  * ```ts
- * const body: ErrorBody = { error: { code: "invalid_argument", message: 'unknown method "run"; known methods: register, check, receive' } };
+ * import type { ErrorBody } from "@agentwire/activeworkflow";
+ *
+ * export const body: ErrorBody = { error: { code: "invalid_argument", message: 'unknown method "run"; known methods: register, check, receive' } };
  * ```
  */
 export interface ErrorBody {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { agentNamePattern, agentUrlEnvVar, assertAgentName, defaultAgentPath } from "../src/index.js";
+import { agentUrlEnvVar, assertAgentName, defaultAgentPath } from "../src/agent-name.js";
+import { agentNamePattern } from "../src/index.js";
 
 describe("agent names", () => {
   it("accepts CamelCase Ruby constants only", () => {

@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
-import { serve, type ActiveWorkflowServer } from "../src/index.js";
-import { createActiveWorkflowDriver, formatAwTime, type DriverWarning } from "../src/testing/index.js";
-import { DigestAgent, EchoAgent, type Json } from "./fixtures.js";
+import { LosslessNumber, serve, type ActiveWorkflowServer } from "../src/index.js";
+import { createActiveWorkflowDriver, createInProcessTransport, type DriverWarning } from "../src/testing/index.js";
+import { formatAwTime } from "../src/testing/aw-records.js";
+import { DigestAgent, EchoAgent, captureLogger, type Json } from "./fixtures.js";
 
 /**
  * A remote agent written with bare node:http: each path answers one fixed body (malformed on purpose),
@@ -39,6 +40,8 @@ const answers: Record<string, { status?: number; body: string; gzip?: boolean }>
   "/status-500-valid": { status: 500, body: '{"result":{"logs":["fine"]}}' },
   "/gzip": { body: '{"result":{"logs":["zipped"]}}', gzip: true },
   "/register-bad-name": { body: '{"result":{"name":"my agent","display_name":"","default_options":[]}}' },
+  "/register-big-name": { body: '{"result":{"name":12345678901234567891,"display_name":"Big","description":"","default_options":{"n":1.0}}}' },
+  "/log-big-number": { body: '{"result":{"logs":[{"id":12345678901234567891,"ratio":1.0}],"memory":{"max":18446744073709551615,"f":2.50}}}' },
   "/register-ok": { body: '{"result":{"name":"Raw_Agent","display_name":"Raw","description":"d","default_options":{"k":1}}}' },
 };
 const seen: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
@@ -99,7 +102,7 @@ describe("requests shaped as ActiveWorkflow sends them", () => {
   it("sends Faraday's headers and check/receive bodies with ActiveWorkflow's keys, in its order", async () => {
     seen.length = 0;
     const at = new Date("2023-04-03T08:31:18.123Z");
-    const driver = createActiveWorkflowDriver({ url: `${rawUrl}/ok`, now: () => at });
+    const driver = createActiveWorkflowDriver({ url: `${rawUrl}/ok`, now: () => at, timeZone: "America/Los_Angeles" });
     const instance = await driver.createInstance({ ...instanceInit, id: 45 });
     await driver.check(instance);
     await driver.receive(instance, { title: "hi" }, { from: 12, message: { id: 123 } });
@@ -136,11 +139,46 @@ describe("requests shaped as ActiveWorkflow sends them", () => {
     expect(Object.keys((JSON.parse(receiveReq!.body) as Record<string, Json>).params.message as object)).toEqual(["id", "user_id", "agent_id", "payload", "created_at", "updated_at", "expires_at"]);
   });
 
-  it("formats times with milliseconds and the zone's offset", () => {
-    const at = new Date("2023-01-02T03:04:05.006Z");
-    expect(formatAwTime(at, -420)).toBe("2023-01-01T20:04:05.006-07:00");
-    expect(formatAwTime(at, 330)).toBe("2023-01-02T08:34:05.006+05:30");
-    expect(formatAwTime(at, 0)).toBe("2023-01-02T03:04:05.006+00:00");
+  it("formats times with milliseconds and the offset the named zone has at that instant, daylight saving time included", () => {
+    const winter = new Date("2023-01-02T03:04:05.006Z");
+    expect(formatAwTime(winter, "America/Los_Angeles")).toBe("2023-01-01T19:04:05.006-08:00");
+    expect(formatAwTime(new Date("2023-07-02T03:04:05.006Z"), "America/Los_Angeles")).toBe("2023-07-01T20:04:05.006-07:00");
+    expect(formatAwTime(winter, "Asia/Kolkata")).toBe("2023-01-02T08:34:05.006+05:30");
+    expect(formatAwTime(winter, "UTC")).toBe("2023-01-02T03:04:05.006+00:00");
+    // Spring forward in Los Angeles (2023-03-12, 02:00 PST → 03:00 PDT) and fall back (2023-11-05, 02:00 PDT → 01:00 PST).
+    expect(formatAwTime(new Date("2023-03-12T09:59:59.999Z"), "America/Los_Angeles")).toBe("2023-03-12T01:59:59.999-08:00");
+    expect(formatAwTime(new Date("2023-03-12T10:00:00.000Z"), "America/Los_Angeles")).toBe("2023-03-12T03:00:00.000-07:00");
+    expect(formatAwTime(new Date("2023-11-05T08:59:59.999Z"), "America/Los_Angeles")).toBe("2023-11-05T01:59:59.999-07:00");
+    expect(formatAwTime(new Date("2023-11-05T09:00:00.000Z"), "America/Los_Angeles")).toBe("2023-11-05T01:00:00.000-08:00");
+    // A half-hour daylight saving shift, and a zone east of UTC across a date line.
+    expect(formatAwTime(winter, "Australia/Lord_Howe")).toBe("2023-01-02T14:04:05.006+11:00");
+    expect(formatAwTime(new Date("2023-07-02T03:04:05.006Z"), "Australia/Lord_Howe")).toBe("2023-07-02T13:34:05.006+10:30");
+  });
+
+  it("stamps messages in the process's local zone (TZ) by default, and in timeZone when given", async () => {
+    const savedTz = process.env.TZ;
+    process.env.TZ = "Europe/Berlin";
+    try {
+      const driver = createActiveWorkflowDriver({ agent: new EchoAgent(), now: () => new Date("2024-03-31T00:30:00.000Z") });
+      const instance = await driver.createInstance();
+      const before = await driver.receive(instance, {});
+      expect(JSON.parse(before.body!).result.messages[0].message.created_at).toBe("2024-03-31T01:30:00.000+01:00");
+      const summer = createActiveWorkflowDriver({ agent: new EchoAgent(), now: () => new Date("2024-03-31T01:30:00.000Z") });
+      const after = await summer.receive(await summer.createInstance(), {});
+      expect(JSON.parse(after.body!).result.messages[0].message.created_at).toBe("2024-03-31T03:30:00.000+02:00");
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    }
+    const pacific = createActiveWorkflowDriver({ agent: new EchoAgent(), now: () => new Date("2024-03-31T01:30:00.000Z"), timeZone: "America/Los_Angeles" });
+    const outcome = await pacific.receive(await pacific.createInstance(), {});
+    expect(JSON.parse(outcome.body!).result.messages[0].message.updated_at).toBe("2024-03-30T18:30:00.000-07:00");
+  });
+
+  it("refuses a time zone it does not know, naming it", () => {
+    expect(() => createActiveWorkflowDriver({ agent: new EchoAgent(), timeZone: "Pacific Time (US & Canada)" })).toThrow(
+      /^timeZone "Pacific Time \(US & Canada\)" is not a time zone this Node knows: give an IANA name such as "America\/Los_Angeles"/,
+    );
   });
 
   it("applies a good answer in ActiveWorkflow's order: errors, logs, memory, messages", async () => {
@@ -292,6 +330,16 @@ describe("warnings for what the real client would choke on", () => {
     }
   });
 
+  it("reads answers with exact numbers: a bigint name is reported with its digits, logs and memory keep them", async () => {
+    const big = await createActiveWorkflowDriver({ url: `${rawUrl}/register-big-name` }).register();
+    expect(big.warnings[0]!.message).toBe("register's name 12345678901234567891 is not a Ruby constant name (/^[A-Z][A-Za-z0-9_]*$/)");
+    expect(big.registration?.default_options).toEqual({ n: new LosslessNumber("1.0") });
+    const { outcome, instance } = await callRaw("/log-big-number");
+    // ActiveWorkflow stores Ruby's inspect of a non-string entry: the Integer and the Float as written.
+    expect(outcome.logs).toEqual(['{"id"=>12345678901234567891, "ratio"=>1.0}']);
+    expect(instance.memory).toEqual({ max: 18446744073709551615n, f: new LosslessNumber("2.50") });
+  });
+
   it("notices a register answer that changes between boots", async () => {
     const outcome = await createActiveWorkflowDriver({ url: `${rawUrl}/register-flaky` }).register({ times: 3 });
     expect(codes(outcome.warnings)).toEqual(["register_not_idempotent"]);
@@ -361,5 +409,42 @@ describe("SDK agents pass the driver without warnings", () => {
     const overHttp = await createActiveWorkflowDriver({ url: sdkServer.agents.find((a) => a.name === "EchoAgent")!.url }).sendRaw('{"method":"nope"}');
     expect(inProcess).toEqual({ status: 400, body: overHttp.body });
     expect(overHttp.status).toBe(400);
+  });
+});
+
+describe("the testing entry's shape", () => {
+  it("createInProcessTransport({ agent }, { logger }) drives an agent without a port, logging to the given logger", async () => {
+    const log = captureLogger("debug");
+    const transport = createInProcessTransport({ agent: new EchoAgent() }, { logger: log.logger });
+    expect(transport.target).toBe("in-process EchoAgent");
+    const driver = createActiveWorkflowDriver({ transport });
+    expect((await driver.register()).registration?.name).toBe("EchoAgent");
+    await log.waitFor(/^register answered$/);
+  });
+
+  it("createActiveWorkflowDriver takes exactly one of agent, url or transport", () => {
+    expect(() => createActiveWorkflowDriver({})).toThrow("createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
+    expect(() => createActiveWorkflowDriver({ agent: new EchoAgent(), url: "http://127.0.0.1:1/" })).toThrow(/exactly one of/);
+  });
+
+  it("signs bodies with hmac for a server that requires it", async () => {
+    const server = await serve({
+      agents: [new EchoAgent()],
+      port: 0,
+      handleSignals: false,
+      logger: silentLogger(),
+      printTo: false,
+      auth: { hmac: { secret: "shh", header: "X-Signature" } },
+    });
+    try {
+      const unsigned = createActiveWorkflowDriver({ url: server.agents[0]!.url });
+      expect((await unsigned.register()).responses[0]!.status).toBe(401);
+      const signed = createActiveWorkflowDriver({ url: server.agents[0]!.url, hmac: { secret: "shh", header: "X-Signature" }, strict: true });
+      expect((await signed.register()).registration?.name).toBe("EchoAgent");
+      const outcome = await signed.receive(await signed.createInstance(), { a: 1 });
+      expect(outcome.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
+import { Writable } from "node:stream";
 import { z } from "zod";
-import { RemoteHttpAgent, type CheckContext, type ReceiveContext } from "../src/index.js";
+import { createLogger, RemoteHttpAgent, type CheckContext, type JsonObject, type JsonValue, type ReceiveContext } from "../src/index.js";
 
 /** Parsed JSON in assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,12 +22,12 @@ export class DigestAgent extends RemoteHttpAgent<DigestOptions> {
   override readonly optionsSchema = digestOptions;
 
   override async receive(ctx: ReceiveContext<DigestOptions>) {
-    const items = [...((ctx.memory.items as unknown[] | undefined) ?? []), ctx.payload];
+    const items = [...((ctx.memory.items as JsonValue[] | undefined) ?? []), ctx.payload];
     ctx.updateMemory({ items: items.slice(-ctx.options.max_items) });
   }
 
   override async check(ctx: CheckContext<DigestOptions>) {
-    const items = (ctx.memory.items as unknown[] | undefined) ?? [];
+    const items = (ctx.memory.items as JsonValue[] | undefined) ?? [];
     if (items.length === 0) {
       ctx.log("nothing to digest");
       return;
@@ -44,7 +45,7 @@ export class EchoAgent extends RemoteHttpAgent {
   readonly defaultOptions = { greeting: "hello", keep: "default" };
 
   override async receive(ctx: ReceiveContext) {
-    ctx.emit({ payload: ctx.payload, message: ctx.message, options: ctx.options, method: ctx.method });
+    ctx.emit({ payload: ctx.payload, message: ctx.message as JsonObject, options: ctx.options, method: ctx.method });
   }
 
   override async check(ctx: CheckContext) {
@@ -61,7 +62,7 @@ export class SinkAgent extends RemoteHttpAgent {
   readonly defaultOptions = {};
 
   override async receive(ctx: ReceiveContext) {
-    const seen = (ctx.memory.seen as unknown[] | undefined) ?? [];
+    const seen = (ctx.memory.seen as JsonValue[] | undefined) ?? [];
     ctx.setMemory({ seen: [...seen, ctx.payload] });
   }
 }
@@ -76,4 +77,42 @@ export class CounterAgent extends RemoteHttpAgent<{ count: number }> {
   override async check(ctx: CheckContext<{ count: number }>) {
     for (let n = 1; n <= ctx.options.count; n++) ctx.emit({ n });
   }
+}
+
+/** A promise to wait on and the function that settles it: what a test waits for instead of sleeping. */
+export function latch<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A logger whose JSON lines a test reads, and waits for. */
+export function captureLogger(level: "debug" | "info" | "warn" = "debug") {
+  const lines: Array<Record<string, Json>> = [];
+  const waiters: Array<{ match: (line: Record<string, Json>) => boolean; resolve: (line: Record<string, Json>) => void }> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const text of chunk.toString().split("\n")) {
+        if (text.trim() === "") continue;
+        const line = JSON.parse(text) as Record<string, Json>;
+        lines.push(line);
+        for (const waiter of waiters.filter((w) => w.match(line))) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+      callback();
+    },
+  });
+  return {
+    logger: createLogger({ level, destination }),
+    lines,
+    /** Resolves with the first line (already written or to come) whose `msg` matches. */
+    waitFor(msg: RegExp): Promise<Record<string, Json>> {
+      const match = (line: Record<string, Json>) => msg.test(String(line.msg));
+      const seen = lines.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+  };
 }

@@ -21,6 +21,7 @@ describe("bad requests get a 400 naming the problem", () => {
     ["no method", '{"params":{}}', /^request body has no "method"; known methods: register, check, receive$/],
     ["unknown method", '{"method":"run","params":{}}', /^unknown method "run"; known methods: register, check, receive$/],
     ["non-string method", '{"method":3}', /^unknown method 3; known methods: register, check, receive$/],
+    ["a huge number as method", '{"method":12345678901234567891}', /^unknown method 12345678901234567891; known methods: register, check, receive$/],
     ["params not an object", '{"method":"check","params":[]}', /^"params" must be a JSON object; got an array$/],
     ["options not an object", '{"method":"check","params":{"options":"a=b"}}', /^params\.options must be a JSON object \(send \{\} for none\); got a string$/],
     ["options null", '{"method":"check","params":{"options":null}}', /^params\.options must be a JSON object \(send \{\} for none\); got null$/],

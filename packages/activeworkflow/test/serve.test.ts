@@ -1,23 +1,31 @@
 import { connect } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
-import { serve, signBody, type ActiveWorkflowServer, type ReceiveContext, type ServeOptions } from "../src/index.js";
-import { CounterAgent, DigestAgent, EchoAgent, SinkAgent, type Json } from "./fixtures.js";
+import { parseJson, silentLogger } from "@agentwire/core";
+import { signBody } from "../src/request-auth.js";
+import { LosslessNumber, serve, type ActiveWorkflowServer, type JsonObject, type ReceiveContext, type ServeOptions } from "../src/index.js";
+import { createActiveWorkflowDriver } from "../src/testing/index.js";
+import { CounterAgent, DigestAgent, EchoAgent, SinkAgent, captureLogger, latch, type Json } from "./fixtures.js";
 
-/** Waits `options.ms`, or until its signal aborts; logs which. */
+/**
+ * Works `options.ms`, or until `SlowAgent.release` with `options.hold`, or until its signal aborts; logs
+ * which. `SlowAgent.started` resolves once a call is listening to its signal.
+ */
 class SlowAgent extends SinkAgent {
   override readonly name = "SlowAgent";
-  static aborted: unknown[] = [];
+  static started = latch();
+  static release = latch();
+  static aborted = latch<unknown>();
   override async receive(ctx: ReceiveContext) {
-    const ms = Number(ctx.options.ms ?? 0);
     const outcome = await new Promise<string>((resolve) => {
-      const timer = setTimeout(() => resolve("done"), ms);
+      const timer = ctx.options.hold ? undefined : setTimeout(() => resolve("done"), Number(ctx.options.ms ?? 0));
+      if (ctx.options.hold) void SlowAgent.release.promise.then(() => resolve("done"));
       ctx.signal.addEventListener("abort", () => {
         clearTimeout(timer);
-        SlowAgent.aborted.push(ctx.signal.reason);
+        SlowAgent.aborted.resolve(ctx.signal.reason);
         resolve("aborted");
       });
+      SlowAgent.started.resolve();
     });
     ctx.log(outcome);
     ctx.emit({ i: ctx.payload.i ?? null });
@@ -27,7 +35,9 @@ class SlowAgent extends SinkAgent {
 const servers: ActiveWorkflowServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
-  SlowAgent.aborted = [];
+  SlowAgent.started = latch();
+  SlowAgent.release = latch();
+  SlowAgent.aborted = latch<unknown>();
 });
 
 async function start(options: Partial<ServeOptions> = {}) {
@@ -47,7 +57,7 @@ async function start(options: Partial<ServeOptions> = {}) {
 async function post(url: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
   const res = await fetch(url, { method: "POST", body, headers });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: JSON.parse(text) as Record<string, Json> };
+  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as Record<string, Json> };
 }
 
 const register = '{"method":"register","params":{}}';
@@ -55,37 +65,16 @@ const receive = (payload: Record<string, unknown>, options: Record<string, unkno
   JSON.stringify({ method: "receive", params: { options, memory: {}, credentials: [], message: { id: 1, payload } } });
 
 /**
- * Sends `head` and then `chunk` every `intervalMs` until `total` body bytes are sent or the server answers;
- * resolves with the answer's first bytes and how many body bytes had been sent when it came.
+ * Writes `data` on a new connection and never more (no end of the body unless `data` holds it); resolves
+ * with everything the server sent once it closes the connection.
  */
-function slowRaw(port: number, head: string, chunk: string, total: number, intervalMs: number) {
-  return new Promise<{ response: string; sentWhenAnswered: number; ms: number }>((resolve, reject) => {
-    const started = Date.now();
-    const socket = connect(port, "127.0.0.1");
-    let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
+function exchange(port: number, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(data));
     let response = "";
-    let answeredAt: number | undefined;
-    socket.on("connect", () => {
-      socket.write(head);
-      timer = setInterval(() => {
-        if (sent >= total || socket.destroyed) return clearInterval(timer);
-        socket.write(chunk);
-        sent += chunk.length;
-      }, intervalMs);
-    });
-    socket.on("data", (data) => {
-      answeredAt ??= sent;
-      response += data.toString();
-    });
-    const finish = () => {
-      clearInterval(timer);
-      if (answeredAt === undefined) reject(new Error("no answer"));
-      else resolve({ response, sentWhenAnswered: answeredAt, ms: Date.now() - started });
-    };
-    socket.on("close", finish);
-    socket.on("error", () => socket.destroy());
-    setTimeout(() => socket.destroy(), 3000);
+    socket.on("data", (chunk) => (response += chunk.toString()));
+    socket.on("close", () => resolve(response));
+    socket.on("error", reject);
   });
 }
 
@@ -173,23 +162,22 @@ describe("serve", () => {
   });
 
   it("refuses a declared Content-Length over the limit with 413 before the body is read", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
+    // Only the head is sent: the answer comes without a byte of the body.
     const head = `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`;
-    const { response, sentWhenAnswered, ms } = await slowRaw(server.port, head, "x".repeat(100), 1_000_000_000, 50);
+    const response = await exchange(server.port, head);
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
     expect(response).toContain('"code":"payload_too_large"');
     expect(response).toContain("request body of 1000000000 bytes is over the limit of 1024 bytes");
-    expect(sentWhenAnswered).toBeLessThan(1000);
-    expect(ms).toBeLessThan(2500);
     expect((await post(`${server.url}/echo`, register)).status).toBe(200);
   });
 
   it("answers Expect: 100-continue with the 413 itself when the declared body is too large, and with 100 otherwise", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
     const head = (length: number) =>
       `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`;
-    const big = await slowRaw(server.port, head(5_000_000), "", 0, 1000);
-    expect(big.response).toMatch(/^HTTP\/1\.1 413 /);
+    const big = await exchange(server.port, head(5_000_000));
+    expect(big).toMatch(/^HTTP\/1\.1 413 /);
     const small = await new Promise<string>((resolve) => {
       const socket = connect(server.port, "127.0.0.1", () => socket.write(head(register.length)));
       let text = "";
@@ -206,18 +194,18 @@ describe("serve", () => {
   });
 
   it("refuses a chunked body once it passes the limit, while it is still streaming", async () => {
-    const server = await start({ bodyLimitBytes: 1024 });
+    const server = await start({ maxMessageBytes: 1024 });
     const head = `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
     const chunk = `100\r\n${"x".repeat(256)}\r\n`;
-    const { response, sentWhenAnswered } = await slowRaw(server.port, head, chunk, 100 * chunk.length, 30);
+    // Five chunks (1 280 bytes) and no final one: the body never ends, so only a refusal made while
+    // streaming can answer.
+    const response = await exchange(server.port, head + chunk.repeat(5));
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
     const read = /refused after reading (\d+) bytes of it/.exec(response);
     expect(response).toContain('{"error":{"code":"payload_too_large","message":"request body is over the limit of 1024 bytes: refused after reading ');
     expect(response).toContain("bytes of it (no Content-Length was declared)");
     expect(Number(read?.[1])).toBeGreaterThan(1024);
-    // Answered after the limit was passed, long before the 100 chunks were all sent.
-    expect(sentWhenAnswered).toBeGreaterThan(1024);
-    expect(sentWhenAnswered).toBeLessThan(20 * chunk.length);
+    expect(Number(read?.[1])).toBeLessThanOrEqual(1280);
     expect((await post(`${server.url}/echo`, register)).status).toBe(200);
   });
 
@@ -225,7 +213,7 @@ describe("serve", () => {
     const body = receive({ pad: "" });
     const exact = receive({ pad: "y".repeat(2000 - body.length) });
     expect(Buffer.byteLength(exact)).toBe(2000);
-    const server = await start({ bodyLimitBytes: 2000 });
+    const server = await start({ maxMessageBytes: 2000 });
     expect((await post(`${server.url}/echo`, exact)).status).toBe(200);
     expect((await post(`${server.url}/echo`, `${exact} `)).status).toBe(413);
   });
@@ -298,14 +286,12 @@ describe("serve", () => {
   });
 
   it("keeps serving after a client goes away in the middle of its body", async () => {
-    const server = await start();
-    await new Promise<void>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () => {
-        socket.write(`POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"method":`);
-        setTimeout(() => socket.destroy(), 50);
-      });
-      socket.on("close", () => resolve());
+    const log = captureLogger("debug");
+    const server = await start({ logger: log.logger });
+    const socket = connect(server.port, "127.0.0.1", () => {
+      socket.write(`POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"method":`, () => socket.end());
     });
+    await log.waitFor(/^request body not read: client went away$/);
     expect((await post(`${server.url}/echo`, register)).status).toBe(200);
   });
 
@@ -321,42 +307,50 @@ describe("serve", () => {
     }
   });
 
-  it("aborts ctx.signal when the client hangs up", async () => {
-    const server = await start();
+  it("aborts ctx.signal when the client hangs up, and logs the lost answer", async () => {
+    const log = captureLogger("warn");
+    const server = await start({ logger: log.logger });
     const controller = new AbortController();
-    const pending = fetch(`${server.url}/slow`, { method: "POST", body: receive({}, { ms: 10_000 }), signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    const pending = fetch(`${server.url}/slow`, { method: "POST", body: receive({}, { hold: true }), signal: controller.signal });
+    await SlowAgent.started.promise;
     controller.abort();
     await expect(pending).rejects.toThrow();
-    for (let i = 0; i < 50 && SlowAgent.aborted.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(SlowAgent.aborted).toHaveLength(1);
-    expect(String((SlowAgent.aborted[0] as Error).message)).toBe("the client closed the connection");
+    expect(String(((await SlowAgent.aborted.promise) as Error).message)).toBe("the client closed the connection");
+    const line = await log.waitFor(/^the client closed the connection before the answer was sent/);
+    expect(line).toMatchObject({ level: 40, path: "/slow" });
   });
 
   it("aborts ctx.signal when it is first read after the client hung up", async () => {
-    const seen: unknown[] = [];
+    const running = latch();
+    const proceed = latch();
+    const seen = latch<unknown[]>();
     class LateReader extends SinkAgent {
       override readonly name = "LateReaderAgent";
       override async receive(ctx: ReceiveContext) {
-        await new Promise((r) => setTimeout(r, 300)); // the client hangs up meanwhile; the signal is not read yet
-        seen.push(ctx.signal.aborted, (ctx.signal.reason as Error | undefined)?.message);
+        running.resolve();
+        await proceed.promise; // the client hangs up meanwhile; the signal is not read yet
+        seen.resolve([ctx.signal.aborted, (ctx.signal.reason as Error | undefined)?.message]);
       }
     }
-    const server = await start({ agents: { "/late": new LateReader() } });
+    const log = captureLogger("warn");
+    const server = await start({ agents: { "/late": new LateReader() }, logger: log.logger });
     const controller = new AbortController();
     const pending = fetch(`${server.url}/late`, { method: "POST", body: receive({}), signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    await running.promise;
     controller.abort();
     await expect(pending).rejects.toThrow();
-    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual([true, "the client closed the connection"]);
+    // The server has seen the hang-up (it logs it) before the agent first reads its signal.
+    await log.waitFor(/^the client closed the connection before the answer was sent/);
+    proceed.resolve();
+    expect(await seen.promise).toEqual([true, "the client closed the connection"]);
   });
 
   it("drains in-flight calls on close, then refuses new connections", async () => {
     const server = await start();
-    const inFlight = post(`${server.url}/slow`, receive({ i: 1 }, { ms: 300 }));
-    await new Promise((r) => setTimeout(r, 50));
+    const inFlight = post(`${server.url}/slow`, receive({ i: 1 }, { hold: true }));
+    await SlowAgent.started.promise;
     const closed = server.close();
+    SlowAgent.release.resolve();
     const res = await inFlight;
     expect(res.json.result).toEqual({ logs: ["done"], messages: [{ i: 1 }] });
     await closed;
@@ -365,14 +359,94 @@ describe("serve", () => {
 
   it("aborts ctx.signal of calls still running when the grace period ends", async () => {
     const server = await start({ shutdownTimeoutMs: 100 });
-    const inFlight = post(`${server.url}/slow`, receive({ i: 2 }, { ms: 10_000 }));
-    await new Promise((r) => setTimeout(r, 50));
-    const started = Date.now();
+    const inFlight = post(`${server.url}/slow`, receive({ i: 2 }, { hold: true }));
+    await SlowAgent.started.promise;
     const closed = server.close();
     const res = await inFlight;
     expect(res.json.result.logs).toEqual(["aborted"]);
-    expect(String((SlowAgent.aborted[0] as Error).message)).toBe("server shutting down");
+    expect(String(((await SlowAgent.aborted.promise) as Error).message)).toBe("server shutting down");
     await closed;
-    expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe("serve on core's lifecycle", () => {
+  it("returns a RunningServer: port, host, url (a wildcard bind shows as 127.0.0.1) and close", async () => {
+    const server = await start({ host: "0.0.0.0" });
+    expect(server.host).toBe("0.0.0.0");
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    expect(server.agents[0]!.url).toBe(`http://127.0.0.1:${server.port}/echo`);
+    expect((await post(server.agents[0]!.url, register)).status).toBe(200);
+  });
+
+  it("refuses PORT=0x1F (decimal digits only, as every agentwire server) and takes a decimal PORT", async () => {
+    const saved = process.env.PORT;
+    try {
+      process.env.PORT = "0x1F";
+      await expect(start({ port: undefined })).rejects.toThrow('PORT="0x1F" is not a port number: use decimal digits from 0 to 65535 (0 picks a free port)');
+      process.env.PORT = "0";
+      const server = await start({ port: undefined });
+      expect(server.port).toBeGreaterThan(0);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it("refuses a maxMessageBytes that is not a positive whole number", async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      await expect(start({ maxMessageBytes: bad })).rejects.toThrow(`maxMessageBytes must be a positive whole number of bytes, e.g. 4194304; got ${String(bad)}`);
+    }
+  });
+});
+
+describe("numbers over HTTP, exactly as sent", () => {
+  // The payload ActiveWorkflow's own Ruby client found rounded: integers past 2^53 and a float written 1.0.
+  const payload = '{"id":12345678901234567891,"max_u64":18446744073709551615,"neg":-9007199254740993,"ratio":1.0,"small":-0.5,"exp":1e3}';
+
+  it("round-trips 2^64−1, −2^53−1 and 1.0 through a served DigestAgent (receive into memory, then check emits them)", async () => {
+    const server = await start();
+    const url = `${server.url}/digest`;
+    const received = await post(
+      url,
+      `{"method":"receive","params":{"options":{"max_items":5,"title":"t"},"memory":{},"credentials":[],"message":{"id":1,"payload":${payload}}}}`,
+    );
+    expect(received.status).toBe(200);
+    expect(received.text).toBe(`{"result":{"memory":{"items":[${payload}]}}}`);
+    // ActiveWorkflow sends the stored memory back on the next call: the check emits it, still exact.
+    const checked = await post(url, `{"method":"check","params":{"options":{"max_items":5,"title":"t"},"memory":{"items":[${payload}]},"credentials":[],"message":null}}`);
+    expect(checked.text).toBe(`{"result":{"memory":{},"messages":[{"title":"t","items":[${payload}]}]}}`);
+  });
+
+  it("hands the agent bigint and LosslessNumber values, which the driver keeps exact too", async () => {
+    const server = await start();
+    const driver = createActiveWorkflowDriver({ url: `${server.url}/echo`, strict: true });
+    const instance = await driver.createInstance();
+    const outcome = await driver.receive(instance, parseJson(payload) as JsonObject);
+    expect(outcome.body).toContain(payload);
+    const echoed = (outcome.messages[0] as { payload: JsonObject }).payload;
+    expect(echoed.id).toBe(12345678901234567891n);
+    expect(echoed.max_u64).toBe(18446744073709551615n);
+    expect(echoed.neg).toBe(-9007199254740993n);
+    expect(echoed.ratio).toBeInstanceOf(LosslessNumber);
+    expect((echoed.ratio as LosslessNumber).value).toBe("1.0");
+    expect(echoed.small).toBe(-0.5);
+  });
+});
+
+describe("ctx.timeoutMs()", () => {
+  it("is what is left of ActiveWorkflow's 60 s read timeout, counted from the request's arrival", async () => {
+    const left = latch<number>();
+    class Timed extends SinkAgent {
+      override readonly name = "TimedAgent";
+      override async receive(ctx: ReceiveContext) {
+        left.resolve(ctx.timeoutMs());
+      }
+    }
+    const server = await start({ agents: { "/timed": new Timed() } });
+    expect((await post(`${server.url}/timed`, receive({}))).status).toBe(200);
+    const ms = await left.promise;
+    expect(Number.isInteger(ms)).toBe(true);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThanOrEqual(60_000);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RemoteHttpAgent, type CheckContext, type ReceiveContext } from "../src/index.js";
-import { WorkflowRunner, createActiveWorkflowDriver } from "../src/testing/index.js";
+import { createActiveWorkflowDriver, createWorkflowRunner } from "../src/testing/index.js";
 import { CounterAgent, DigestAgent, SinkAgent } from "./fixtures.js";
 
 /** Re-emits each payload with a hop count: linked in a loop, it never stops by itself. */
@@ -25,7 +25,7 @@ class BrokenRaw extends SinkAgent {
 describe("WorkflowRunner", () => {
   it("routes each emitted message as one receive to every linked receiver, breadth-first", async () => {
     const at = new Date("2024-05-01T12:00:00.000Z");
-    const workflow = new WorkflowRunner({ now: () => at, utcOffsetMinutes: 0 });
+    const workflow = createWorkflowRunner({ now: () => at, timeZone: "UTC" });
     const counter = await workflow.add(createActiveWorkflowDriver({ agent: new CounterAgent() }), { name: "counter", options: { count: 2 } });
     const sinkDriver = createActiveWorkflowDriver({ agent: new SinkAgent() });
     const sinkA = await workflow.add(sinkDriver, { name: "sink A" });
@@ -62,7 +62,7 @@ describe("WorkflowRunner", () => {
   });
 
   it("skips disabled receivers", async () => {
-    const workflow = new WorkflowRunner();
+    const workflow = createWorkflowRunner();
     const counter = await workflow.add(createActiveWorkflowDriver({ agent: new CounterAgent() }), { options: { count: 1 } });
     const off = await workflow.add(createActiveWorkflowDriver({ agent: new SinkAgent() }), { disabled: true });
     workflow.link(counter, off);
@@ -72,7 +72,7 @@ describe("WorkflowRunner", () => {
   });
 
   it("makes no call to a disabled agent it is asked to check or deliver to: one skipped step", async () => {
-    const workflow = new WorkflowRunner();
+    const workflow = createWorkflowRunner();
     const counter = await workflow.add(createActiveWorkflowDriver({ agent: new CounterAgent() }), { options: { count: 2 }, disabled: true });
     const sink = await workflow.add(createActiveWorkflowDriver({ agent: new SinkAgent() }), { disabled: true });
     workflow.link(counter, sink);
@@ -89,7 +89,7 @@ describe("WorkflowRunner", () => {
   });
 
   it("stops at maxSteps and says how many deliveries were left", async () => {
-    const workflow = new WorkflowRunner({ maxSteps: 5 });
+    const workflow = createWorkflowRunner({ maxSteps: 5 });
     const relay = createActiveWorkflowDriver({ agent: new RelayAgent() });
     const a = await workflow.add(relay, { name: "a" });
     const b = await workflow.add(relay, { name: "b" });
@@ -102,7 +102,7 @@ describe("WorkflowRunner", () => {
   });
 
   it("starts from an injected message and collects every step's warnings", async () => {
-    const workflow = new WorkflowRunner();
+    const workflow = createWorkflowRunner();
     const rawDriver = createActiveWorkflowDriver({
       transport: { target: "broken", post: async () => ({ status: 200, body: '{"result":{"logs":null}}' }) },
     });
@@ -117,7 +117,7 @@ describe("WorkflowRunner", () => {
   });
 
   it("refuses links to agents it does not hold", async () => {
-    const workflow = new WorkflowRunner();
+    const workflow = createWorkflowRunner();
     const driver = createActiveWorkflowDriver({ agent: new BrokenRaw() });
     const inside = await workflow.add(driver);
     const outside = await driver.createInstance({ id: 99 });

@@ -28,8 +28,9 @@ import socket
 import sys
 import threading
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 # ---------------------------------------------------------------------------------------------------------
 # The wire: what ActiveWorkflow sends
@@ -45,7 +46,8 @@ AW_HEADERS = [
     ("Connection", "close"),
 ]
 
-PACIFIC_SUMMER = timezone(timedelta(hours=-7))
+# ActiveWorkflow's default TIMEZONE, "Pacific Time (US & Canada)": -08:00 in winter, -07:00 in summer.
+PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 def rails_json(value):
@@ -58,9 +60,10 @@ def rails_json(value):
 
 
 def aw_time(moment):
-    """ActiveSupport's TimeWithZone#as_json: ISO 8601 with milliseconds, in TIMEZONE (default Pacific)."""
-    local = moment.astimezone(PACIFIC_SUMMER)
-    return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}-07:00"
+    """ActiveSupport's TimeWithZone#as_json: ISO 8601 with milliseconds, in TIMEZONE (default Pacific),
+    with that zone's offset at that moment."""
+    local = moment.astimezone(PACIFIC)
+    return local.isoformat(timespec="milliseconds")
 
 
 def post(url, body_bytes):
@@ -575,6 +578,33 @@ def digest_invalid_option(ctx):
         expect_equal(applied.messages, [], f"max_items={bad!r}: messages")
         expect_equal(inst.memory, {"queue": [{"n": 1}]}, f"max_items={bad!r}: memory")
     return applied.errors[0]
+
+
+# Found by ActiveWorkflow's own Ruby client: integers past 2^53 and a float written 1.0 came back rounded
+# (`JSON.parse` in JavaScript). Python's json, like Ruby's, keeps them exact, so this replay can check them.
+EXACT = {"id": 12345678901234567891, "max_u64": 18446744073709551615, "neg": -9007199254740993, "ratio": 1.0}
+
+
+def typed(value):
+    """A value's JSON with its number types: 1.0 (a Float in Ruby) and 1 (an Integer) differ."""
+    return json.dumps(value, sort_keys=True)
+
+
+@check
+def digest_exact_numbers(ctx):
+    """2^64-1, -2^53-1, 12345678901234567891 and 1.0 go through DigestAgent and come back exactly as sent."""
+    inst = ctx.aw.instance({"max_items": 2})
+    applied, raw, text = ctx.aw.receive("/digest", inst, EXACT)
+    expect(b'"max_u64":18446744073709551615' in raw and b'"ratio":1.0' in raw, f"the request carries the exact numbers: {raw[:200]}")
+    for written in ('"id":12345678901234567891', '"max_u64":18446744073709551615', '"neg":-9007199254740993', '"ratio":1.0'):
+        expect(written in text, f"the answer writes {written}: {text}")
+    expect_equal(typed(inst.memory), typed({"queue": [EXACT]}), "memory after 1 of 2")
+    applied, _, text = ctx.aw.receive("/digest", inst, {"n": 2})
+    expect_equal(typed(applied.messages), typed([{"count": 2, "items": [EXACT, {"n": 2}]}]), "the digest")
+    item = applied.messages[0]["items"][0]
+    expect(type(item["ratio"]) is float and all(type(item[k]) is int for k in ("id", "max_u64", "neg")), f"number types kept: {item}")
+    digest = text[text.index("{\"count\""):][:140]
+    return f"emitted {digest}"
 
 
 @check

@@ -1,11 +1,11 @@
-import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
+import { AgentwireError, isJsonObject, messageOf, stringifyJson, type JsonObject, type Logger } from "@agentwire/core";
 import type { AgentHandler, AnyRemoteHttpAgent } from "../agent-handler.js";
-import { isPlainObject, type JsonObject } from "../json.js";
+import { cloneJson } from "../json-values.js";
 import type { AwMessage } from "../wire-format.js";
 import type { AgentInstance, AgentInstanceInit } from "./agent-instance.js";
-import { createHttpTransport, createInProcessTransport, type AgentTransport } from "./agent-transport.js";
+import { createHttpTransport, createInProcessTransport, type AgentTransport, type HmacSigning } from "./agent-transport.js";
 import { applyResult } from "./apply-result.js";
-import { messageRecord, registerRequest, type CallRequest } from "./aw-records.js";
+import { checkTimeZone, messageRecord, registerRequest, type CallRequest } from "./aw-records.js";
 import { checkRegistration, type RegisterOutcome } from "./check-registration.js";
 import type { DriverWarning } from "./driver-warning.js";
 
@@ -18,6 +18,8 @@ export interface ActiveWorkflowDriverOptions {
   transport?: AgentTransport;
   /** Extra headers on HTTP calls, e.g. the `Authorization` a proxy in front of the agent would add. */
   headers?: Record<string, string>;
+  /** Sign each HTTP body as `serve({ auth: { hmac } })` checks it (ActiveWorkflow itself never signs). Default: off. */
+  hmac?: HmacSigning;
   /** HTTP read timeout, like Net::HTTP's. Default: 60 000 ms. */
   timeoutMs?: number;
   /** The in-process handler's logger. Default: silent. */
@@ -25,10 +27,12 @@ export interface ActiveWorkflowDriverOptions {
   /** Owner of created instances and messages. Default: 1. */
   userId?: number;
   /**
-   * The offset of ActiveWorkflow's `TIMEZONE` in minutes, used in message timestamps. Default: -420, i.e.
-   * `-07:00`, ActiveWorkflow's default zone ("Pacific Time (US & Canada)") in summer.
+   * The zone of ActiveWorkflow's server, as an IANA name (`"America/Los_Angeles"`, `"Europe/Berlin"`):
+   * ActiveWorkflow writes message timestamps in its `TIMEZONE` (a Rails zone name; its default "Pacific
+   * Time (US & Canada)" is `"America/Los_Angeles"`), with that zone's offset on that day, daylight saving
+   * time included. Default: this process's local zone (`TZ`).
    */
-  utcOffsetMinutes?: number;
+  timeZone?: string;
   /** The clock for timestamps. Default: `() => new Date()`. */
   now?: () => Date;
   /** Throw (an `AgentwireError` listing them) on any warning instead of only reporting it. Default: false. */
@@ -77,17 +81,9 @@ export interface ReceiveOptions {
  * `receive` for instances that keep their memory between calls, with request bodies shaped exactly as
  * `lib/remote_agents.rb` builds them and answers applied in its order (errors → logs → memory → messages).
  * Anything the real client would choke on is reported as a `DriverWarning`, with what ActiveWorkflow
- * would have done.
+ * would have done. Numbers travel exactly, both ways, as ActiveWorkflow's Ruby JSON keeps them.
  *
- * ```ts
- * const driver = createActiveWorkflowDriver({ agent: new DigestAgent() });
- * expect((await driver.register({ times: 6 })).warnings).toEqual([]);
- * const digest = await driver.createInstance({ options: { max_items: 2, title: "Today" } });
- * await driver.receive(digest, { title: "a" });
- * const run = await driver.check(digest);
- * expect(run.messages).toEqual([{ title: "Today", items: [{ title: "a" }] }]);
- * expect(run.warnings).toEqual([]);
- * ```
+ * Made with `createActiveWorkflowDriver`.
  */
 export class ActiveWorkflowDriver {
   readonly transport: AgentTransport;
@@ -100,14 +96,19 @@ export class ActiveWorkflowDriver {
   constructor(options: ActiveWorkflowDriverOptions) {
     const given = [options.agent, options.url, options.transport].filter((x) => x !== undefined).length;
     if (given !== 1) {
-      throw new AgentwireError("invalid_argument", "ActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
+      throw new AgentwireError("invalid_argument", "createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
     }
+    checkTimeZone(options.timeZone);
     this.options = options;
     this.transport =
       options.transport ??
       (options.url !== undefined
-        ? createHttpTransport(options.url, { ...(options.headers ? { headers: options.headers } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
-        : createInProcessTransport(options.agent!, options.logger ? { logger: options.logger } : {}));
+        ? createHttpTransport(options.url, {
+            ...(options.headers ? { headers: options.headers } : {}),
+            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+            ...(options.hmac ? { hmac: options.hmac } : {}),
+          })
+        : createInProcessTransport({ agent: options.agent! }, options.logger ? { logger: options.logger } : {}));
   }
 
   private get userId(): number {
@@ -137,7 +138,7 @@ export class ActiveWorkflowDriver {
     const times = Math.max(1, options.times ?? 1);
     for (let i = 0; i < times; i++) {
       try {
-        responses.push(await this.transport.post(JSON.stringify(registerRequest)));
+        responses.push(await this.transport.post(stringifyJson(registerRequest)!));
       } catch (err) {
         const outcome: RegisterOutcome = {
           registration: undefined,
@@ -172,7 +173,7 @@ export class ActiveWorkflowDriver {
     let name = init.name;
     if (options === undefined || name === undefined) {
       const registration = (this.registered ?? (await this.register())).registration;
-      options ??= isPlainObject(registration?.default_options) ? structuredClone(registration.default_options) : {};
+      options ??= isJsonObject(registration?.default_options) ? registration.default_options : {};
       name ??= typeof registration?.display_name === "string" ? registration.display_name : this.transport.target;
     }
     const id = init.id ?? this.nextAgentId++;
@@ -181,8 +182,8 @@ export class ActiveWorkflowDriver {
       id,
       name,
       userId: init.userId ?? this.userId,
-      options: structuredClone(options),
-      memory: structuredClone(init.memory ?? {}),
+      options: cloneJson(options),
+      memory: cloneJson(init.memory ?? {}),
       credentials: (init.credentials ?? []).map((c) => ({ ...c })),
       disabled: init.disabled ?? false,
       log: [],
@@ -211,9 +212,9 @@ export class ActiveWorkflowDriver {
         id,
         userId: instance.userId,
         agentId,
-        payload: structuredClone(payload),
+        payload: cloneJson(payload),
         at: (this.options.now ?? (() => new Date()))(),
-        utcOffsetMinutes: this.options.utcOffsetMinutes ?? -420,
+        timeZone: this.options.timeZone,
       }),
       ...options.message,
     };
@@ -224,8 +225,8 @@ export class ActiveWorkflowDriver {
     const request: CallRequest = {
       method,
       params: {
-        options: structuredClone(instance.options),
-        memory: structuredClone(instance.memory),
+        options: cloneJson(instance.options),
+        memory: cloneJson(instance.memory),
         credentials: instance.credentials.map(({ name, value }) => ({ name, value })),
         message,
       },
@@ -237,7 +238,7 @@ export class ActiveWorkflowDriver {
     }
     let answer: { status: number; body: string };
     try {
-      answer = await this.transport.post(JSON.stringify(request));
+      answer = await this.transport.post(stringifyJson(request)!);
     } catch (err) {
       const text = `no answer from ${this.transport.target}: ${messageOf(err)}`;
       instance.log.push({ level: 4, message: `Exception during ${method}. ${text}` });
@@ -259,7 +260,26 @@ export class ActiveWorkflowDriver {
   }
 }
 
-/** Makes an `ActiveWorkflowDriver`: `{ agent }` in-process, `{ url }` over HTTP. */
+/**
+ * The way to test an ActiveWorkflow agent: `{ agent }` drives it in-process (no port) through the handler
+ * `serve` uses, `{ url }` drives a running server over HTTP with ActiveWorkflow's headers, `{ transport }`
+ * anything else (a recorder, a proxy).
+ *
+ * ```ts
+ * import { expect } from "vitest";
+ * import type { RemoteHttpAgent } from "@agentwire/activeworkflow";
+ * import { createActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
+ *
+ * declare const digestAgent: RemoteHttpAgent;
+ * const driver = createActiveWorkflowDriver({ agent: digestAgent, timeZone: "America/Los_Angeles" });
+ * expect((await driver.register({ times: 6 })).warnings).toEqual([]);
+ * const digest = await driver.createInstance({ options: { max_items: 2 } });
+ * await driver.receive(digest, { id: 12345678901234567891n, title: "a" });
+ * const run = await driver.check(digest);
+ * expect(run.messages).toEqual([{ count: 1, items: [{ id: 12345678901234567891n, title: "a" }] }]);
+ * expect(run.warnings).toEqual([]);
+ * ```
+ */
 export function createActiveWorkflowDriver(options: ActiveWorkflowDriverOptions): ActiveWorkflowDriver {
   return new ActiveWorkflowDriver(options);
 }

@@ -1,10 +1,14 @@
-import type { JsonObject } from "../json.js";
+import type { JsonObject } from "@agentwire/core";
 import type { Credential } from "../wire-format.js";
 
 /** ActiveWorkflow keeps only the newest `AGENT_LOG_LENGTH` (default 200) log entries per agent. */
 export const agentLogLength = 200;
 
-/** A line of an agent's log: level 3 for `logs`, 4 for `errors` (which mark the agent as having issues). */
+/**
+ * A line of an agent's log: level 3 for `logs`, 4 for `errors` and for the "Exception during …" line of a
+ * failed job. ActiveWorkflow notes the time of every level-4 line (`last_error_log_at`), which its
+ * "issues" badge reads.
+ */
 export interface AgentLogEntry {
   level: 3 | 4;
   message: string;
@@ -15,6 +19,9 @@ export interface AgentLogEntry {
  * between calls, the owner's credentials (all of them are sent on every call) and its log.
  *
  * ```ts
+ * import type { ActiveWorkflowDriver } from "@agentwire/activeworkflow/testing";
+ *
+ * declare const driver: ActiveWorkflowDriver;
  * const digest = await driver.createInstance({
  *   name: "Morning digest",
  *   options: { max_items: 10, title: "Morning" },

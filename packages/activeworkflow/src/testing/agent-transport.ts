@@ -4,6 +4,7 @@ import { createGunzip, createInflate } from "node:zlib";
 import type { Readable } from "node:stream";
 import { AgentwireError, type Logger } from "@agentwire/core";
 import { createAgentHandler, type AgentHandler, type AnyRemoteHttpAgent } from "../agent-handler.js";
+import { signBody } from "../request-auth.js";
 
 /** How the driver reaches an agent: one POST, raw body in, status and body text out. Rejects when no answer came. */
 export interface AgentTransport {
@@ -12,16 +13,49 @@ export interface AgentTransport {
   post(body: string): Promise<{ status: number; body: string }>;
 }
 
+/** What `createInProcessTransport` drives: an agent, or a handler already made from one. */
+export interface InProcessTarget {
+  agent: AnyRemoteHttpAgent | AgentHandler;
+}
+
+/** Options of `createInProcessTransport`. */
+export interface InProcessTransportOptions {
+  /** The handler's logger (when given an agent). Default: silent. */
+  logger?: Logger;
+}
+
 /**
  * Calls an agent in this process through the handler `serve` uses (same parsing, validation, result
  * building), without a port.
+ *
+ * ```ts
+ * import { createActiveWorkflowDriver, createInProcessTransport } from "@agentwire/activeworkflow/testing";
+ * import { createLogger, type RemoteHttpAgent } from "@agentwire/activeworkflow";
+ *
+ * declare const agent: RemoteHttpAgent;
+ * const transport = createInProcessTransport({ agent }, { logger: createLogger({ level: "debug" }) });
+ * const driver = createActiveWorkflowDriver({ transport });
+ * console.log((await driver.register()).registration?.name);
+ * ```
  */
-export function createInProcessTransport(agent: AnyRemoteHttpAgent | AgentHandler, options: { logger?: Logger } = {}): AgentTransport {
-  const handler = "handleRequest" in agent ? agent : createAgentHandler(agent, options);
+export function createInProcessTransport(target: InProcessTarget, options: InProcessTransportOptions = {}): AgentTransport {
+  const agent = target.agent;
+  const handler = isAgentHandler(agent) ? agent : createAgentHandler(agent, options.logger ? { logger: options.logger } : {});
   return {
     target: `in-process ${handler.registration.name}`,
     post: (body) => handler.handleRequest(body),
   };
+}
+
+function isAgentHandler(value: AnyRemoteHttpAgent | AgentHandler): value is AgentHandler {
+  return typeof (value as Partial<AgentHandler>).handleRequest === "function" && "registration" in value;
+}
+
+/** How the HTTP transport signs each body, as `serve({ auth: { hmac } })` checks it. */
+export interface HmacSigning {
+  secret: string;
+  /** Default: `x-agentwire-signature`. */
+  header?: string;
 }
 
 /**
@@ -43,13 +77,14 @@ export const activeWorkflowHeaders: Readonly<Record<string, string>> = {
  */
 export function createHttpTransport(
   url: string,
-  options: { headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: { headers?: Record<string, string>; timeoutMs?: number; hmac?: HmacSigning } = {},
 ): AgentTransport {
   const target = new URL(url);
   if (target.protocol !== "http:" && target.protocol !== "https:") {
     throw new AgentwireError("invalid_argument", `agent URL ${JSON.stringify(url)} must be http:// or https://`);
   }
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const hmac = options.hmac;
   return {
     target: url,
     post: (body) =>
@@ -59,7 +94,12 @@ export function createHttpTransport(
           target,
           {
             method: "POST",
-            headers: { ...activeWorkflowHeaders, ...options.headers, "Content-Length": String(Buffer.byteLength(body)) },
+            headers: {
+              ...activeWorkflowHeaders,
+              ...options.headers,
+              ...(hmac === undefined ? {} : { [hmac.header ?? "x-agentwire-signature"]: signBody(hmac.secret, body) }),
+              "Content-Length": String(Buffer.byteLength(body)),
+            },
             agent: false,
           },
           (res) => {

@@ -1,4 +1,4 @@
-import { isPlainObject, type JsonObject } from "../json.js";
+import { isJsonObject, isLosslessNumber, parseJson, type JsonObject } from "@agentwire/core";
 import { maxLogEntryLength } from "../result-builder.js";
 import { agentLogLength, type AgentInstance } from "./agent-instance.js";
 import type { DriverWarning } from "./driver-warning.js";
@@ -20,16 +20,44 @@ export interface AppliedResult {
   failed: boolean;
 }
 
-/** Ruby's `inspect`, near enough for JSON values: what ActiveWorkflow shows for a Hash or Array entry. */
+/**
+ * Ruby's `Float#to_s`: the shortest digits that read back as the same double, in plain notation from
+ * 1e-4 up to 1e16 (always with a fraction: `1.0`, `1000.0`) and in scientific notation outside it
+ * (`1.0e+20`, `1.5e-07`).
+ */
+export function rubyFloat(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  if (n === 0) return Object.is(n, -0) ? "-0.0" : "0.0";
+  const [mantissa = "", exponentText = "0"] = n.toExponential().split("e");
+  const sign = mantissa.startsWith("-") ? "-" : "";
+  const digits = mantissa.replace(/^-/, "").replace(".", "");
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    return `${sign}${digits[0]}.${digits.slice(1) || "0"}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+  return `${sign}${whole}.${digits.slice(exponent + 1) || "0"}`;
+}
+
+/**
+ * Ruby's `inspect`, near enough for JSON values as Ruby's JSON parses them: what ActiveWorkflow shows for
+ * a Hash or Array entry. A number written with a fraction or an exponent is a Float (`1.0`, `1000.0` for
+ * `1e3`), an integer of any size an Integer.
+ */
 export function rubyInspect(value: unknown): string {
   if (value === null || value === undefined) return "nil";
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : rubyFloat(value);
+  if (isLosslessNumber(value)) return /[.eE]/.test(value.value) ? rubyFloat(Number(value.value)) : BigInt(value.value).toString();
   if (Array.isArray(value)) return `[${value.map(rubyInspect).join(", ")}]`;
   if (typeof value === "object") {
     return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(", ")}}`;
   }
-  return typeof value === "bigint" ? value.toString() : "?";
+  return "?";
 }
 
 /** What an ActiveRecord string column stores for a non-string (`true` → "t", a Hash → its inspect). */
@@ -41,6 +69,7 @@ function rubyToS(value: unknown): string {
 
 function describe(value: unknown): string {
   if (value === null) return "null";
+  if (typeof value === "bigint" || isLosslessNumber(value)) return "a number";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
@@ -75,15 +104,16 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
   }
   let body: unknown;
   try {
-    body = JSON.parse(bodyText);
+    // As Ruby's JSON reads it: no number rounded.
+    body = parseJson(bodyText);
   } catch {
     warn("non_json_body", `the body is not JSON: ${JSON.stringify(bodyText.slice(0, 200))}`, `JSON::ParserError in ${job}: nothing is applied; ${retried}`, true);
     return finish();
   }
-  if (!isPlainObject(body) || !("result" in body)) {
+  if (!isJsonObject(body) || !("result" in body)) {
     warn(
       "missing_result",
-      isPlainObject(body) ? `the body has no "result" (keys: ${Object.keys(body).join(", ") || "none"})` : `the body is ${describe(body)}, not {"result": …}`,
+      isJsonObject(body) ? `the body has no "result" (keys: ${Object.keys(body).join(", ") || "none"})` : `the body is ${describe(body)}, not {"result": …}`,
       `response.fetch('result') raises in ${job}: nothing is applied; ${retried}`,
       true,
     );
@@ -91,7 +121,7 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
   }
   const result = body.result;
   applied.result = result;
-  if (!isPlainObject(result)) {
+  if (!isJsonObject(result)) {
     warn("result_not_object", `result is ${describe(result)}`, `result.fetch raises in ${job}: nothing is applied; ${retried}`, true, "result");
     return finish();
   }
@@ -107,7 +137,7 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
     }
     let items: unknown[];
     if (Array.isArray(list)) items = list;
-    else if (isPlainObject(list)) {
+    else if (isJsonObject(list)) {
       // Ruby's Hash#each yields [key, value] pairs: ActiveWorkflow stores each pair as a log line.
       items = Object.entries(list);
       warn("field_not_array", `${where} is an object, not an array`, "ActiveWorkflow iterates its [key, value] pairs and stores each as a log line", false, where);
@@ -149,7 +179,7 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
   if ("memory" in result) {
     const value = result.memory;
     const saveFails = `the agent's save! fails validation in ${job} after logs and messages were stored; memory is kept as it was; ${retried}`;
-    if (isPlainObject(value)) memory = value;
+    if (isJsonObject(value)) memory = value;
     else if (typeof value === "string") {
       const parsed = parseJsonString(value);
       if (parsed.kind === "object") {
@@ -188,7 +218,7 @@ export function applyResult(instance: AgentInstance, method: "check" | "receive"
             warn("message_json_string", `${at} is a string holding JSON that is not an object`, "ActiveWorkflow creates the message with an empty payload {}", false, at);
           }
         }
-        if (!isPlainObject(payload)) {
+        if (!isJsonObject(payload)) {
           warn(
             "message_not_object",
             `${at} is ${describe(entry)}${typeof entry === "string" ? " that is not a JSON object" : ""}`,
@@ -219,10 +249,10 @@ function parseJsonString(text: string): { kind: "object"; value: JsonObject } | 
   if (text.trim() === "") return { kind: "object", value: {} };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJson(text);
   } catch {
     return { kind: "invalid" };
   }
-  if (isPlainObject(parsed)) return { kind: "object", value: parsed };
+  if (isJsonObject(parsed)) return { kind: "object", value: parsed };
   return parsed === null || parsed === false ? { kind: "invalid" } : { kind: "other" };
 }

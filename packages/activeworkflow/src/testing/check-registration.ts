@@ -1,4 +1,5 @@
-import { isPlainObject, jsonEqual } from "../json.js";
+import { isJsonObject, parseJson, stringifyJson } from "@agentwire/core";
+import { jsonEqual } from "../json-values.js";
 import type { DriverWarning } from "./driver-warning.js";
 
 /** What ActiveWorkflow needs: a Ruby constant name (underscores allowed; the SDK is stricter). */
@@ -35,17 +36,17 @@ export function checkRegistration(responses: Array<{ status: number; body: strin
   if (first.status !== 200) warn("http_status", `HTTP status ${first.status}`, "ActiveWorkflow ignores the status and reads the body", false);
   let body: unknown;
   try {
-    body = JSON.parse(first.body);
+    body = parseJson(first.body);
   } catch {
     warn("non_json_body", `the register body is not JSON: ${JSON.stringify(first.body.slice(0, 200))}`, `JSON::ParserError: ${boot}`, true);
     return outcome;
   }
-  if (!isPlainObject(body) || !("result" in body)) {
+  if (!isJsonObject(body) || !("result" in body)) {
     warn("missing_result", `the register body has no "result"`, `KeyError: ${boot}`, true);
     return outcome;
   }
   const result = body.result;
-  if (!isPlainObject(result)) {
+  if (!isJsonObject(result)) {
     warn("result_not_object", `register's result is ${result === null ? "null" : Array.isArray(result) ? "an array" : `a ${typeof result}`}`, `NoMethodError: ${boot}`, true, "result");
     return outcome;
   }
@@ -54,7 +55,7 @@ export function checkRegistration(responses: Array<{ status: number; body: strin
   if (typeof name !== "string" || !rubyConstantPattern.test(name)) {
     warn(
       "register_name_invalid",
-      `register's name ${JSON.stringify(name) ?? "undefined"} is not a Ruby constant name (${String(rubyConstantPattern)})`,
+      `register's name ${stringifyJson(name) ?? "undefined"} is not a Ruby constant name (${String(rubyConstantPattern)})`,
       `\`class ::Agents::<name>\` raises SyntaxError or NameError: ${boot}`,
       true,
       "result.name",
@@ -72,14 +73,14 @@ export function checkRegistration(responses: Array<{ status: number; body: strin
       "result.description",
     );
   }
-  if (!isPlainObject(defaults)) {
+  if (!isJsonObject(defaults)) {
     warn("register_default_options", "register's default_options is missing or not an object", "new agents' options editor is not pre-filled with an object", false, "result.default_options");
   }
   for (const [i, later] of responses.entries()) {
     if (i === 0) continue;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(later.body);
+      parsed = parseJson(later.body);
     } catch {
       parsed = undefined;
     }

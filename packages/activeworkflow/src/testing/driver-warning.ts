@@ -48,7 +48,9 @@ export type DriverWarningCode =
  * (the job fails and is retried; for `register`, the ActiveWorkflow process fails to boot).
  *
  * ```ts
- * const warning: DriverWarning = {
+ * import type { DriverWarning } from "@agentwire/activeworkflow/testing";
+ *
+ * export const warning: DriverWarning = {
  *   code: "field_null", method: "check", field: "result.logs", fatal: true,
  *   message: "result.logs is null",
  *   aw: "`nil.each` raises NoMethodError in AgentCheckJob after the errors were stored; memory and messages are not applied and the job is retried up to 5 times",

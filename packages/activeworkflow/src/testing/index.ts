@@ -5,19 +5,32 @@
  *   `serve` uses; `{ url }` drives a running server over HTTP with ActiveWorkflow's exact headers.
  * - The driver applies answers as ActiveWorkflow does and reports, as `DriverWarning`s, everything the
  *   real client would choke on.
- * - `WorkflowRunner` links instances and propagates messages, one `receive` per message.
+ * - `createWorkflowRunner()` links instances and propagates messages, one `receive` per message.
+ * - `createInProcessTransport({ agent }, { logger })`: the lower-level in-process transport, the same shape
+ *   as in the other agentwire packages, for a driver of your own making (`{ transport }`).
  */
 export {
-  ActiveWorkflowDriver,
   createActiveWorkflowDriver,
+  type ActiveWorkflowDriver,
   type ActiveWorkflowDriverOptions,
   type CallOutcome,
   type ReceiveOptions,
 } from "./activeworkflow-driver.js";
-export { agentLogLength, type AgentInstance, type AgentInstanceInit, type AgentLogEntry } from "./agent-instance.js";
-export { activeWorkflowHeaders, createHttpTransport, createInProcessTransport, type AgentTransport } from "./agent-transport.js";
-export { applyResult, rubyInspect, type AppliedResult } from "./apply-result.js";
-export { checkRegistration, rubyConstantPattern, type RegisterOutcome } from "./check-registration.js";
-export { formatAwTime, messageRecord, registerRequest, type CallRequest } from "./aw-records.js";
+export type { AgentInstance, AgentInstanceInit, AgentLogEntry } from "./agent-instance.js";
+export {
+  createInProcessTransport,
+  type AgentTransport,
+  type HmacSigning,
+  type InProcessTarget,
+  type InProcessTransportOptions,
+} from "./agent-transport.js";
+export type { CallRequest } from "./aw-records.js";
+export type { RegisterOutcome } from "./check-registration.js";
 export type { DriverWarning, DriverWarningCode } from "./driver-warning.js";
-export { WorkflowRunner, type WorkflowRun, type WorkflowRunnerOptions, type WorkflowStep } from "./workflow-runner.js";
+export {
+  createWorkflowRunner,
+  type WorkflowRun,
+  type WorkflowRunner,
+  type WorkflowRunnerOptions,
+  type WorkflowStep,
+} from "./workflow-runner.js";

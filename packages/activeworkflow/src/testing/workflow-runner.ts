@@ -1,16 +1,18 @@
-import { AgentwireError } from "@agentwire/core";
-import type { JsonObject } from "../json.js";
+import { AgentwireError, type JsonObject } from "@agentwire/core";
 import type { AwMessage } from "../wire-format.js";
 import type { AgentInstance, AgentInstanceInit } from "./agent-instance.js";
 import type { ActiveWorkflowDriver, CallOutcome } from "./activeworkflow-driver.js";
-import { messageRecord } from "./aw-records.js";
+import { checkTimeZone, messageRecord } from "./aw-records.js";
 import type { DriverWarning } from "./driver-warning.js";
 
 export interface WorkflowRunnerOptions {
   /** Calls (checks and receives) one run may make before it stops; guards against loops. Default: 100. */
   maxSteps?: number;
-  /** Offset of ActiveWorkflow's `TIMEZONE` for message timestamps. Default: -420 (`-07:00`). */
-  utcOffsetMinutes?: number;
+  /**
+   * ActiveWorkflow's server zone as an IANA name, for the timestamps of the messages the run creates (see
+   * the driver's `timeZone`). Default: this process's local zone (`TZ`).
+   */
+  timeZone?: string;
   /** Default: `() => new Date()`. */
   now?: () => Date;
 }
@@ -53,14 +55,7 @@ interface Node {
  * does the same for what those emit: breadth-first, as ActiveWorkflow's 1-second propagation roughly
  * orders it, up to `maxSteps` calls.
  *
- * ```ts
- * const workflow = new WorkflowRunner();
- * const feed = await workflow.add(createActiveWorkflowDriver({ agent: new FeedAgent() }), { options: { url } });
- * const digest = await workflow.add(createActiveWorkflowDriver({ agent: new DigestAgent() }));
- * workflow.link(feed, digest);
- * const run = await workflow.check(feed);
- * expect(run.steps.map((s) => `${s.method} ${s.agent.name}`)).toEqual(["check Feed Agent", "receive Digest Agent", "receive Digest Agent"]);
- * ```
+ * Made with `createWorkflowRunner`.
  */
 export class WorkflowRunner {
   private readonly nodes = new Map<number, Node>();
@@ -70,6 +65,7 @@ export class WorkflowRunner {
   private readonly options: WorkflowRunnerOptions;
 
   constructor(options: WorkflowRunnerOptions = {}) {
+    checkTimeZone(options.timeZone);
     this.options = options;
   }
 
@@ -123,7 +119,7 @@ export class WorkflowRunner {
       agentId,
       payload,
       at: (this.options.now ?? (() => new Date()))(),
-      utcOffsetMinutes: this.options.utcOffsetMinutes ?? -420,
+      timeZone: this.options.timeZone,
     });
   }
 
@@ -163,4 +159,27 @@ export class WorkflowRunner {
     }
     return run;
   }
+}
+
+/**
+ * Makes a `WorkflowRunner`: instances of agent types (each driven by its own driver) linked as in an
+ * ActiveWorkflow workflow, each emitted message delivered to every enabled receiver as one `receive`.
+ *
+ * ```ts
+ * import { expect } from "vitest";
+ * import type { RemoteHttpAgent } from "@agentwire/activeworkflow";
+ * import { createActiveWorkflowDriver, createWorkflowRunner } from "@agentwire/activeworkflow/testing";
+ *
+ * declare const feedAgent: RemoteHttpAgent;
+ * declare const digestAgent: RemoteHttpAgent;
+ * const workflow = createWorkflowRunner();
+ * const feed = await workflow.add(createActiveWorkflowDriver({ agent: feedAgent }), { name: "Feed" });
+ * const digest = await workflow.add(createActiveWorkflowDriver({ agent: digestAgent }), { name: "Digest" });
+ * workflow.link(feed, digest);
+ * const run = await workflow.check(feed);
+ * expect(run.steps.map((s) => `${s.method} ${s.agent.name}`)).toEqual(["check Feed", "receive Digest", "receive Digest"]);
+ * ```
+ */
+export function createWorkflowRunner(options: WorkflowRunnerOptions = {}): WorkflowRunner {
+  return new WorkflowRunner(options);
 }
