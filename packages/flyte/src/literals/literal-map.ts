@@ -97,7 +97,7 @@ function listNames(names: string[]): string {
  * ```
  */
 export function toLiteralMap<T extends FlyteTypes>(values: EncodableValues<T>, types: T, options?: ToLiteralMapOptions): LiteralMap;
-export function toLiteralMap(values: Record<string, unknown>, types?: VariableMap | FlyteTypes, options?: ToLiteralMapOptions): LiteralMap;
+export function toLiteralMap(values: Record<string, unknown>, variables?: VariableMap, options?: ToLiteralMapOptions): LiteralMap;
 export function toLiteralMap(
   values: Record<string, unknown>,
   types: VariableMap | FlyteTypes | undefined,
@@ -167,11 +167,7 @@ export function toLiteralMap(
  * ```
  */
 export function fromLiteralMap<T extends FlyteTypes>(map: LiteralMap | undefined, types: T, options?: FromLiteralMapOptions): DecodedValues<T>;
-export function fromLiteralMap(
-  map: LiteralMap | undefined,
-  types?: VariableMap | FlyteTypes,
-  options?: FromLiteralMapOptions,
-): Record<string, unknown>;
+export function fromLiteralMap(map: LiteralMap | undefined, variables?: VariableMap, options?: FromLiteralMapOptions): Record<string, unknown>;
 export function fromLiteralMap(
   map: LiteralMap | undefined,
   types?: VariableMap | FlyteTypes,

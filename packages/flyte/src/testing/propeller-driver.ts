@@ -152,7 +152,7 @@ export class PropellerDriver {
   }
 
   private literalInputs(task: AnyTaskDefinition, inputs: Record<string, unknown>): LiteralMap {
-    return toLiteralMap(inputs, task.inputs, { direction: "input" });
+    return toLiteralMap(inputs, asVariableMap(task.inputs), { direction: "input" });
   }
 
   private outputVariables(task: AnyTaskDefinition): VariableMap | undefined {
