@@ -1,4 +1,4 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { create, isMessage, type JsonObject } from "@bufbuild/protobuf";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { AgentwireError } from "@agentwire/core";
 import {
@@ -14,7 +14,7 @@ import {
   TaskLogSchema,
   type TaskLog,
 } from "./gen/flyteidl/core/execution_pb.js";
-import type { LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
 import type { VariableMap } from "./gen/flyteidl/core/interface_pb.js";
 import { fromLiteralMap, LiteralTypeError, toLiteralMap } from "./literals/index.js";
 
@@ -186,11 +186,7 @@ const originToProto = {
 } as const;
 
 function isLiteralMap(value: unknown): value is LiteralMap {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { $typeName?: unknown }).$typeName === "flyteidl.core.LiteralMap"
-  );
+  return isMessage(value, LiteralMapSchema);
 }
 
 function toTaskLog(link: LogLink): TaskLog {
