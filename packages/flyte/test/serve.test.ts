@@ -129,8 +129,8 @@ describe("serve", () => {
 
   it("closes at once with a grpc.health.v1 Watch open: the Watch ends with NOT_SERVING", async () => {
     // Before the server used core's GrpcHealth, an open Watch held close() for the whole shutdownTimeoutMs
-    // (here a minute, far past the test's timeout).
-    const server = await start({ shutdownTimeoutMs: 60_000 });
+    // (here ten minutes, far past vitest's test timeout, so the old behaviour fails this test).
+    const server = await start({ shutdownTimeoutMs: 600_000 });
     const { clients } = createFlyteDriver({ url: server.url });
     const seen: HealthCheckResponse_ServingStatus[] = [];
     let closed: Promise<void> | undefined;
