@@ -3,9 +3,9 @@
 // Propeller-like driver over real gRPC, printing every phase change and the outputs. Exits non-zero if
 // any run ends differently from what it should.
 import { createServer } from "node:http";
-import { createLogger, serve, types } from "@agentwire/flyte";
-import { PropellerDriver, createNetworkTransport } from "@agentwire/flyte/testing";
-import { BatchJobAgent, HttpRequestAgent } from "@agentwire/example-flyte-agents";
+import { createLogger, serve } from "@agentwire/flyte";
+import { createFlyteDriver } from "@agentwire/flyte/testing";
+import { BatchJobAgent, batchJobTask, HttpRequestAgent, httpRequestTask } from "@agentwire/example-flyte-agents";
 
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -29,51 +29,42 @@ await new Promise((resolve) => closed.close(resolve));
 
 const server = await serve({
   agents: [new BatchJobAgent(), new HttpRequestAgent()],
-  port: Number(process.env.PORT ?? 0),
+  // PORT when set (read by serve, decimal only), else a free port.
+  ...(process.env.PORT ? {} : { port: 0 }),
   host: "127.0.0.1",
   handleSignals: false,
   logger: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }),
 });
 log(`agent server listening on ${server.url}`);
 
-const driver = new PropellerDriver(createNetworkTransport(server.url), {
+const driver = createFlyteDriver({
+  url: server.url,
   pollIntervalMs: 200,
-  onEvent: (event, spec) =>
-    log(`  [${spec.type}] +${String(event.atMs).padStart(5)} ms  ${event.phase}${event.message ? `  ${event.message}` : ""}`),
+  onEvent: (event, task) =>
+    log(`  [${task.taskType}] +${String(event.atMs).padStart(5)} ms  ${event.phase}${event.message ? `  ${event.message}` : ""}`),
 });
 
 const { agents } = await driver.clients.metadata.listAgents({});
 log(`ListAgents: ${agents.map((a) => `${a.name} (${a.supportedTaskCategories.map((c) => `${c.name} v${c.version}`).join(", ")}, sync=${a.isSync})`).join("; ")}`);
 
-const batch = {
-  type: "batch_job",
-  inputs: { script: types.string() },
-  outputs: { exit_code: types.integer(), stdout: types.string() },
-};
-const httpRequest = (custom) => ({
-  type: "http_request",
-  inputs: { body: types.string() },
-  outputs: { status_code: types.integer(), body: types.string() },
-  custom,
-});
-
 const runs = [
-  ["batch_job: a script that succeeds", "SUCCEEDED", () => driver.run(batch, { script: "echo hello from $(uname -s); sleep 0.5; echo done" })],
-  ["batch_job: a script that fails", "FAILED", () => driver.run(batch, { script: "echo 'disk full' >&2; exit 3" })],
+  ["batch_job: a script that succeeds", "SUCCEEDED", () => driver.run(batchJobTask, { script: "echo hello from $(uname -s); sleep 0.5; echo done" })],
+  ["batch_job: a script that fails", "FAILED", () => driver.run(batchJobTask, { script: "echo 'disk full' >&2; exit 3" })],
   [
     "batch_job: a long job, aborted after 1 s (DeleteTask)",
     "ABORTED",
-    () => driver.run(batch, { script: "sleep 60" }, { signal: AbortSignal.timeout(1000) }),
+    () => driver.run(batchJobTask, { script: "sleep 60" }, { signal: AbortSignal.timeout(1000) }),
   ],
   [
     "http_request: POST to a local HTTP server",
     "SUCCEEDED",
-    () => driver.run(httpRequest({ url: echoUrl, method: "POST", headers: { "content-type": "application/json" } }), { body: '{"item":"book"}' }),
+    () =>
+      driver.run(httpRequestTask, { body: '{"item":"book"}' }, { custom: { url: echoUrl, method: "POST", headers: { "content-type": "application/json" } } }),
   ],
   [
     "http_request: nothing listening (recoverable failure)",
     "RETRYABLE_FAILED",
-    () => driver.run(httpRequest({ url: `http://127.0.0.1:${closedPort}/`, method: "GET" }), { body: "" }),
+    () => driver.run(httpRequestTask, { body: "" }, { custom: { url: `http://127.0.0.1:${closedPort}/`, method: "GET" } }),
   ],
 ];
 

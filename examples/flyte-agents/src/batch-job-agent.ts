@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { AgentwireError, AsyncAgent, types, type TaskContext, type TaskResource } from "@agentwire/flyte";
+import { AgentwireError, AsyncAgent, defineTask, types, type TaskContext } from "@agentwire/flyte";
 import { z } from "zod";
 import { BatchJobStore } from "./batch-job-store.js";
 
@@ -16,62 +16,70 @@ export type BatchJobMeta = z.infer<typeof batchJobMeta>;
 const maxStdoutBytes = 1024 * 1024;
 const stderrTailBytes = 2048;
 
+/** Task type `batch_job` (v0): a shell script in, its exit code and stdout out. */
+export const batchJobTask = defineTask({
+  taskType: "batch_job",
+  inputs: { script: types.string() },
+  outputs: { exit_code: types.integer(), stdout: types.string() },
+});
+
 /**
- * Task type `batch_job` (v0): runs the input `script` with `sh -c` as a detached process group.
- * GetTask is RUNNING until it ends, then SUCCEEDED (exit 0) or FAILED with the exit code and the tail of
- * stderr; DeleteTask kills it (GetTask then answers ABORTED). Outputs: `exit_code`, `stdout`.
+ * Serves `batch_job`: runs the input `script` with `sh -c` as a detached process group. GetTask is
+ * RUNNING until it ends, then SUCCEEDED (exit 0) or FAILED with the exit code and the tail of stderr;
+ * DeleteTask kills it (GetTask then answers ABORTED).
  */
-export class BatchJobAgent extends AsyncAgent<BatchJobMeta, { script: string }> {
+export class BatchJobAgent extends AsyncAgent<typeof batchJobTask, BatchJobMeta> {
   readonly name = "Batch Job Agent";
-  readonly taskCategory = { name: "batch_job", version: 0 };
-  override readonly inputTypes = { script: types.string() };
-  override readonly outputTypes = { exit_code: types.integer(), stdout: types.string() };
+  readonly task = batchJobTask;
   override readonly metaSchema = batchJobMeta;
 
   constructor(readonly store = new BatchJobStore()) {
     super();
   }
 
-  async create(ctx: TaskContext<{ script: string }>): Promise<BatchJobMeta> {
+  async create(ctx: TaskContext<typeof batchJobTask>): Promise<BatchJobMeta> {
     const job = await this.store.start(ctx.inputs.script);
     ctx.logger.info({ jobId: job.jobId, pgid: job.pgid }, "batch job started");
     return { ...job, host: hostname() };
   }
 
-  async get(meta: BatchJobMeta): Promise<TaskResource> {
+  async get(meta: BatchJobMeta) {
     const logLinks = [{ name: "stdout", uri: `file://${this.store.dir(meta.jobId)}/stdout` }];
     if (!(await this.store.exists(meta.jobId))) {
-      return {
-        phase: "FAILED",
-        message: `job ${meta.jobId} is unknown here: its directory is missing under ${this.store.root} (is BATCH_JOBS_DIR shared by every replica?)`,
-      };
+      return this.failed(
+        `job ${meta.jobId} is unknown here: its directory is missing under ${this.store.root} (is BATCH_JOBS_DIR shared by every replica?)`,
+        { code: "JOB_UNKNOWN", origin: "system" },
+      );
     }
     let exitCode = await this.store.exitCode(meta.jobId);
     if (exitCode === undefined) {
-      if (await this.store.wasDeleted(meta.jobId)) return { phase: "ABORTED", message: "job was deleted", logLinks };
+      if (await this.store.wasDeleted(meta.jobId)) return this.aborted({ message: "job was deleted", logLinks });
       // Another host's processes are invisible here; the exit code on the shared directory will tell.
-      if (meta.host !== hostname()) return { phase: "RUNNING", message: `running on host ${meta.host}`, logLinks };
-      if (this.store.isRunning(meta.pgid)) return { phase: "RUNNING", logLinks };
+      if (meta.host !== hostname()) return this.running({ message: `running on host ${meta.host}`, logLinks });
+      if (this.store.isRunning(meta.pgid)) return this.running({ logLinks });
       // The wrapper writes the exit code just before it exits: it may have done so since the first read.
       exitCode = await this.store.exitCode(meta.jobId);
       if (exitCode === undefined) {
-        return { phase: "FAILED", message: `job process ${meta.pgid} ended without recording an exit code (killed from outside?)`, logLinks };
+        return this.failed(`job process ${meta.pgid} ended without recording an exit code (killed from outside?)`, {
+          code: "JOB_LOST",
+          origin: "system",
+          logLinks,
+        });
       }
     }
     if (exitCode !== 0) {
       const stderr = (await this.store.tail(meta.jobId, "stderr", stderrTailBytes)).trimEnd();
-      return {
-        phase: "FAILED",
-        message: `script exited with code ${exitCode}${stderr ? `; stderr (tail): ${stderr}` : "; stderr is empty"}`,
+      return this.failed(`script exited with code ${exitCode}${stderr ? `; stderr (tail): ${stderr}` : "; stderr is empty"}`, {
+        code: "NONZERO_EXIT",
         logLinks,
-      };
+      });
     }
     const stdout = await this.store.head(meta.jobId, "stdout", maxStdoutBytes);
     const note =
       stdout.size > maxStdoutBytes
         ? `\n[agentwire: stdout truncated: ${stdout.size} bytes, the first ${maxStdoutBytes} kept; the whole output is in ${this.store.dir(meta.jobId)}/stdout]\n`
         : "";
-    return { phase: "SUCCEEDED", outputs: { exit_code: exitCode, stdout: stdout.text + note }, logLinks };
+    return this.succeeded({ exit_code: exitCode, stdout: stdout.text + note }, { logLinks });
   }
 
   async delete(meta: BatchJobMeta): Promise<void> {

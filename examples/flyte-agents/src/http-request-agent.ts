@@ -1,4 +1,4 @@
-import { SyncAgent, TaskFailure, types, type TaskContext } from "@agentwire/flyte";
+import { defineTask, SyncAgent, TaskFailure, types, type TaskContext } from "@agentwire/flyte";
 import { z } from "zod";
 
 /** The template's `custom` struct: where a task declares the request. */
@@ -19,19 +19,24 @@ function configError(problem: string): TaskFailure {
   return new TaskFailure(`task type http_request: ${problem}`, { code: "INVALID_TASK_CONFIG", recoverable: false, origin: "user" });
 }
 
-/**
- * Task type `http_request` (v0, sync): sends one HTTP request described by the template's `custom`
- * (`url`, `method`, optional `headers`) with the input `body`, and returns `status_code` and `body`.
- * Any HTTP status is a successful task (the workflow decides what a 500 means); a request that gets no
- * response at all is a recoverable task failure.
- */
-export class HttpRequestAgent extends SyncAgent<{ body: string }> {
-  readonly name = "HTTP Request Agent";
-  readonly taskCategory = { name: "http_request", version: 0 };
-  override readonly inputTypes = { body: types.string() };
-  override readonly outputTypes = { status_code: types.integer(), body: types.string() };
+/** Task type `http_request` (v0): a request body in, the response's status and body out. */
+export const httpRequestTask = defineTask({
+  taskType: "http_request",
+  inputs: { body: types.string() },
+  outputs: { status_code: types.integer(), body: types.string() },
+});
 
-  async execute(ctx: TaskContext<{ body: string }>) {
+/**
+ * Serves `http_request` (sync): sends one HTTP request described by the template's `custom` (`url`,
+ * `method`, optional `headers`) with the input `body`, and returns `status_code` and `body`. Any HTTP
+ * status is a successful task (the workflow decides what a 500 means); a request that gets no response at
+ * all is a recoverable task failure.
+ */
+export class HttpRequestAgent extends SyncAgent<typeof httpRequestTask> {
+  readonly name = "HTTP Request Agent";
+  readonly task = httpRequestTask;
+
+  async execute(ctx: TaskContext<typeof httpRequestTask>) {
     const parsed = httpRequestConfig.safeParse(ctx.custom);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `custom.${i.path.join(".")}: ${i.message}`).join("; ");
@@ -60,6 +65,6 @@ export class HttpRequestAgent extends SyncAgent<{ body: string }> {
     }
     const text = await response.text();
     ctx.logger.info({ url, method, status: response.status, bytes: text.length }, "request done");
-    return { status_code: response.status, body: text };
+    return this.succeeded({ status_code: response.status, body: text });
   }
 }

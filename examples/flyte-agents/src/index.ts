@@ -1,3 +1,3 @@
-export { BatchJobAgent, type BatchJobMeta } from "./batch-job-agent.js";
+export { BatchJobAgent, batchJobTask, type BatchJobMeta } from "./batch-job-agent.js";
 export { BatchJobStore } from "./batch-job-store.js";
-export { HttpRequestAgent } from "./http-request-agent.js";
+export { HttpRequestAgent, httpRequestTask } from "./http-request-agent.js";

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort, type ProcessResult, type RunProcessOptions } from "@agentwire/test-support";
+import { captureOutput, freePort, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, type ProcessResult, type RunProcessOptions } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,7 +64,7 @@ function runScript(args: string[], timeoutMs: number, onSpawn?: RunProcessOption
 describe.skipIf(skipPython)(pythonSuiteName("example agents against the official Python grpcio client (flyteidl PyPI stubs)"), () => {
   let server: ChildProcess | undefined;
   let client: ChildProcess | undefined;
-  let serverLog = "";
+  let serverLog = (): string => "";
   let jobsDir = "";
   let result: ProcessResult | undefined;
 
@@ -79,26 +79,10 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PORT: String(port), BATCH_JOBS_DIR: jobsDir, LOG_LEVEL: "info" },
     });
-    server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    const serving = new Promise<void>((ok) => {
-      server!.stderr!.on("data", (chunk: Buffer) => {
-        serverLog += chunk.toString();
-        if (serverLog.split("\n").some((line) => line.startsWith("{") && line.includes("serving"))) ok();
-      });
-    });
-    const exited = new Promise<never>((_, fail) =>
-      server!.once("exit", (code, signal) => fail(new Error(`the server exited (${code ?? signal}):\n${serverLog}`))),
-    );
-    let limit: NodeJS.Timeout | undefined;
-    const tooSlow = new Promise<never>((_, fail) => {
-      limit = setTimeout(() => fail(new Error(`no "serving" log line from the server after 60 s:\n${serverLog}`)), 60_000);
-    });
-    try {
-      await Promise.race([serving, exited, tooSlow]);
-    } finally {
-      clearTimeout(limit);
-    }
-    await waitForPort(port, { child: server, timeoutMs: 30_000, output: () => serverLog });
+    const output = captureOutput(server);
+    serverLog = () => output.output();
+    // The server logs "serving …" once it listens (or exits first, which fails here quoting its stderr).
+    await output.waitFor('the "serving" log line', () => output.stderr().includes('"msg":"serving '), { timeoutMs: 60_000 });
     result = await runScript(["--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
   });
 
@@ -112,7 +96,7 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
   });
 
   function report(): string {
-    return `client stdout:\n${result?.stdout}\nclient stderr:\n${result?.stderr}\nserver log:\n${serverLog}`;
+    return `client stdout:\n${result?.stdout}\nclient stderr:\n${result?.stderr}\nserver log:\n${serverLog()}`;
   }
 
   it("the client script exits 0", () => {

@@ -4,12 +4,15 @@
 // client side included, which is the same for every variant) is far steadier than the network figures,
 // and the variants say which SDK feature costs what:
 //   bare                     the baseline routes (bare-routes.mjs)
-//   sdk                      createAgentRoutes as serve builds them: JSON logger (info) + AgentMetrics
-//   sdk, no metrics          the same without AgentMetrics
+//   sdk                      the service tables as serve builds them: JSON logger (info) + flytekit's metrics
+//   sdk, no metrics          the same without metrics
 //   sdk, silent, no metrics  neither logs nor metrics: the SDK's conversion and routing alone
 import { openSync } from "node:fs";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { AgentMetrics, createAgentRoutes, createLogger } from "@agentwire/flyte";
+import { routesFor } from "@agentwire/core/grpc";
+import { createLogger } from "@agentwire/flyte";
+import { agentServiceTables } from "@agentwire/flyte/testing";
+import { Registry } from "prom-client";
 import { AsyncAgentService } from "./.bench-out/descriptors.mjs";
 import { BenchAgent } from "./bench-agent.mjs";
 import { bareRoutes } from "./bare-routes.mjs";
@@ -21,9 +24,9 @@ export function inProcessVariants() {
   const logger = () => createLogger({ name: "agentwire-flyte", level: "info", destination: devNull });
   return {
     bare: bareRoutes,
-    sdk: createAgentRoutes([new BenchAgent()], { logger: logger(), metrics: new AgentMetrics() }),
-    "sdk, no metrics": createAgentRoutes([new BenchAgent()], { logger: logger() }),
-    "sdk, silent, no metrics": createAgentRoutes([new BenchAgent()]),
+    sdk: routesFor(agentServiceTables([new BenchAgent()], { logger: logger(), metricsRegistry: new Registry() })),
+    "sdk, no metrics": routesFor(agentServiceTables([new BenchAgent()], { logger: logger() })),
+    "sdk, silent, no metrics": routesFor(agentServiceTables([new BenchAgent()])),
   };
 }
 

@@ -1,13 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { AgentwireError } from "@agentwire/core";
-import { AgentSchema, type Agent as AgentProto } from "./gen/flyteidl/admin/agent_pb.js";
+import { AgentSchema, TaskCategorySchema, type Agent as AgentProto } from "./gen/flyteidl/admin/agent_pb.js";
 import { AsyncAgent } from "./async-agent.js";
 import type { VariableMap } from "./gen/flyteidl/core/interface_pb.js";
-import { variables } from "./literals/index.js";
 import { SyncAgent } from "./sync-agent.js";
 import { categoryKey } from "./task-category.js";
+import { checkTaskDefinition, taskVariables } from "./task-definition.js";
 
-/** Any agent the server can host. */
+/** Any agent the server can host: what `serve({ agents })` and the test driver take. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Agent = AsyncAgent<any, any> | SyncAgent<any>;
 
@@ -16,9 +16,9 @@ export interface RegisteredAgent {
   name: string;
   category: { name: string; version: number };
   isSync: boolean;
-  /** `agent.inputTypes` as a VariableMap, built once rather than on every call. */
+  /** The task's declared inputs as a VariableMap, built once rather than on every call. */
   inputVariables: VariableMap | undefined;
-  /** `agent.outputTypes` as a VariableMap, built once. */
+  /** The task's declared outputs as a VariableMap, built once. */
   outputVariables: VariableMap | undefined;
 }
 
@@ -46,15 +46,16 @@ export class AgentRegistry {
     if (typeof agent.name !== "string" || agent.name === "") {
       throw new AgentwireError("invalid_argument", `${label} has no name: set \`readonly name = "My Agent"\``);
     }
-    const cat = agent.taskCategory as { name?: unknown; version?: unknown } | undefined;
-    if (typeof cat?.name !== "string" || cat.name === "") {
-      throw new AgentwireError("invalid_argument", `${label} has no task type: set \`readonly taskCategory = { name: "my_task", version: 0 }\``);
+    if ((agent as { task?: unknown }).task === undefined) {
+      throw new AgentwireError(
+        "invalid_argument",
+        `${label} has no task: set \`readonly task = defineTask({ taskType: "my_task", inputs: {…}, outputs: {…} })\`` +
+          ("taskCategory" in agent ? " (taskCategory, inputTypes and outputTypes are declared there now)" : ""),
+      );
     }
-    const version = cat.version ?? 0;
-    if (typeof version !== "number" || !Number.isInteger(version) || version < 0 || version > 2 ** 31 - 1) {
-      throw new AgentwireError("invalid_argument", `${label} has task type version ${JSON.stringify(version)}; it must be an int32 ≥ 0`);
-    }
-    const category = { name: cat.name, version };
+    checkTaskDefinition(agent.task, label);
+    const { taskType, version } = agent.task;
+    const category = { name: taskType, version };
     const key = categoryKey(category);
     const existing = this.byKey.get(key);
     if (existing) {
@@ -71,14 +72,8 @@ export class AgentRegistry {
         );
       }
     }
-    this.byKey.set(key, {
-      agent,
-      name: agent.name,
-      category,
-      isSync,
-      inputVariables: agent.inputTypes ? variables(agent.inputTypes) : undefined,
-      outputVariables: agent.outputTypes ? variables(agent.outputTypes) : undefined,
-    });
+    const declared = taskVariables(agent.task);
+    this.byKey.set(key, { agent, name: agent.name, category, isSync, inputVariables: declared.inputs, outputVariables: declared.outputs });
   }
 
   /** All categories, as `batch_job (v0)`, for error messages. */
@@ -113,7 +108,7 @@ export class AgentRegistry {
         byName.set(r.name, entry);
       }
       if (!entry.supportedTaskTypes.includes(r.category.name)) entry.supportedTaskTypes.push(r.category.name);
-      entry.supportedTaskCategories.push({ $typeName: "flyteidl.admin.TaskCategory", ...r.category });
+      entry.supportedTaskCategories.push(create(TaskCategorySchema, r.category));
     }
     return [...byName.values()];
   }

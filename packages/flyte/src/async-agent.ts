@@ -1,9 +1,10 @@
 import type { StandardSchemaV1 } from "@agentwire/core";
-import type { AgentContext, DeleteContext, GetContext, TaskContext } from "./agent-context.js";
-import type { LiteralType } from "./gen/flyteidl/core/types_pb.js";
+import type { JsonObject } from "@agentwire/core";
+import type { DeleteContext, GetContext, LogsContext, MetricsContext, TaskContext } from "./agent-context.js";
+import { AgentBase } from "./agent-base.js";
 import { jsonResourceMetaCodec, type ResourceMetaCodec } from "./resource-meta.js";
-import type { TaskCategory } from "./task-category.js";
-import type { TaskResource } from "./task-resource.js";
+import type { AnyTaskDefinition, OutputsOf } from "./task-definition.js";
+import type { PendingTaskResource, ResultDetails, TaskResource } from "./task-resource.js";
 
 /** One line of a task's log, for `getLogs`. */
 export interface TaskLogLine {
@@ -18,33 +19,38 @@ export interface TaskMetricResult {
   data: Record<string, unknown>;
 }
 
-export interface MetricsQuery {
-  queries: string[];
-  start?: Date;
-  end?: Date;
-  stepMs?: number;
-}
-
 /**
  * The base of an asynchronous Flyte agent: Propeller calls `create` once, then `get` every 30 s until the
  * phase is terminal, and `delete` when the execution is aborted. `create` returns the metadata that finds
- * the job again (`Meta`); the SDK encodes it into `resource_meta` (UTF-8 JSON by default, like flytekit)
- * and decodes and validates it for `get` and `delete`, so any replica, or a restarted server, can answer.
+ * the job again (`Meta`); the SDK encodes it into `resource_meta` (UTF-8 JSON by default, like flytekit,
+ * with every number kept exact) and decodes and validates it for `get` and `delete`, so any replica, or a
+ * restarted server, can answer.
  *
  * ```ts
- * class QueryAgent extends AsyncAgent<{ queryId: string }> {
- *   readonly name = "Warehouse Query Agent";
- *   readonly taskCategory = { name: "warehouse_query", version: 0 };
- *   override readonly inputTypes = { sql: types.string() };
- *   override readonly outputTypes = { rows: types.integer() };
+ * import { AsyncAgent, defineTask, types, type TaskContext } from "@agentwire/flyte";
  *
- *   async create(ctx: TaskContext<{ sql: string }>) {
- *     const { id } = await warehouse.submit(ctx.inputs.sql, { signal: ctx.signal });
- *     return { queryId: id };
+ * declare const warehouse: {
+ *   submit(sql: string, signal: AbortSignal): Promise<string>;
+ *   status(id: string): Promise<{ done: boolean; rows: number }>;
+ *   cancel(id: string): Promise<void>;
+ * };
+ *
+ * export const queryTask = defineTask({
+ *   taskType: "warehouse_query",
+ *   inputs: { sql: types.string() },
+ *   outputs: { rows: types.integer() },
+ * });
+ *
+ * export class QueryAgent extends AsyncAgent<typeof queryTask, { queryId: string }> {
+ *   readonly name = "Warehouse Query Agent";
+ *   readonly task = queryTask;
+ *
+ *   async create(ctx: TaskContext<typeof queryTask>) {
+ *     return { queryId: await warehouse.submit(ctx.inputs.sql, ctx.signal) };
  *   }
  *   async get(meta: { queryId: string }) {
  *     const q = await warehouse.status(meta.queryId);
- *     return q.done ? { phase: "SUCCEEDED", outputs: { rows: q.rows } } : { phase: "RUNNING" };
+ *     return q.done ? this.succeeded({ rows: q.rows }) : this.running();
  *   }
  *   async delete(meta: { queryId: string }) {
  *     await warehouse.cancel(meta.queryId); // must be idempotent: Propeller retries aborts
@@ -52,43 +58,43 @@ export interface MetricsQuery {
  * }
  * ```
  */
-export abstract class AsyncAgent<
-  Meta = Record<string, unknown>,
-  Inputs extends Record<string, unknown> = Record<string, unknown>,
-> {
-  /** The agent's name in `ListAgents`, e.g. "Batch Job Agent". Several categories may share one name. */
-  abstract readonly name: string;
-  /** The task type (and version) this agent serves: the template's `type` and `task_type_version`. */
-  abstract readonly taskCategory: TaskCategory;
-  /**
-   * Inputs the agent needs, by name. The SDK checks each is present with this type before `create` runs
-   * and refuses the call with INVALID_ARGUMENT naming the input otherwise. Default: no check.
-   */
-  readonly inputTypes?: Record<string, LiteralType>;
-  /**
-   * Types of the outputs `get` returns. GetTask carries no template, so without them output types are
-   * inferred from the values (an integral number becomes an integer).
-   */
-  readonly outputTypes?: Record<string, LiteralType>;
-  /**
-   * Inputs Propeller offloaded to blob storage (above its inline size threshold) arrive as
-   * `{ offloaded: { uri, sizeBytes, inferredType } }` markers for the agent to fetch, instead of being
-   * refused with UNIMPLEMENTED. Default: false.
-   */
-  readonly acceptOffloadedInputs?: boolean;
-  /** Validates the decoded metadata for get/delete (a zod/valibot/arktype schema). Default: any object. */
+export abstract class AsyncAgent<Task extends AnyTaskDefinition = AnyTaskDefinition, Meta = JsonObject> extends AgentBase<Task> {
+  /** Validates the decoded metadata for get/delete (a zod/valibot/arktype schema). Default: any JSON object. */
   readonly metaSchema?: StandardSchemaV1<unknown, Meta>;
-  /** How `Meta` becomes `resource_meta` bytes. Default: UTF-8 JSON. */
+  /** How `Meta` becomes `resource_meta` bytes. Default: UTF-8 JSON, numbers kept exact (`jsonResourceMetaCodec`). */
   readonly metaCodec: ResourceMetaCodec<Meta> = jsonResourceMetaCodec;
 
   /** Starts the job and returns what finds it again. Keep it fast: it runs inside Propeller's round. */
-  abstract create(ctx: TaskContext<Inputs>): Promise<Meta>;
-  /** Reports the job's state. Return final log links with the first RUNNING answer. */
-  abstract get(meta: Meta, ctx: GetContext): Promise<TaskResource>;
+  abstract create(ctx: TaskContext<Task>): Promise<Meta>;
+  /**
+   * Reports the job's state: `this.queued()`, `this.running()`, `this.succeeded(outputs)`,
+   * `this.failed(message)` or `this.aborted()`. Return final log links with the first RUNNING answer.
+   */
+  abstract get(meta: Meta, ctx: GetContext): Promise<TaskResource<OutputsOf<Task>>>;
   /** Cancels the job. Must be idempotent and succeed for a job that already finished. */
   abstract delete(meta: Meta, ctx: DeleteContext): Promise<void>;
   /** Optional: the job's log lines, streamed (GetTaskLogs). */
-  getLogs?(meta: Meta, ctx: AgentContext & { lines: number; token: string }): AsyncIterable<TaskLogLine | string>;
+  getLogs?(meta: Meta, ctx: LogsContext): AsyncIterable<TaskLogLine | string>;
   /** Optional: metrics for the job (GetTaskMetrics). */
-  getMetrics?(meta: Meta, query: MetricsQuery, ctx: AgentContext): Promise<TaskMetricResult[]>;
+  getMetrics?(meta: Meta, ctx: MetricsContext): Promise<TaskMetricResult[]>;
+
+  /** QUEUED: accepted, waiting for its turn. */
+  protected queued(details: ResultDetails = {}): PendingTaskResource {
+    return { ...details, phase: "QUEUED" };
+  }
+
+  /** WAITING_FOR_RESOURCES: waiting for capacity (quota, a cluster, a GPU). */
+  protected waitingForResources(details: ResultDetails = {}): PendingTaskResource {
+    return { ...details, phase: "WAITING_FOR_RESOURCES" };
+  }
+
+  /** INITIALIZING: starting up (pulling an image, provisioning). */
+  protected initializing(details: ResultDetails = {}): PendingTaskResource {
+    return { ...details, phase: "INITIALIZING" };
+  }
+
+  /** RUNNING. Propeller drops the message of a RUNNING answer; log links are shown. */
+  protected running(details: ResultDetails = {}): PendingTaskResource {
+    return { ...details, phase: "RUNNING" };
+  }
 }

@@ -1,4 +1,4 @@
-import { AgentwireError, formatIssues, validateWithSchema, type StandardSchemaV1 } from "@agentwire/core";
+import { AgentwireError, formatIssues, isJsonObject, parseJson, stringifyJson, validateWithSchema, type StandardSchemaV1 } from "@agentwire/core";
 
 /**
  * How an async agent's job handle travels: `create` returns it, the SDK encodes it into `resource_meta`,
@@ -12,13 +12,18 @@ export interface ResourceMetaCodec<Meta> {
   decode(bytes: Uint8Array): unknown;
 }
 
-/** UTF-8 JSON, the format flytekit's `ResourceMeta.encode` writes, so Python and TS replicas can share tasks. */
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * UTF-8 JSON, the format flytekit's `ResourceMeta.encode` writes, so Python and TS replicas can share
+ * tasks. Numbers are kept exact both ways (core's `parseJson` / `stringifyJson`): an integer past 2^53
+ * decodes to a `bigint` and `1.0` to a `LosslessNumber`, and both are written back as they came, as
+ * Python's `json` would.
+ */
 export const jsonResourceMetaCodec: ResourceMetaCodec<unknown> = {
-  encode: (meta) => utf8Encoder.encode(JSON.stringify(meta)),
-  decode: (bytes) => JSON.parse(utf8Decoder.decode(bytes)) as unknown,
+  encode: (meta) => utf8Encoder.encode(stringifyJson(meta) ?? "null"),
+  decode: (bytes) => parseJson(utf8Decoder.decode(bytes)),
 };
 
 /** Above this, encoding is refused: the bytes live in an etcd object beside the whole workflow's state. */
@@ -66,10 +71,10 @@ export async function decodeResourceMeta<Meta>(
     );
   }
   if (schema === undefined) {
-    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
+    if (!isJsonObject(decoded)) {
       throw new AgentwireError(
         "invalid_argument",
-        `resource_meta for ${agent} must decode to an object, got ${Array.isArray(decoded) ? "an array" : JSON.stringify(decoded)}`,
+        `resource_meta for ${agent} must decode to an object, got ${Array.isArray(decoded) ? "an array" : (stringifyJson(decoded) ?? String(decoded))}`,
       );
     }
     return decoded as Meta;

@@ -1,44 +1,32 @@
 import type { TaskContext } from "./agent-context.js";
-import type { LiteralType } from "./gen/flyteidl/core/types_pb.js";
-import type { TaskCategory } from "./task-category.js";
-import type { TaskResource } from "./task-resource.js";
+import { AgentBase } from "./agent-base.js";
+import type { AnyTaskDefinition, OutputsOf } from "./task-definition.js";
+import type { TerminalTaskResource } from "./task-resource.js";
 
 /**
  * The base of a synchronous Flyte agent: Propeller opens `ExecuteTaskSync`, sends the template then the
- * inputs, and reads exactly one reply. `execute` returns the outputs; the SDK answers one header with a
- * SUCCEEDED resource carrying them. To report a failure the task's user should see (not a crash), throw a
- * `TaskFailure`: it becomes a FAILED (or RETRYABLE_FAILED) resource with an agent error code.
+ * inputs, and reads exactly one reply. `execute` returns `this.succeeded(outputs)` (or `this.failed(…)`,
+ * `this.aborted()`); the SDK answers one header with that resource. Throwing a `TaskFailure` is the same as
+ * returning `this.failed(…)`; any other exception is a gRPC INTERNAL error.
  *
  * ```ts
- * class EchoAgent extends SyncAgent<{ text: string }> {
+ * import { SyncAgent, defineTask, types, type TaskContext } from "@agentwire/flyte";
+ *
+ * export const echoTask = defineTask({ taskType: "echo", inputs: { text: types.string() }, outputs: { text: types.string() } });
+ *
+ * export class EchoAgent extends SyncAgent<typeof echoTask> {
  *   readonly name = "Echo Agent";
- *   readonly taskCategory = { name: "echo" };
- *   override readonly inputTypes = { text: types.string() };
- *   override readonly outputTypes = { text: types.string() };
- *   async execute(ctx: TaskContext<{ text: string }>) {
- *     return { text: ctx.inputs.text };
+ *   readonly task = echoTask;
+ *   async execute(ctx: TaskContext<typeof echoTask>) {
+ *     return this.succeeded({ text: ctx.inputs.text });
  *   }
  * }
  * ```
  */
-export abstract class SyncAgent<Inputs extends Record<string, unknown> = Record<string, unknown>> {
-  abstract readonly name: string;
-  abstract readonly taskCategory: TaskCategory;
-  /** Inputs the agent needs; checked before `execute` like AsyncAgent's. */
-  readonly inputTypes?: Record<string, LiteralType>;
-  /** Output types; when absent the template's interface outputs are used, then inference. */
-  readonly outputTypes?: Record<string, LiteralType>;
+export abstract class SyncAgent<Task extends AnyTaskDefinition = AnyTaskDefinition> extends AgentBase<Task> {
   /**
-   * Inputs Propeller offloaded to blob storage (above its inline size threshold) arrive as
-   * `{ offloaded: { uri, sizeBytes, inferredType } }` markers for the agent to fetch, instead of being
-   * refused with UNIMPLEMENTED. Default: false.
+   * Runs the task to the end and returns a terminal result. A non-terminal phase is refused: Propeller
+   * would then poll GetTask with no resource metadata and fail the task.
    */
-  readonly acceptOffloadedInputs?: boolean;
-
-  /**
-   * Runs the task to the end. Returns its outputs, or a whole `TaskResource` with a terminal phase when
-   * it needs to set log links or custom info. A non-terminal phase is refused: Propeller would then poll
-   * GetTask with no resource metadata and fail the task.
-   */
-  abstract execute(ctx: TaskContext<Inputs>): Promise<Record<string, unknown> | TaskResource>;
+  abstract execute(ctx: TaskContext<Task>): Promise<TerminalTaskResource<OutputsOf<Task>>>;
 }

@@ -1,4 +1,4 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { create, isMessage, type JsonObject } from "@bufbuild/protobuf";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { AgentwireError } from "@agentwire/core";
 import {
@@ -14,7 +14,7 @@ import {
   TaskLogSchema,
   type TaskLog,
 } from "./gen/flyteidl/core/execution_pb.js";
-import type { LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
 import type { VariableMap } from "./gen/flyteidl/core/interface_pb.js";
 import { fromLiteralMap, LiteralTypeError, toLiteralMap } from "./literals/index.js";
 
@@ -78,30 +78,76 @@ export interface AgentErrorInfo {
   origin?: "unknown" | "user" | "system";
 }
 
-/**
- * What an agent reports about a task: the answer to `GetTask`, and the result of a sync `execute`.
- *
- * ```ts
- * return {
- *   phase: "SUCCEEDED",
- *   outputs: { exit_code: 0, stdout: "hello\n" },
- *   logLinks: [{ name: "Job log", uri: `https://jobs.example.com/${meta.jobId}` }],
- * };
- * ```
- */
-export interface TaskResource<Outputs extends Record<string, unknown> = Record<string, unknown>> {
-  phase: TaskPhase;
+/** What any answer may carry besides its phase. */
+export interface ResultDetails {
   /** A human-readable status; Propeller shows it for queued and failed tasks (RUNNING drops it). */
   message?: string;
+  /** Links shown in the console. Propeller records them only when the phase changes: send them from the first RUNNING on. */
   logLinks?: LogLink[];
-  /**
-   * The task's outputs, only with SUCCEEDED: plain values converted with the agent's `outputTypes` (or
-   * inferred from the values when it declares none), or a ready `LiteralMap`.
-   */
-  outputs?: Outputs | LiteralMap;
-  /** Free-form JSON shown in the console's task details. */
+  /** Free-form JSON shown in the console's task details (a `google.protobuf.Struct`: numbers are doubles). */
   customInfo?: JsonObject;
+}
+
+/** The task is waiting or running: Propeller asks again in 30 s. */
+export interface PendingTaskResource extends ResultDetails {
+  phase: "QUEUED" | "WAITING_FOR_RESOURCES" | "INITIALIZING" | "RUNNING";
+  /** Only SUCCEEDED carries outputs: Propeller reads them from nothing else. */
+  outputs?: never;
+  agentError?: never;
+}
+
+/**
+ * The task succeeded. `outputs` are plain values converted with the task's declared output types (or
+ * inferred from the values when it declares none), or a ready `LiteralMap`. Leave them out when the job
+ * wrote `outputs.pb` under the output prefix itself.
+ */
+export interface SucceededTaskResource<Outputs = Record<string, unknown>> extends ResultDetails {
+  phase: "SUCCEEDED";
+  outputs?: Outputs | LiteralMap;
+  agentError?: never;
+}
+
+/** The task failed (RETRYABLE_FAILED uses one of its retries) or was aborted. */
+export interface FailedTaskResource extends ResultDetails {
+  phase: "FAILED" | "RETRYABLE_FAILED" | "ABORTED";
+  /** The failure's code, kind and origin (flyteidl `AgentError`). */
   agentError?: AgentErrorInfo;
+  outputs?: never;
+}
+
+/**
+ * What an agent reports about a task: the answer to `GetTask`, and the result of a sync `execute`. Build
+ * it with the agent's helpers (`this.running(…)`, `this.succeeded(outputs)`, `this.failed(message)`), so
+ * TypeScript checks the outputs against the task's declared types.
+ *
+ * ```ts
+ * return this.succeeded({ exit_code: 0, stdout: "hello\n" }, { logLinks: [{ name: "Job log", uri }] });
+ * ```
+ */
+export type TaskResource<Outputs = Record<string, unknown>> = PendingTaskResource | SucceededTaskResource<Outputs> | FailedTaskResource;
+
+/** A resource whose phase ends the task: what a sync agent's `execute` returns. */
+export type TerminalTaskResource<Outputs = Record<string, unknown>> = SucceededTaskResource<Outputs> | FailedTaskResource;
+
+/** Options of a failure result: the TaskFailure fields plus what any answer carries. */
+export interface FailureDetails extends Omit<ResultDetails, "message"> {
+  /** A short machine-readable code, e.g. "QUOTA". Default: "TaskFailedWithError" (Propeller's). */
+  code?: string;
+  /** RETRYABLE_FAILED (uses one of the task's retries) instead of FAILED. Default: false. */
+  recoverable?: boolean;
+  /** Whose fault it was. Default: "user". */
+  origin?: AgentErrorInfo["origin"];
+}
+
+/** A FAILED (or RETRYABLE_FAILED) resource with an agent error: what a returned or thrown failure becomes. */
+export function failedResource(message: string, details: FailureDetails = {}): FailedTaskResource {
+  const { code, recoverable, origin, ...rest } = details;
+  return {
+    ...rest,
+    phase: recoverable ? "RETRYABLE_FAILED" : "FAILED",
+    message,
+    agentError: { code: code ?? "TaskFailedWithError", recoverable: recoverable ?? false, origin: origin ?? "user" },
+  };
 }
 
 const phaseToProto: Record<TaskPhase, TaskExecution_Phase> = {
@@ -140,11 +186,7 @@ const originToProto = {
 } as const;
 
 function isLiteralMap(value: unknown): value is LiteralMap {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { $typeName?: unknown }).$typeName === "flyteidl.core.LiteralMap"
-  );
+  return isMessage(value, LiteralMapSchema);
 }
 
 function toTaskLog(link: LogLink): TaskLog {
@@ -164,8 +206,11 @@ function toTaskLog(link: LogLink): TaskLog {
  * success, so they would be lost without a word).
  */
 export function toResourceProto(resource: TaskResource, outputTypes: VariableMap | undefined, source: string): Resource {
-  if (typeof resource !== "object" || resource === null) {
-    throw new AgentwireError("internal", `${source} returned ${String(resource)}; it must return a TaskResource such as { phase: "RUNNING" }`);
+  if (typeof resource !== "object" || resource === null || typeof (resource as { phase?: unknown }).phase !== "string") {
+    throw new AgentwireError(
+      "internal",
+      `${source} returned ${describeReturned(resource)}; it must return a result such as this.succeeded(outputs) or this.failed(message)`,
+    );
   }
   const phase = resource.phase;
   if (!taskPhases.includes(phase)) {
@@ -186,6 +231,7 @@ export function toResourceProto(resource: TaskResource, outputTypes: VariableMap
       : isLiteralMap(resource.outputs)
         ? resource.outputs
         : outputsToLiterals(resource.outputs, outputTypes, source);
+  const agentError = resource.agentError;
   return create(ResourceSchema, {
     state: phaseToState[phase],
     phase: phaseToProto[phase],
@@ -193,16 +239,22 @@ export function toResourceProto(resource: TaskResource, outputTypes: VariableMap
     logLinks: (resource.logLinks ?? []).map(toTaskLog),
     ...(outputs === undefined ? {} : { outputs }),
     ...(resource.customInfo === undefined ? {} : { customInfo: resource.customInfo }),
-    ...(resource.agentError === undefined
+    ...(agentError === undefined
       ? {}
       : {
           agentError: {
-            code: resource.agentError.code,
-            kind: resource.agentError.recoverable ? AgentError_Kind.RECOVERABLE : AgentError_Kind.NON_RECOVERABLE,
-            origin: originToProto[resource.agentError.origin ?? "unknown"],
+            code: agentError.code,
+            kind: agentError.recoverable ? AgentError_Kind.RECOVERABLE : AgentError_Kind.NON_RECOVERABLE,
+            origin: originToProto[agentError.origin ?? "unknown"],
           },
         }),
   });
+}
+
+function describeReturned(value: unknown): string {
+  if (value === null || typeof value !== "object") return String(value);
+  const keys = Object.keys(value);
+  return keys.length === 0 ? "{}" : `an object without a phase ({ ${keys.slice(0, 4).join(", ")}${keys.length > 4 ? ", …" : ""} })`;
 }
 
 /** Output conversion failing is the agent's bug, not the caller's: INTERNAL, naming the output. */
@@ -241,7 +293,7 @@ export function fromResourceProto(resource: Resource, outputTypes?: VariableMap)
   if (phase === undefined) {
     throw new AgentwireError("internal", `the agent answered an unknown phase ${resource.phase}`);
   }
-  const out: TaskResource = { phase };
+  const out = { phase } as TaskResource & { outputs?: Record<string, unknown>; agentError?: AgentErrorInfo };
   if (resource.message !== "") out.message = resource.message;
   if (resource.logLinks.length > 0) {
     out.logLinks = resource.logLinks.map((l) => ({

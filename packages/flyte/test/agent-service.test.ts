@@ -1,14 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExecuteTaskSyncRequestSchema, State, type ExecuteTaskSyncRequest } from "../src/gen/flyteidl/admin/agent_pb.js";
-import { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
-import { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
-import { createAgentRoutes, fromLiteralMap, HealthState, toLiteralMap, types, variables } from "../src/index.js";
-import { createAgentClients, createInProcessTransport, taskTemplate } from "../src/testing/index.js";
-import { BrokenAgent, capturedLogger, DoublerAgent, GreeterAgent, jobs } from "./fixtures.js";
+import { defineTask, fromLiteralMap, toLiteralMap, types } from "../src/index.js";
+import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, taskTemplate } from "../src/testing/index.js";
+import { brokenTask, BrokenAgent, capturedLogger, DoublerAgent, doublerTask, GreeterAgent, greetTask, jobs } from "./fixtures.js";
 
-const doubler = { type: "doubler", inputs: { n: types.integer() }, outputs: { doubled: types.integer() } };
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
@@ -22,10 +19,8 @@ async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
 
 function setup() {
   const captured = capturedLogger();
-  const clients = createAgentClients(
-    createInProcessTransport([new DoublerAgent(), new BrokenAgent(), new GreeterAgent()], { logger: captured.logger }),
-  );
-  return { ...clients, logs: captured.lines };
+  const { clients } = createFlyteDriver({ agents: [new DoublerAgent(), new BrokenAgent(), new GreeterAgent()], logger: captured.logger });
+  return { ...clients, logs: captured.lines, logged: captured.logged };
 }
 
 describe("AgentMetadataService", () => {
@@ -56,8 +51,8 @@ describe("AsyncAgentService", () => {
   it("creates, polls and returns typed outputs from resource_meta alone", async () => {
     const { async } = setup();
     const { resourceMeta } = await async.createTask({
-      template: taskTemplate(doubler),
-      inputs: toLiteralMap({ n: 21 }, variables(doubler.inputs)),
+      template: taskTemplate(doublerTask),
+      inputs: toLiteralMap({ n: 21 }, doublerTask.inputs),
       outputPrefix: "s3://bucket/out",
     });
     expect(JSON.parse(new TextDecoder().decode(resourceMeta))).toEqual({ jobId: "job-1" });
@@ -73,14 +68,14 @@ describe("AsyncAgentService", () => {
     const done = await other.getTask({ taskCategory: category, resourceMeta });
     expect(done.resource?.phase).toBe(TaskExecution_Phase.SUCCEEDED);
     expect(done.resource?.state).toBe(State.SUCCEEDED);
-    expect(fromLiteralMap(done.resource!.outputs, variables(doubler.outputs))).toEqual({ doubled: 42 });
+    expect(fromLiteralMap(done.resource!.outputs, doublerTask.outputs)).toEqual({ doubled: 42 });
   });
 
   it("routes GetTask by the deprecated task_type when task_category is unset", async () => {
     const { async } = setup();
     const { resourceMeta } = await async.createTask({
-      template: taskTemplate(doubler),
-      inputs: toLiteralMap({ n: 1 }, variables(doubler.inputs)),
+      template: taskTemplate(doublerTask),
+      inputs: toLiteralMap({ n: 1 }, doublerTask.inputs),
     });
     const res = await async.getTask({ taskType: "doubler", resourceMeta });
     expect(res.resource?.phase).toBe(TaskExecution_Phase.RUNNING);
@@ -88,7 +83,7 @@ describe("AsyncAgentService", () => {
 
   it("refuses an unknown task type or version with NOT_FOUND naming it and the known ones", async () => {
     const { async } = setup();
-    const err = await rejection(async.createTask({ template: taskTemplate({ type: "bigquery" }), inputs: {} }));
+    const err = await rejection(async.createTask({ template: taskTemplate(defineTask({ taskType: "bigquery" })), inputs: {} }));
     expect(err.code).toBe(Code.NotFound);
     expect(err.rawMessage).toBe('no agent for task type "bigquery" version 0; this server has: doubler (v0), broken (v2), greet (v0)');
     const wrongVersion = await rejection(async.getTask({ taskCategory: { name: "broken", version: 1 }, resourceMeta: enc({ mode: "x" }) }));
@@ -111,15 +106,15 @@ describe("AsyncAgentService", () => {
   it("refuses a missing or mistyped input naming it", async () => {
     const { async } = setup();
     const missing = await rejection(
-      async.createTask({ template: taskTemplate({ type: "doubler", inputs: {} }), inputs: toLiteralMap({}, variables({})) }),
+      async.createTask({ template: taskTemplate(defineTask({ taskType: "doubler", inputs: {} })), inputs: toLiteralMap({}, {}) }),
     );
     expect(missing.code).toBe(Code.InvalidArgument);
     expect(missing.rawMessage).toContain('missing input "n"');
 
     const mistyped = await rejection(
       async.createTask({
-        template: taskTemplate({ type: "doubler", inputs: { n: types.string() } }),
-        inputs: toLiteralMap({ n: "three" }, variables({ n: types.string() })),
+        template: taskTemplate(defineTask({ taskType: "doubler", inputs: { n: types.string() } })),
+        inputs: toLiteralMap({ n: "three" }, { n: types.string() }),
       }),
     );
     expect(mistyped.code).toBe(Code.InvalidArgument);
@@ -140,19 +135,18 @@ describe("AsyncAgentService", () => {
     expect(invalid.code).toBe(Code.InvalidArgument);
     expect(invalid.rawMessage).toBe("resource_meta for DoublerAgent is invalid: jobId: jobId must be a string");
     // Still serving.
-    const ok = await async.createTask({ template: taskTemplate(doubler), inputs: toLiteralMap({ n: 2 }, variables(doubler.inputs)) });
+    const ok = await async.createTask({ template: taskTemplate(doublerTask), inputs: toLiteralMap({ n: 2 }, doublerTask.inputs) });
     expect(ok.resourceMeta.byteLength).toBeGreaterThan(0);
   });
 
   it("turns an agent exception into INTERNAL with its message, logged with its stack", async () => {
-    const { async, logs } = setup();
+    const { async, logged } = setup();
     const err = await rejection(
-      async.createTask({ template: taskTemplate(doubler), inputs: toLiteralMap({ n: 13 }, variables(doubler.inputs)) }),
+      async.createTask({ template: taskTemplate(doublerTask), inputs: toLiteralMap({ n: 13 }, doublerTask.inputs) }),
     );
     expect(err.code).toBe(Code.Internal);
     expect(err.rawMessage).toBe("unlucky number 13");
-    await new Promise((r) => setImmediate(r));
-    const line = logs().find((l) => l.msg === "create failed: unlucky number 13");
+    const line = await logged((l) => l.msg === "create failed: unlucky number 13");
     expect(line?.level).toBe(50);
     expect(String((line?.err as { stack?: string })?.stack)).toContain("DoublerAgent.create");
   });
@@ -168,11 +162,13 @@ describe("AsyncAgentService", () => {
     const badOutput = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "bad-output" }) }));
     expect(badOutput.code).toBe(Code.Internal);
     expect(badOutput.rawMessage).toContain('output "x"');
+    const plain = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "plain-outputs" }) }));
+    expect(plain.code).toBe(Code.Internal);
+    expect(plain.rawMessage).toBe(
+      "BrokenAgent.get returned an object without a phase ({ x }); it must return a result such as this.succeeded(outputs) or this.failed(message)",
+    );
     const noMeta = await rejection(
-      async.createTask({
-        template: taskTemplate({ type: "broken", version: 2 }),
-        inputs: toLiteralMap({ mode: "no-meta" }, undefined),
-      }),
+      async.createTask({ template: taskTemplate(brokenTask), inputs: toLiteralMap({ mode: "no-meta" }, brokenTask.inputs) }),
     );
     expect(noMeta.rawMessage).toContain("BrokenAgent.create returned undefined");
   });
@@ -180,8 +176,8 @@ describe("AsyncAgentService", () => {
   it("reports a TaskFailure from get as a FAILED resource with an agent error", async () => {
     const { async } = setup();
     const { resourceMeta } = await async.createTask({
-      template: taskTemplate(doubler),
-      inputs: toLiteralMap({ n: 7 }, variables(doubler.inputs)),
+      template: taskTemplate(doublerTask),
+      inputs: toLiteralMap({ n: 7 }, doublerTask.inputs),
     });
     const { resource } = await async.getTask({ taskCategory: { name: "doubler", version: 0 }, resourceMeta });
     expect(resource?.phase).toBe(TaskExecution_Phase.FAILED);
@@ -192,7 +188,7 @@ describe("AsyncAgentService", () => {
   it("answers FAILED_PRECONDITION for a TaskFailure thrown by create", async () => {
     const { async } = setup();
     const err = await rejection(
-      async.createTask({ template: taskTemplate({ type: "broken", version: 2 }), inputs: toLiteralMap({ mode: "fail-create" }, undefined) }),
+      async.createTask({ template: taskTemplate(brokenTask), inputs: toLiteralMap({ mode: "fail-create" }, brokenTask.inputs) }),
     );
     expect(err.code).toBe(Code.FailedPrecondition);
     expect(err.rawMessage).toBe("quota exceeded for project");
@@ -200,7 +196,7 @@ describe("AsyncAgentService", () => {
 
   it("refuses async calls for a sync agent", async () => {
     const { async } = setup();
-    const err = await rejection(async.createTask({ template: taskTemplate({ type: "greet" }), inputs: {} }));
+    const err = await rejection(async.createTask({ template: taskTemplate(greetTask), inputs: {} }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toContain("served by a sync agent (Greeter); call ExecuteTaskSync");
   });
@@ -241,14 +237,12 @@ describe("AsyncAgentService", () => {
 });
 
 describe("SyncAgentService", () => {
-  const greet = { type: "greet", inputs: { who: types.string() }, outputs: { greeting: types.string(), length: types.integer() } };
-
   async function* propellerStream(who: string | undefined, custom = {}): AsyncIterable<ExecuteTaskSyncRequest> {
     yield create(ExecuteTaskSyncRequestSchema, {
-      part: { case: "header", value: { template: taskTemplate({ ...greet, custom }), outputPrefix: "s3://b/o" } },
+      part: { case: "header", value: { template: taskTemplate(greetTask, { custom }), outputPrefix: "s3://b/o" } },
     });
     if (who !== undefined) {
-      yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: toLiteralMap({ who }, variables(greet.inputs)) } });
+      yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: toLiteralMap({ who }, greetTask.inputs) } });
     }
   }
 
@@ -266,7 +260,7 @@ describe("SyncAgentService", () => {
     expect(header.case).toBe("header");
     const resource = header.case === "header" ? header.value.resource! : undefined;
     expect(resource?.phase).toBe(TaskExecution_Phase.SUCCEEDED);
-    expect(fromLiteralMap(resource!.outputs, variables(greet.outputs))).toEqual({ greeting: "hi, Ada", length: 7 });
+    expect(fromLiteralMap(resource!.outputs, greetTask.outputs)).toEqual({ greeting: "hi, Ada", length: 7 });
   });
 
   it("turns a TaskFailure into a RETRYABLE_FAILED resource with the agent error", async () => {
@@ -277,13 +271,18 @@ describe("SyncAgentService", () => {
     expect(resource?.agentError?.code).toBe("EMPTY");
   });
 
-  it("answers INTERNAL for an exception and for a non-terminal phase", async () => {
+  it("answers INTERNAL for an exception, a non-terminal phase, and outputs returned without a result", async () => {
     const crash = await rejection(collect(propellerStream("crash")));
     expect(crash.code).toBe(Code.Internal);
     expect(crash.rawMessage).toBe("greeting buffer overflow");
     const pending = await rejection(collect(propellerStream("pending")));
     expect(pending.code).toBe(Code.Internal);
     expect(pending.rawMessage).toContain("a sync agent must return a terminal phase");
+    const plain = await rejection(collect(propellerStream("plain")));
+    expect(plain.code).toBe(Code.Internal);
+    expect(plain.rawMessage).toBe(
+      "GreeterAgent.execute returned an object without a phase ({ greeting }); it must return a result such as this.succeeded(outputs) or this.failed(message)",
+    );
   });
 
   it("names the missing input when the stream ends after the header", async () => {
@@ -301,7 +300,7 @@ describe("SyncAgentService", () => {
     expect(wrongOrder.rawMessage).toContain("the first message must be a header");
 
     async function* toAsync(): AsyncIterable<ExecuteTaskSyncRequest> {
-      yield create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template: taskTemplate(doubler) } } });
+      yield create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template: taskTemplate(doublerTask) } } });
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: toLiteralMap({ n: 1 }, undefined) } });
     }
     const wrongKind = await rejection(collect(toAsync()));
@@ -319,27 +318,5 @@ describe("grpc.health.v1", () => {
     );
     const err = await rejection(health.check({ service: "example.Unknown" }));
     expect(err.code).toBe(Code.NotFound);
-  });
-});
-
-describe("grpc.health.v1 Watch", () => {
-  it("streams the current status, then every change, even one made while the stream is paused", async () => {
-    const health = new HealthState(["flyteidl.service.AsyncAgentService"]);
-    const clients = createAgentClients(createRouterTransport(createAgentRoutes([new DoublerAgent()], { health })));
-    const controller = new AbortController();
-    const seen: HealthCheckResponse_ServingStatus[] = [];
-    for await (const { status } of clients.health.watch({ service: "" }, { signal: controller.signal })) {
-      seen.push(status);
-      // Flip twice before the stream resumes: only the final state may be reported, but it must be.
-      if (seen.length === 1) {
-        health.setServing(false);
-        health.setServing(true);
-        health.setServing(false);
-      } else {
-        controller.abort();
-        break;
-      }
-    }
-    expect(seen).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);
   });
 });

@@ -13,18 +13,16 @@ import { fileURLToPath } from "node:url";
 import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromLiteralMap, types, variables } from "../src/index.js";
-import { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
-import { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
-import { createNetworkTransport, PropellerDriver, type TaskSpec } from "../src/testing/index.js";
+import { defineTask, fromLiteralMap, types } from "../src/index.js";
+import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, type PropellerDriver } from "../src/testing/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const agentModuleDir = join(here, "interop");
 
 const skipPython = pythonSkipReason() !== undefined;
 
-const sleepSpec = {
-  type: "py_sleep",
+const sleepTask = defineTask({
+  taskType: "py_sleep",
   inputs: { n: types.integer(), polls: types.integer(), name: types.string() },
   // What flytekit itself would declare for `-> (int, str, float, bool, dict, datetime, timedelta)`.
   outputs: {
@@ -36,14 +34,10 @@ const sleepSpec = {
     o5: types.datetime(),
     o6: types.duration(),
   },
-} satisfies TaskSpec;
+});
 
-const echoSpec = {
-  type: "py_echo",
-  inputs: { text: types.string() },
-  outputs: { o0: types.string(), o1: types.integer() },
-  custom: { prefix: ">> " },
-} satisfies TaskSpec;
+const echoTask = defineTask({ taskType: "py_echo", inputs: { text: types.string() }, outputs: { o0: types.string(), o1: types.integer() } });
+const echoCustom = { custom: { prefix: ">> " } };
 
 /** What flytekit_agent.py's `outputs_for(n, name)` computes, as our codec decodes it. */
 function expectedSleepOutputs(n: number, name: string) {
@@ -94,7 +88,7 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
     server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
     await waitForPort(port, { child: server, timeoutMs: 110_000, output: () => serverLog });
     baseUrl = `http://127.0.0.1:${port}`;
-    driver = new PropellerDriver(createNetworkTransport(baseUrl), { pollIntervalMs: 20 });
+    driver = createFlyteDriver({ url: baseUrl, pollIntervalMs: 20 });
   });
 
   afterAll(async () => {
@@ -130,7 +124,7 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
   });
 
   it("runs the async task to SUCCEEDED through RUNNING, with typed outputs decoded", async () => {
-    const run = await driver.run(sleepSpec, { n: 3, polls: 2, name: "agentwire" });
+    const run = await driver.run(sleepTask, { n: 3, polls: 2, name: "agentwire" });
     expect(run.error).toBeUndefined();
     expect(run.mode).toBe("async");
     expect(run.phase, run.message).toBe("SUCCEEDED");
@@ -160,8 +154,8 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
   });
 
   it("decodes the literal types flytekit infers for outputs, declared or not", async () => {
-    const spec = { ...sleepSpec, outputs: undefined };
-    const launched = await driver.launch(spec, { n: 4, polls: 0, name: "raw" });
+    const undeclaredTask = defineTask({ taskType: "py_sleep", inputs: sleepTask.inputs });
+    const launched = await driver.launch(undeclaredTask, { n: 4, polls: 0, name: "raw" });
     const { resource } = await driver.clients.async.getTask({
       taskType: "py_sleep",
       taskCategory: { name: "py_sleep", version: 0 },
@@ -190,18 +184,19 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
     // Inferred from the literals alone (o2 is 1.0, a float literal that reads back as the number 1) ...
     expect(fromLiteralMap(outputs, undefined, { direction: "output" })).toEqual(expected);
     // ... with the types flytekit would declare ...
-    expect(fromLiteralMap(outputs, variables(sleepSpec.outputs), { direction: "output" })).toEqual(expected);
+    expect(fromLiteralMap(outputs, sleepTask.outputs, { direction: "output" })).toEqual(expected);
     // ... with the legacy generic-struct declaration for the dict (both STRUCT encodings are accepted) ...
-    const legacy = await driver.run({ ...sleepSpec, outputs: { ...sleepSpec.outputs, o4: types.genericStruct() } }, { n: 4, polls: 0, name: "raw" });
+    const legacyTask = defineTask({ ...sleepTask, outputs: { ...sleepTask.outputs, o4: types.genericStruct() } });
+    const legacy = await driver.run(legacyTask, { n: 4, polls: 0, name: "raw" });
     expect(legacy.phase, legacy.message).toBe("SUCCEEDED");
     expect(legacy.outputs).toEqual(expected);
     // ... and through the driver with nothing declared.
-    const undeclared = await driver.run(spec, { n: 4, polls: 0, name: "raw" });
+    const undeclared = await driver.run(undeclaredTask, { n: 4, polls: 0, name: "raw" });
     expect(undeclared.outputs).toEqual(expected);
   });
 
   it("runs the sync task through ExecuteTaskSync", async () => {
-    const run = await driver.run(echoSpec, { text: "hello flytekit" });
+    const run = await driver.run(echoTask, { text: "hello flytekit" }, echoCustom);
     expect(run.error).toBeUndefined();
     expect(run.mode).toBe("sync");
     expect(run.phase, run.message).toBe("SUCCEEDED");
@@ -212,7 +207,7 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
   });
 
   it("reads a FAILED sync resource as FAILED with flytekit's message", async () => {
-    const run = await driver.run(echoSpec, { text: "fail" });
+    const run = await driver.run(echoTask, { text: "fail" }, echoCustom);
     expect(run.error).toBeUndefined();
     expect(run.phase).toBe("FAILED");
     expect(run.message).toBe("py_echo refuses to echo 'fail'");
@@ -221,13 +216,14 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
 
   it("aborts a running async task: DeleteTask reaches the Python connector, and again idempotently", async () => {
     const controller = new AbortController();
-    const aborting = new PropellerDriver(createNetworkTransport(baseUrl), {
+    const aborting = createFlyteDriver({
+      url: baseUrl,
       pollIntervalMs: 20,
       onEvent: (event) => {
         if (event.phase === "RUNNING") controller.abort();
       },
     });
-    const run = await aborting.run(sleepSpec, { n: 1, polls: 1_000_000, name: "doomed" }, { signal: controller.signal });
+    const run = await aborting.run(sleepTask, { n: 1, polls: 1_000_000, name: "doomed" }, { signal: controller.signal });
     expect(run.phase).toBe("ABORTED");
     expect(run.endedBy).toBe("signal");
     expect(run.error, run.error?.message).toBeUndefined();
@@ -245,7 +241,7 @@ describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's 
   });
 
   it("turns flytekit's NOT_FOUND for an unknown task type into Propeller's retryable failure", async () => {
-    const run = await driver.run({ type: "py_missing", inputs: { x: types.integer() } }, { x: 1 });
+    const run = await driver.run(defineTask({ taskType: "py_missing", inputs: { x: types.integer() } }), { x: 1 });
     expect(run.phase).toBe("RETRYABLE_FAILED");
     expect(run.error?.code).toBe(Code.NotFound);
     expect(run.message).toContain("failed to create task from connector with rpc error: code = NotFound");

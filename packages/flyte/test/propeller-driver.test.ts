@@ -1,15 +1,12 @@
 import { Code, createRouterTransport } from "@connectrpc/connect";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
-import { types } from "../src/index.js";
-import { createInProcessTransport, PropellerDriver, type PhaseEvent } from "../src/testing/index.js";
-import { DoublerAgent, GreeterAgent, jobs } from "./fixtures.js";
+import { defineTask } from "../src/index.js";
+import { createFlyteDriver, type PhaseEvent, type PropellerDriverOptions } from "../src/testing/index.js";
+import { DoublerAgent, doublerTask, GreeterAgent, greetTask, jobs } from "./fixtures.js";
 
-const doubler = { type: "doubler", inputs: { n: types.integer() }, outputs: { doubled: types.integer() } };
-const greet = { type: "greet", inputs: { who: types.string() }, outputs: { greeting: types.string(), length: types.integer() } };
-
-function driver(options: ConstructorParameters<typeof PropellerDriver>[1] = {}) {
-  return new PropellerDriver(createInProcessTransport([new DoublerAgent(), new GreeterAgent()]), { pollIntervalMs: 5, ...options });
+function driver(options: PropellerDriverOptions = {}) {
+  return createFlyteDriver({ agents: [new DoublerAgent(), new GreeterAgent()], pollIntervalMs: 5, ...options });
 }
 
 describe("PropellerDriver", () => {
@@ -17,7 +14,8 @@ describe("PropellerDriver", () => {
 
   it("runs an async task to SUCCEEDED with typed outputs, recording phase changes only", async () => {
     const events: PhaseEvent[] = [];
-    const run = await driver({ onEvent: (e) => events.push(e) }).run(doubler, { n: 5 });
+    const run = await driver({ onEvent: (e) => events.push(e) }).run(doublerTask, { n: 5 });
+    expectTypeOf(run.outputs).toEqualTypeOf<{ doubled: number | bigint } | undefined>();
     expect(run.mode).toBe("async");
     expect(run.phase).toBe("SUCCEEDED");
     expect(run.outputs).toEqual({ doubled: 10 });
@@ -27,11 +25,19 @@ describe("PropellerDriver", () => {
     expect(run.events[1]?.logLinks?.[0]?.name).toBe("dash");
   });
 
+  it("takes the task from the agent, typed, when given the agent", async () => {
+    const greeter = new GreeterAgent();
+    const d = createFlyteDriver({ agents: [greeter] });
+    const run = await d.run(greeter, { who: "Cy" });
+    expectTypeOf(run.outputs).toEqualTypeOf<{ greeting: string; length: number | bigint } | undefined>();
+    expect(run.outputs).toEqual({ greeting: "hello, Cy", length: 9 });
+  });
+
   it("routes sync task types through ExecuteTaskSync, as ListAgents says", async () => {
-    const run = await driver().run({ ...greet, custom: { greeting: "hey" } }, { who: "Bo" });
+    const run = await driver().run(greetTask, { who: "Bo" }, { custom: { greeting: "hey" } });
     expect(run.mode).toBe("sync");
     expect(run.outputs).toEqual({ greeting: "hey, Bo", length: 7 });
-    const failed = await driver().run(greet, { who: "nobody" });
+    const failed = await driver().run(greetTask, { who: "nobody" });
     expect(failed.phase).toBe("RETRYABLE_FAILED");
     expect(failed.resource?.agentError?.code).toBe("EMPTY");
   });
@@ -39,14 +45,14 @@ describe("PropellerDriver", () => {
   it("sends DeleteTask when aborted and ends ABORTED", async () => {
     const controller = new AbortController();
     const d = driver({ onEvent: (e) => e.phase === "RUNNING" && controller.abort() });
-    const run = await d.run(doubler, { n: 1 }, { signal: controller.signal });
+    const run = await d.run(doublerTask, { n: 1 }, { signal: controller.signal });
     expect(run.phase).toBe("ABORTED");
     expect(run.endedBy).toBe("signal");
     expect(jobs.get("job-1")?.deleted).toBe(1);
   });
 
   it("sends DeleteTask when the task's timeout passes and ends FAILED", async () => {
-    const run = await driver({ pollIntervalMs: 50 }).run(doubler, { n: 1 }, { timeoutMs: 60 });
+    const run = await driver({ pollIntervalMs: 50 }).run(doublerTask, { n: 1 }, { timeoutMs: 60 });
     expect(run.phase).toBe("FAILED");
     expect(run.endedBy).toBe("timeout");
     expect(run.message).toContain("timed out");
@@ -54,7 +60,7 @@ describe("PropellerDriver", () => {
   });
 
   it("turns a CreateTask error into a retryable failure carrying the rpc error, as Propeller does", async () => {
-    const run = await driver().run({ type: "nope" }, {});
+    const run = await driver().run(defineTask({ taskType: "nope" }));
     expect(run.phase).toBe("RETRYABLE_FAILED");
     expect(run.error?.code).toBe(Code.NotFound);
     expect(run.message).toMatch(/^failed to create task from connector with rpc error: code = NotFound desc = no agent for task type "nope"/);
@@ -71,7 +77,7 @@ describe("PropellerDriver", () => {
         },
       }),
     );
-    const run = await new PropellerDriver(transport, { pollIntervalMs: 1, maxSystemFailures: 2 }).run({ type: "x" });
+    const run = await createFlyteDriver({ transport, pollIntervalMs: 1, maxSystemFailures: 2 }).run(defineTask({ taskType: "x" }));
     expect(gets).toBe(3);
     expect(run.phase).toBe("RETRYABLE_FAILED");
     expect(run.message).toContain("GetTask failed with rpc error: code = Internal");
@@ -84,9 +90,9 @@ describe("PropellerDriver", () => {
         getTask: () => ({ resource: { phase: 3 /* SUCCEEDED */ } }),
       }),
     );
-    const d = new PropellerDriver(transport, { pollIntervalMs: 1 });
+    const d = createFlyteDriver({ transport, pollIntervalMs: 1 });
     expect((await d.refreshAgents()).size).toBe(0);
-    const run = await d.run({ type: "anything" });
+    const run = await d.run(defineTask({ taskType: "anything" }));
     expect(run.mode).toBe("async");
     expect(run.phase).toBe("SUCCEEDED");
   });
@@ -98,7 +104,7 @@ describe("PropellerDriver", () => {
         getTask: () => ({ resource: {} }),
       }),
     );
-    const run = await new PropellerDriver(transport, { pollIntervalMs: 1 }).run({ type: "x" });
+    const run = await createFlyteDriver({ transport, pollIntervalMs: 1 }).run(defineTask({ taskType: "x" }));
     expect(run.phase).toBe("RETRYABLE_FAILED");
   });
 });

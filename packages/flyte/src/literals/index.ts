@@ -56,7 +56,14 @@ export { describeType } from "./describe-type.js";
 export { toLiteral } from "./to-literal.js";
 export { fromLiteral } from "./from-literal.js";
 export { inferLiteralType } from "./infer.js";
-export { toLiteralMap, fromLiteralMap, type ToLiteralMapOptions, type FromLiteralMapOptions } from "./literal-map.js";
+export {
+  asVariableMap,
+  toLiteralMap,
+  fromLiteralMap,
+  type ToLiteralMapOptions,
+  type FromLiteralMapOptions,
+} from "./literal-map.js";
+export type { AllOptional, Decoded, DecodedValues, Encodable, EncodableValues, FlyteType, FlyteTypes } from "./flyte-type.js";
 export type {
   BlobInput,
   BlobValue,

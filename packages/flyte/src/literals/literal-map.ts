@@ -1,14 +1,16 @@
-import { create } from "@bufbuild/protobuf";
+import { create, isMessage } from "@bufbuild/protobuf";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "../gen/flyteidl/core/literals_pb.js";
-import type { VariableMap } from "../gen/flyteidl/core/interface_pb.js";
+import { VariableMapSchema, type VariableMap } from "../gen/flyteidl/core/interface_pb.js";
 import { SimpleType, type LiteralType } from "../gen/flyteidl/core/types_pb.js";
 import { refuse, type CodecOptions, type DecodeOptions } from "./codec-options.js";
 import { describeType } from "./describe-type.js";
 import { describeValue } from "./describe-value.js";
+import type { DecodedValues, EncodableValues, FlyteTypes } from "./flyte-type.js";
 import { fromLiteral } from "./from-literal.js";
 import { inferLiteralType } from "./infer.js";
 import { isPlainObject, setOwn } from "./plain-object.js";
 import { toLiteral } from "./to-literal.js";
+import { variables as variableMap } from "./types.js";
 
 /** Options for {@link toLiteralMap}. */
 export interface ToLiteralMapOptions extends CodecOptions {
@@ -26,6 +28,22 @@ export interface FromLiteralMapOptions extends DecodeOptions {
    * a task starts, so a gap usually means an optional input rather than an error. Default `false`.
    */
   requireAll?: boolean;
+}
+
+const variableMaps = new WeakMap<FlyteTypes, VariableMap>();
+
+/**
+ * A record of types (`{ n: types.integer() }`) or a ready `VariableMap` as a `VariableMap`. Records are
+ * converted once and remembered, since a task's declared types are converted on every call.
+ */
+export function asVariableMap(types: FlyteTypes | VariableMap | undefined): VariableMap | undefined {
+  if (types === undefined || isMessage(types, VariableMapSchema)) return types;
+  let map = variableMaps.get(types);
+  if (map === undefined) {
+    map = variableMap(types);
+    variableMaps.set(types, map);
+  }
+  return map;
 }
 
 /** Whether `undefined` can be encoded as this type (None, or a union with a None variant). */
@@ -68,20 +86,24 @@ function listNames(names: string[]): string {
 }
 
 /**
- * Encodes a record of JS values as a LiteralMap. With `variables` (a task interface's inputs or
- * outputs), each value is encoded as its declared type, unknown names are refused (with the declared
- * names listed, and the closest one suggested), and a declared variable left out is refused as
- * received "nothing". Without `variables`, each value's type is inferred (see `inferLiteralType`).
+ * Encodes a record of JS values as a LiteralMap. With declared types (a record such as a task's
+ * `outputs`, or a template's `VariableMap`), each value is encoded as its declared type, unknown names
+ * are refused (with the declared names listed, and the closest one suggested), and a declared variable
+ * left out is refused as received "nothing" unless its type accepts None. Without types, each value's
+ * type is inferred from the value. With a record of `types.*`, the values are type-checked too.
  *
  * ```ts
- * toLiteralMap({ o0: 42 }, template.interface?.outputs, { direction: "output" })
+ * toLiteralMap({ rows: 42, url: "s3://reports/42.csv" }, reportTask.outputs, { direction: "output" })
  * ```
  */
+export function toLiteralMap<T extends FlyteTypes>(values: EncodableValues<T>, types: T, options?: ToLiteralMapOptions): LiteralMap;
+export function toLiteralMap(values: Record<string, unknown>, variables?: VariableMap, options?: ToLiteralMapOptions): LiteralMap;
 export function toLiteralMap(
   values: Record<string, unknown>,
-  variables: VariableMap | undefined,
+  types: VariableMap | FlyteTypes | undefined,
   options: ToLiteralMapOptions = {},
 ): LiteralMap {
+  const variables = asVariableMap(types);
   const direction = options.direction ?? "input";
   if (!isPlainObject(values)) {
     return refuse(
@@ -136,19 +158,22 @@ export function toLiteralMap(
 }
 
 /**
- * Decodes a LiteralMap into a record of JS values: each literal as its declared type when `variables`
- * declares it, by its own shape otherwise (an extra literal is not an error when reading). A missing map
- * decodes as `{}`.
+ * Decodes a LiteralMap into a record of JS values: each literal as its declared type when the types
+ * (a record of `types.*` or a template's `VariableMap`) declare it, by its own shape otherwise (an extra
+ * literal is not an error when reading). A missing map decodes as `{}`.
  *
  * ```ts
- * const { script, retries } = fromLiteralMap(request.inputs, request.template?.interface?.inputs);
+ * const { script } = fromLiteralMap(ctx.rawInputs, { script: types.string() }); // script: string
  * ```
  */
+export function fromLiteralMap<T extends FlyteTypes>(map: LiteralMap | undefined, types: T, options?: FromLiteralMapOptions): DecodedValues<T>;
+export function fromLiteralMap(map: LiteralMap | undefined, variables?: VariableMap, options?: FromLiteralMapOptions): Record<string, unknown>;
 export function fromLiteralMap(
   map: LiteralMap | undefined,
-  variables?: VariableMap,
+  types?: VariableMap | FlyteTypes,
   options: FromLiteralMapOptions = {},
 ): Record<string, unknown> {
+  const variables = asVariableMap(types);
   const literals = map?.literals ?? {};
   const out: Record<string, unknown> = {};
   if (variables !== undefined && options.requireAll === true) {

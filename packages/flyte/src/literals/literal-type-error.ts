@@ -22,8 +22,6 @@ export interface LiteralTypeErrorInit {
   cause?: unknown;
 }
 
-const brand = Symbol.for("agentwire.flyte.LiteralTypeError");
-
 /**
  * A value that does not fit its declared Flyte type (or a literal that does not decode as its declared
  * type). The message names the variable path, the expected type, what arrived, and, where there is
@@ -38,12 +36,13 @@ const brand = Symbol.for("agentwire.flyte.LiteralTypeError");
  * ```
  */
 export class LiteralTypeError extends AgentwireError {
+  /** `instanceof LiteralTypeError` answers for this class and its subclasses only (see `AgentwireError`). */
+  static override readonly brand: string = "agentwire.flyte.LiteralTypeError";
   readonly variable: string;
   readonly expected: string;
   readonly received: string;
   readonly direction: Direction;
   readonly hint: string | undefined;
-  readonly [brand] = true;
 
   constructor(init: LiteralTypeErrorInit) {
     const direction = init.direction ?? "input";
@@ -60,11 +59,5 @@ export class LiteralTypeError extends AgentwireError {
     this.received = init.received;
     this.direction = direction;
     this.hint = init.hint;
-  }
-
-  // AgentwireError answers `instanceof` by brand so duplicate package copies still match; without this
-  // override every AgentwireError would also pass `instanceof LiteralTypeError`.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }
 }

@@ -17,8 +17,6 @@ export interface OffloadedMarker {
   };
 }
 
-const brand = Symbol.for("agentwire.flyte.OffloadedLiteralError");
-
 /**
  * An offloaded literal reached a decoder that was not asked to tolerate it. The codec does not fetch
  * from blob storage (it has no credentials and should not block on I/O), so by default it refuses with
@@ -30,11 +28,12 @@ const brand = Symbol.for("agentwire.flyte.OffloadedLiteralError");
  * ```
  */
 export class OffloadedLiteralError extends AgentwireError {
+  /** `instanceof OffloadedLiteralError` answers for this class and its subclasses only (see `AgentwireError`). */
+  static override readonly brand: string = "agentwire.flyte.OffloadedLiteralError";
   readonly variable: string;
   readonly uri: string;
   readonly sizeBytes: number;
   readonly literal: Literal;
-  readonly [brand] = true;
 
   constructor(variable: string, literal: Literal, uri: string, sizeBytes: number, direction: Direction = "input") {
     super(
@@ -50,10 +49,5 @@ export class OffloadedLiteralError extends AgentwireError {
     this.uri = uri;
     this.sizeBytes = sizeBytes;
     this.literal = literal;
-  }
-
-  // See LiteralTypeError: the inherited brand check would match every AgentwireError.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }
 }

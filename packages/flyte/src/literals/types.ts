@@ -14,6 +14,18 @@ import {
   type Variable,
   type VariableMap,
 } from "../gen/flyteidl/core/interface_pb.js";
+import type { Decoded, Encodable, FlyteType } from "./flyte-type.js";
+import type {
+  BlobInput,
+  BlobValue,
+  ErrorValue,
+  SchemaValue,
+  StructuredDatasetInput,
+  StructuredDatasetValue,
+} from "./reference-values.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFlyteType = FlyteType<any, any>;
 
 export { describeType } from "./describe-type.js";
 
@@ -115,49 +127,59 @@ export interface StructuredDatasetTypeOptions {
 
 /**
  * Builders for `flyteidl.core.LiteralType`, producing what flytekit would declare for the matching
- * Python annotation. Authors use them to declare output types; tests use them to build templates.
+ * Python annotation. Each returns a {@link FlyteType} that carries the JS value it stands for, so a task's
+ * declared inputs and outputs type its agent's code (see `defineTask`). They compose:
  *
  * ```ts
- * const iface = typedInterface({
- *   inputs: { query: types.string(), limit: types.optional(types.integer()) },
- *   outputs: { rows: types.list(types.struct()) },
- * });
+ * const row = types.map(types.optional(types.float()));   // FlyteType<Record<string, number | null>>
+ * const batch = types.list(row);                          // FlyteType<Record<string, number | null>[]>
+ * const color = types.enum(["red", "green"]);             // FlyteType<"red" | "green">
  * ```
  */
 export const types = {
-  integer: (): LiteralType => simple(SimpleType.INTEGER),
-  float: (): LiteralType => simple(SimpleType.FLOAT),
-  string: (): LiteralType => simple(SimpleType.STRING),
-  boolean: (): LiteralType => simple(SimpleType.BOOLEAN),
-  datetime: (): LiteralType => simple(SimpleType.DATETIME),
-  duration: (): LiteralType => simple(SimpleType.DURATION),
-  none: (): LiteralType => simple(SimpleType.NONE),
-  binary: (): LiteralType => simple(SimpleType.BINARY),
-  error: (): LiteralType => simple(SimpleType.ERROR),
+  /** Python `int`: read as a `number` when it is a safe integer, else a `bigint` (Flyte integers are int64). */
+  integer: (): FlyteType<number | bigint> => simple(SimpleType.INTEGER),
+  float: (): FlyteType<number> => simple(SimpleType.FLOAT),
+  string: (): FlyteType<string> => simple(SimpleType.STRING),
+  boolean: (): FlyteType<boolean> => simple(SimpleType.BOOLEAN),
+  /** Read as a `Date`; written from a `Date` or an ISO-8601 string (which keeps nanoseconds). */
+  datetime: (): FlyteType<Date, Date | string> => simple(SimpleType.DATETIME),
+  /** Milliseconds, fractions kept to the nanosecond. */
+  duration: (): FlyteType<number> => simple(SimpleType.DURATION),
+  none: (): FlyteType<null, null | undefined> => simple(SimpleType.NONE),
+  binary: (): FlyteType<Uint8Array> => simple(SimpleType.BINARY),
+  error: (): FlyteType<ErrorValue, { message: string; failedNodeId?: string }> => simple(SimpleType.ERROR),
 
-  /** An untyped dict as flytekit ≥ 1.14 declares it: STRUCT with the msgpack annotation. */
-  struct: (): LiteralType =>
+  /**
+   * An untyped dict or a dataclass as flytekit ≥ 1.14 declares it: STRUCT with the msgpack annotation.
+   * The type argument only names the shape you expect (`types.struct<{ id: string }>()`): the codec checks
+   * that the value is a plain object, not its fields.
+   */
+  struct: <T extends object = Record<string, unknown>>(): FlyteType<T> =>
     create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.STRUCT },
       annotation: { annotations: MSGPACK_ANNOTATION },
     }),
 
-  /** STRUCT without the annotation: values travel as a legacy `google.protobuf.Struct`. */
-  genericStruct: (): LiteralType => simple(SimpleType.STRUCT),
+  /** STRUCT without the annotation: values travel as a legacy `google.protobuf.Struct` (numbers are doubles). */
+  genericStruct: <T extends object = Record<string, unknown>>(): FlyteType<T> => simple(SimpleType.STRUCT),
 
   /** `List[T]`. */
-  list: (element: LiteralType): LiteralType =>
+  list: <T extends AnyFlyteType>(element: T): FlyteType<Decoded<T>[], Encodable<T>[]> =>
     create(LiteralTypeSchema, { type: { case: "collectionType", value: element } }),
 
-  /** `Dict[str, T]`; Flyte map keys are always strings. */
-  map: (value: LiteralType): LiteralType => create(LiteralTypeSchema, { type: { case: "mapValueType", value } }),
+  /** `Dict[str, T]`; Flyte map keys are always strings. Written from a plain object or a `Map`. */
+  map: <T extends AnyFlyteType>(
+    value: T,
+  ): FlyteType<Record<string, Decoded<T>>, Record<string, Encodable<T>> | Map<string, Encodable<T>>> =>
+    create(LiteralTypeSchema, { type: { case: "mapValueType", value } }),
 
   /** A Python `enum.Enum` of string values; the first value is Flyte's default. */
-  enum: (values: readonly string[]): LiteralType =>
+  enum: <const V extends readonly string[]>(values: V): FlyteType<V[number]> =>
     create(LiteralTypeSchema, { type: { case: "enumType", value: { values: [...values] } } }),
 
-  /** FlyteFile (`multipart: false`) or FlyteDirectory (`multipart: true`). */
-  blob: (options: BlobTypeOptions = {}): LiteralType =>
+  /** FlyteFile (`multipart: false`) or FlyteDirectory (`multipart: true`): a reference by URI. */
+  blob: (options: BlobTypeOptions = {}): FlyteType<BlobValue, BlobInput> =>
     create(LiteralTypeSchema, {
       type: {
         case: "blob",
@@ -169,21 +191,22 @@ export const types = {
     }),
 
   /** A StructuredDataset (a table living at a URI, e.g. `bq://project:dataset.table`). */
-  structuredDataset: (options: StructuredDatasetTypeOptions = {}): LiteralType =>
+  structuredDataset: (options: StructuredDatasetTypeOptions = {}): FlyteType<StructuredDatasetValue, StructuredDatasetInput> =>
     create(LiteralTypeSchema, { type: { case: "structuredDatasetType", value: { format: options.format ?? "" } } }),
 
   /** The legacy FlyteSchema type, kept for decoding old templates. */
-  schema: (): LiteralType => create(LiteralTypeSchema, { type: { case: "schema", value: {} } }),
+  schema: (): FlyteType<SchemaValue, string | SchemaValue> => create(LiteralTypeSchema, { type: { case: "schema", value: {} } }),
 
   /**
    * `Union[A, B, …]`. Each variant gets flytekit's `structure.tag` (see {@link unionTagFor}) so a
    * flytekit task on the other side can tell which variant a value was encoded as.
    */
-  union: (...variants: LiteralType[]): LiteralType =>
+  union: <const T extends readonly AnyFlyteType[]>(...variants: T): FlyteType<Decoded<T[number]>, Encodable<T[number]>> =>
     create(LiteralTypeSchema, { type: { case: "unionType", value: { variants: variants.map(tagged) } } }),
 
-  /** `Optional[T]`, which Python spells `Union[T, None]`. */
-  optional: (type: LiteralType): LiteralType => types.union(type, types.none()),
+  /** `Optional[T]`, which Python spells `Union[T, None]`: read as the value or `null`, may be left out when written. */
+  optional: <T extends AnyFlyteType>(type: T): FlyteType<Decoded<T> | null, Encodable<T> | null | undefined> =>
+    types.union(type, types.none()),
 } as const;
 
 /** A variable given to {@link variables}: a bare type, or a type with a description for the UI. */

@@ -1,15 +1,27 @@
-export {
-  createAgentClients,
-  createInProcessTransport,
-  createNetworkTransport,
-  type AgentClients,
-} from "./in-process.js";
-export {
+/**
+ * @agentwire/flyte/testing: test agents the way FlytePropeller calls them.
+ *
+ * - `createFlyteDriver({ agents } | { url } | { transport })`: the Propeller-like driver. `run(task, inputs)`
+ *   routes by ListAgents, runs sync or async, polls, aborts, and returns typed outputs.
+ * - `createInProcessTransport({ agents })`: the agents behind a Connect transport, without a port.
+ * - `taskTemplate(task, { custom })`: the TaskTemplate Propeller would send, for raw protocol tests
+ *   (`driver.clients`).
+ * - The enums a raw test compares with: `TaskExecution_Phase` (a Resource's `phase`) and
+ *   `HealthCheckResponse_ServingStatus`.
+ */
+export { createFlyteDriver, type FlyteDriverOptions, type InProcessDriverOptions, type NetworkDriverOptions, type TransportDriverOptions } from "./flyte-driver.js";
+export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
+export type {
+  LaunchedTask,
+  PhaseEvent,
   PropellerDriver,
-  type LaunchedTask,
-  type PhaseEvent,
-  type PropellerDriverOptions,
-  type RunOptions,
-  type TaskRun,
+  PropellerDriverOptions,
+  RunOptions,
+  TaskRun,
+  TaskTarget,
 } from "./propeller-driver.js";
-export { taskTemplate, type TaskSpec } from "./task-template.js";
+export type { AgentClients } from "./agent-clients.js";
+export { taskTemplate, type TaskTemplateOptions } from "./task-template.js";
+export { agentServiceTables, type AgentServiceTablesOptions } from "./service-tables.js";
+export { HealthCheckResponse_ServingStatus } from "@agentwire/core/grpc";
+export { TaskExecution_Phase } from "../gen/flyteidl/core/execution_pb.js";

@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import {
   ExecuteTaskSyncRequestSchema,
@@ -9,10 +9,11 @@ import {
 import { TaskExecutionIdentifierSchema } from "../gen/flyteidl/core/identifier_pb.js";
 import type { LiteralMap } from "../gen/flyteidl/core/literals_pb.js";
 import type { VariableMap } from "../gen/flyteidl/core/interface_pb.js";
-import { toLiteralMap, variables } from "../literals/index.js";
+import { asVariableMap, toLiteralMap, type AllOptional } from "../literals/index.js";
+import type { AnyTaskDefinition, InputValuesOf, OutputValuesOf } from "../task-definition.js";
 import { fromResourceProto, isTerminalPhase, type LogLink, type TaskPhase, type TaskResource } from "../task-resource.js";
-import { createAgentClients, type AgentClients } from "./in-process.js";
-import { taskTemplate, type TaskSpec } from "./task-template.js";
+import { agentClients, type AgentClients } from "./agent-clients.js";
+import { taskOf, taskTemplate } from "./task-template.js";
 
 /** A phase change, as Propeller records it: only when the phase differs from the last one. */
 export interface PhaseEvent {
@@ -23,50 +24,66 @@ export interface PhaseEvent {
   atMs: number;
 }
 
+/** How the driver behaves: Propeller's settings, shortened for tests where Propeller's would make them slow. */
 export interface PropellerDriverOptions {
-  /** Between two GetTask calls. Propeller's default is 30 000; tests want it short. Default: 100. */
+  /** Between two GetTask calls. Propeller's `resyncInterval` is 30 000; tests want it short. Default: 100. */
   pollIntervalMs?: number;
-  /** Deadline of each call, like Propeller's `defaultTimeout`. Default: 10 000. */
+  /**
+   * Deadline of each call, like Propeller's `defaultTimeout`: 10 000 with `connector-service`, 3 000 with
+   * the deprecated `agent-service` (Flyte ≥ 1.15.1). Default: 10 000.
+   */
   callTimeoutMs?: number;
   /** GetTask errors tolerated before the task fails as a system failure. Default: 5, as Propeller's `maxSystemFailures`. */
   maxSystemFailures?: number;
-  /** Called on every phase change (for printing progress). */
-  onEvent?: (event: PhaseEvent, spec: TaskSpec) => void;
+  /** Called on every phase change, with the task it belongs to (for printing progress). Default: none. */
+  onEvent?: (event: PhaseEvent, task: AnyTaskDefinition) => void;
 }
 
+/** One run's settings. */
 export interface RunOptions {
-  /** Aborting it sends DeleteTask (async tasks) and ends the run as ABORTED. */
+  /** Aborting it sends DeleteTask (async tasks) and ends the run as ABORTED. Default: none. */
   signal?: AbortSignal;
   /** The task's own timeout: when it passes, DeleteTask is sent and the run FAILS. Default: none. */
   timeoutMs?: number;
+  /** The template's `custom` struct (agent configuration, e.g. `{ url, method }`). Default: unset. */
+  custom?: JsonObject;
 }
 
 /** Where a launched async task is: what Propeller persists in the workflow's CRD. */
-export interface LaunchedTask {
-  spec: TaskSpec;
+export interface LaunchedTask<Task extends AnyTaskDefinition = AnyTaskDefinition> {
+  task: Task;
   category: { name: string; version: number };
   resourceMeta: Uint8Array;
   outputPrefix: string;
 }
 
-export interface TaskRun {
+/** How one run of a task ended, with its outputs as the task's output types decode them. */
+export interface TaskRun<Task extends AnyTaskDefinition = AnyTaskDefinition> {
   /** How the task was run, decided by ListAgents like Propeller. */
   mode: "sync" | "async";
   phase: TaskPhase;
-  /** Outputs decoded with the spec's output types; only when SUCCEEDED. */
-  outputs?: Record<string, unknown>;
+  /** Outputs decoded with the task's output types; only when SUCCEEDED. */
+  outputs?: OutputValuesOf<Task>;
   message?: string;
   /** The last resource the agent reported. */
-  resource?: TaskResource;
+  resource?: TaskResource<OutputValuesOf<Task>>;
   /** Every phase change in order. */
   events: PhaseEvent[];
   /** The error that ended the run when a call failed (Propeller's "rpc error"). */
   error?: ConnectError;
   /** Async runs: what CreateTask returned. */
-  launched?: LaunchedTask;
+  launched?: LaunchedTask<Task>;
   /** Set when the run was ended by the driver: "signal" (aborted) or "timeout". */
   endedBy?: "signal" | "timeout";
 }
+
+/** A task definition, or an agent serving one: what the driver runs. */
+export type TaskTarget<Task extends AnyTaskDefinition> = Task | { readonly task: Task };
+
+/** `run`'s and `launch`'s inputs: optional when the task declares no required input. */
+type InputsArgs<Task extends AnyTaskDefinition, Options> = AllOptional<InputValuesOf<Task>> extends true
+  ? [inputs?: InputValuesOf<Task>, options?: Options]
+  : [inputs: InputValuesOf<Task>, options?: Options];
 
 interface RegistryEntry {
   isSync: boolean;
@@ -75,9 +92,9 @@ interface RegistryEntry {
 /**
  * Drives agents the way FlytePropeller 1.16 does: route by `ListAgents` (tolerating UNIMPLEMENTED),
  * then either `ExecuteTaskSync` (header, inputs, one reply that must be a header with a terminal phase) or
- * `CreateTask`, `GetTask` until terminal, and `DeleteTask` on abort or timeout. Outputs come back typed.
- * It works over any transport: `createInProcessTransport(agents)` in unit tests, or a network transport
- * against a real server. It is also the kernel of the reference host.
+ * `CreateTask`, `GetTask` until terminal, and `DeleteTask` on abort or timeout. Inputs and outputs are
+ * typed by the task definition it runs. Make one with `createFlyteDriver`; it is also the kernel of the
+ * reference host.
  */
 export class PropellerDriver {
   readonly clients: AgentClients;
@@ -89,7 +106,7 @@ export class PropellerDriver {
   private counter = 0;
 
   constructor(transport: Transport, options: PropellerDriverOptions = {}) {
-    this.clients = createAgentClients(transport);
+    this.clients = agentClients(transport);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.maxSystemFailures = options.maxSystemFailures ?? 5;
@@ -117,31 +134,40 @@ export class PropellerDriver {
     return registry;
   }
 
-  /** Runs one task to a terminal phase and returns its typed outputs. */
-  async run(spec: TaskSpec, inputs: Record<string, unknown> = {}, options: RunOptions = {}): Promise<TaskRun> {
+  /**
+   * Runs one task (given by its definition or by the agent serving it) to a terminal phase and returns
+   * its typed outputs.
+   *
+   * ```ts
+   * const run = await driver.run(reportTask, { query: "select 1" });
+   * run.outputs?.rows; // number | bigint
+   * ```
+   */
+  async run<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, RunOptions>): Promise<TaskRun<Task>> {
+    const task = taskOf(target);
     const registry = this.registry ?? (await this.refreshAgents());
     // A miss falls back to the default connector, called async: Propeller's getFinalConnector.
-    const entry = registry.get(spec.type)?.get(spec.version ?? 0);
-    return entry?.isSync ? this.runSync(spec, inputs) : this.runAsync(spec, inputs, options);
+    const entry = registry.get(task.taskType)?.get(task.version);
+    return entry?.isSync ? this.runSync(task, inputs ?? {}, options) : this.runAsync(task, inputs ?? {}, options);
   }
 
-  private literalInputs(spec: TaskSpec, inputs: Record<string, unknown>): LiteralMap {
-    return toLiteralMap(inputs, spec.inputs ? variables(spec.inputs) : undefined, { direction: "input" });
+  private literalInputs(task: AnyTaskDefinition, inputs: Record<string, unknown>): LiteralMap {
+    return toLiteralMap(inputs, asVariableMap(task.inputs), { direction: "input" });
   }
 
-  private outputVariables(spec: TaskSpec): VariableMap | undefined {
-    return spec.outputs ? variables(spec.outputs) : undefined;
+  private outputVariables(task: AnyTaskDefinition): VariableMap | undefined {
+    return asVariableMap(task.outputs);
   }
 
-  private nextOutputPrefix(spec: TaskSpec): string {
+  private nextOutputPrefix(task: AnyTaskDefinition): string {
     this.counter += 1;
-    return `s3://agentwire-test/metadata/${spec.type}/n${this.counter}/0`;
+    return `s3://agentwire-test/metadata/${task.taskType}/n${this.counter}/0`;
   }
 
-  private executionMetadata(spec: TaskSpec) {
+  private executionMetadata(task: AnyTaskDefinition) {
     return create(TaskExecutionMetadataSchema, {
       taskExecutionId: create(TaskExecutionIdentifierSchema, {
-        taskId: { project: "flytesnacks", domain: "development", name: spec.name ?? `agentwire.test.${spec.type}`, version: "v1" },
+        taskId: { project: "flytesnacks", domain: "development", name: `agentwire.test.${task.taskType}`, version: "v1" },
         nodeExecutionId: { nodeId: "n0", executionId: { project: "flytesnacks", domain: "development", name: `a${this.counter}` } },
         retryAttempt: 0,
       }),
@@ -150,13 +176,14 @@ export class PropellerDriver {
     });
   }
 
-  private async runSync(spec: TaskSpec, inputs: Record<string, unknown>): Promise<TaskRun> {
+  private async runSync<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: RunOptions): Promise<TaskRun<Task>> {
+    const spec = task;
     const started = performance.now();
     const events: PhaseEvent[] = [];
-    const template = taskTemplate(spec);
-    const outputPrefix = this.nextOutputPrefix(spec);
-    const literals = this.literalInputs(spec, inputs);
-    const taskExecutionMetadata = this.executionMetadata(spec);
+    const template = taskTemplate(task, options.custom === undefined ? {} : { custom: options.custom });
+    const outputPrefix = this.nextOutputPrefix(task);
+    const literals = this.literalInputs(task, inputs);
+    const taskExecutionMetadata = this.executionMetadata(task);
     async function* requests(): AsyncIterable<ExecuteTaskSyncRequest> {
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template, outputPrefix, taskExecutionMetadata } } });
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: literals } });
@@ -174,31 +201,35 @@ export class PropellerDriver {
       return this.rpcFailure("sync", events, started, ConnectError.from(err), "failed to execute task", spec);
     }
     if (resource === undefined) return this.failed("sync", events, started, "the agent closed the stream without a reply", spec);
-    const task = fromResourceProto(resource, this.outputVariables(spec));
-    this.record(events, started, task, spec);
-    if (!isTerminalPhase(task.phase)) {
-      return this.failed("sync", events, started, `a sync agent answered non-terminal phase ${task.phase}`, spec);
+    const answer = fromResourceProto(resource, this.outputVariables(spec));
+    this.record(events, started, answer, spec);
+    if (!isTerminalPhase(answer.phase)) {
+      return this.failed("sync", events, started, `a sync agent answered non-terminal phase ${answer.phase}`, spec);
     }
-    return this.finish("sync", events, task);
+    return this.finish("sync", events, answer);
   }
 
   /** Sends CreateTask the way Propeller does and returns what it would persist. */
-  async launch(spec: TaskSpec, inputs: Record<string, unknown> = {}): Promise<LaunchedTask> {
-    const outputPrefix = this.nextOutputPrefix(spec);
+  async launch<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, Pick<RunOptions, "custom">>): Promise<LaunchedTask<Task>> {
+    return this.launchTask(taskOf(target), inputs ?? {}, options);
+  }
+
+  private async launchTask<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: Pick<RunOptions, "custom">): Promise<LaunchedTask<Task>> {
+    const outputPrefix = this.nextOutputPrefix(task);
     const { resourceMeta } = await this.clients.async.createTask(
       {
-        inputs: this.literalInputs(spec, inputs),
-        template: taskTemplate(spec),
+        inputs: this.literalInputs(task, inputs),
+        template: taskTemplate(task, options.custom === undefined ? {} : { custom: options.custom }),
         outputPrefix,
-        taskExecutionMetadata: this.executionMetadata(spec),
+        taskExecutionMetadata: this.executionMetadata(task),
       },
       { timeoutMs: this.callTimeoutMs },
     );
-    return { spec, category: { name: spec.type, version: spec.version ?? 0 }, resourceMeta, outputPrefix };
+    return { task, category: { name: task.taskType, version: task.version }, resourceMeta, outputPrefix };
   }
 
-  /** One GetTask for a launched task, decoded. */
-  async getTask(task: LaunchedTask): Promise<TaskResource> {
+  /** One GetTask for a launched task, decoded with the task's output types. */
+  async getTask<Task extends AnyTaskDefinition>(task: LaunchedTask<Task>): Promise<TaskResource<OutputValuesOf<Task>>> {
     const { resource } = await this.clients.async.getTask(
       { taskType: task.category.name, taskCategory: task.category, resourceMeta: task.resourceMeta, outputPrefix: task.outputPrefix },
       { timeoutMs: this.callTimeoutMs },
@@ -206,7 +237,7 @@ export class PropellerDriver {
     if (resource === undefined) {
       throw new ConnectError("GetTask answered without a resource", Code.Internal);
     }
-    return fromResourceProto(resource, this.outputVariables(task.spec));
+    return fromResourceProto(resource, this.outputVariables(task.task)) as TaskResource<OutputValuesOf<Task>>;
   }
 
   /** DeleteTask for a launched task (Propeller's abort). */
@@ -221,7 +252,12 @@ export class PropellerDriver {
    * Polls a launched task until it is terminal, as Propeller's cache does: GetTask errors count up and are
    * never reset; above `maxSystemFailures` the task fails. Abort and timeout send DeleteTask.
    */
-  async poll(task: LaunchedTask, options: RunOptions = {}, events: PhaseEvent[] = [], started = performance.now()): Promise<TaskRun> {
+  async poll<Task extends AnyTaskDefinition>(
+    task: LaunchedTask<Task>,
+    options: RunOptions = {},
+    events: PhaseEvent[] = [],
+    started = performance.now(),
+  ): Promise<TaskRun<Task>> {
     let failures = 0;
     let lastError: ConnectError | undefined;
     const deadline = options.timeoutMs === undefined ? undefined : started + options.timeoutMs;
@@ -230,25 +266,25 @@ export class PropellerDriver {
       if (deadline !== undefined && performance.now() >= deadline) return this.abort(task, events, started, "timeout");
       try {
         const resource = await this.getTask(task);
-        this.record(events, started, resource, task.spec);
-        if (isTerminalPhase(resource.phase)) return { ...this.finish("async", events, resource), launched: task };
+        this.record(events, started, resource, task.task);
+        if (isTerminalPhase(resource.phase)) return { ...this.finish<Task>("async", events, resource), launched: task };
       } catch (err) {
         lastError = ConnectError.from(err);
         failures += 1;
         if (failures > this.maxSystemFailures) {
-          return { ...this.rpcFailure("async", events, started, lastError, "GetTask failed", task.spec), launched: task };
+          return { ...this.rpcFailure<Task>("async", events, started, lastError, "GetTask failed", task.task), launched: task };
         }
       }
       await sleep(this.pollIntervalMs, options.signal);
     }
   }
 
-  private async runAsync(spec: TaskSpec, inputs: Record<string, unknown>, options: RunOptions): Promise<TaskRun> {
+  private async runAsync<Task extends AnyTaskDefinition>(spec: Task, inputs: Record<string, unknown>, options: RunOptions): Promise<TaskRun<Task>> {
     const started = performance.now();
     const events: PhaseEvent[] = [];
-    let task: LaunchedTask;
+    let task: LaunchedTask<Task>;
     try {
-      task = await this.launch(spec, inputs);
+      task = await this.launchTask(spec, inputs, options);
     } catch (err) {
       return this.rpcFailure("async", events, started, ConnectError.from(err), "failed to create task from connector", spec);
     }
@@ -256,7 +292,12 @@ export class PropellerDriver {
     return this.poll(task, options, events, started);
   }
 
-  private async abort(task: LaunchedTask, events: PhaseEvent[], started: number, endedBy: "signal" | "timeout"): Promise<TaskRun> {
+  private async abort<Task extends AnyTaskDefinition>(
+    task: LaunchedTask<Task>,
+    events: PhaseEvent[],
+    started: number,
+    endedBy: "signal" | "timeout",
+  ): Promise<TaskRun<Task>> {
     let error: ConnectError | undefined;
     try {
       await this.deleteTask(task);
@@ -266,11 +307,11 @@ export class PropellerDriver {
     const phase: TaskPhase = endedBy === "signal" ? "ABORTED" : "FAILED";
     const message =
       endedBy === "signal" ? "aborted: DeleteTask sent" : "task timed out: DeleteTask sent";
-    this.record(events, started, { phase, message }, task.spec);
+    this.record(events, started, { phase, message }, task.task);
     return { mode: "async", phase, message, events, launched: task, endedBy, ...(error ? { error } : {}) };
   }
 
-  private record(events: PhaseEvent[], started: number, resource: TaskResource, spec: TaskSpec): void {
+  private record(events: PhaseEvent[], started: number, resource: TaskResource<unknown>, task: AnyTaskDefinition): void {
     const last = events[events.length - 1];
     if (last?.phase === resource.phase) return;
     const event: PhaseEvent = {
@@ -280,30 +321,31 @@ export class PropellerDriver {
       ...(resource.logLinks === undefined ? {} : { logLinks: resource.logLinks }),
     };
     events.push(event);
-    this.onEvent?.(event, spec);
+    this.onEvent?.(event, task);
   }
 
-  private finish(mode: "sync" | "async", events: PhaseEvent[], resource: TaskResource): TaskRun {
-    const run: TaskRun = { mode, phase: resource.phase, events, resource };
-    if (resource.message !== undefined) run.message = resource.message;
-    if (resource.outputs !== undefined) run.outputs = resource.outputs;
+  private finish<Task extends AnyTaskDefinition>(mode: "sync" | "async", events: PhaseEvent[], resource: TaskResource<unknown>): TaskRun<Task> {
+    const typed = resource as TaskResource<OutputValuesOf<Task>>;
+    const run: TaskRun<Task> = { mode, phase: typed.phase, events, resource: typed };
+    if (typed.message !== undefined) run.message = typed.message;
+    if (typed.phase === "SUCCEEDED" && typed.outputs !== undefined) run.outputs = typed.outputs as OutputValuesOf<Task>;
     return run;
   }
 
-  private failed(mode: "sync" | "async", events: PhaseEvent[], started: number, message: string, spec: TaskSpec): TaskRun {
+  private failed<Task extends AnyTaskDefinition>(mode: "sync" | "async", events: PhaseEvent[], started: number, message: string, spec: Task): TaskRun<Task> {
     this.record(events, started, { phase: "FAILED", message }, spec);
     return { mode, phase: "FAILED", message, events };
   }
 
   /** Propeller turns an rpc error into a retryable failure of the attempt ("... with rpc error: ..."). */
-  private rpcFailure(
+  private rpcFailure<Task extends AnyTaskDefinition>(
     mode: "sync" | "async",
     events: PhaseEvent[],
     started: number,
     error: ConnectError,
     what: string,
-    spec: TaskSpec,
-  ): TaskRun {
+    spec: Task,
+  ): TaskRun<Task> {
     const message = `${what} with rpc error: code = ${Code[error.code]} desc = ${error.rawMessage}`;
     this.record(events, started, { phase: "RETRYABLE_FAILED", message }, spec);
     return { mode, phase: "RETRYABLE_FAILED", message, events, error };

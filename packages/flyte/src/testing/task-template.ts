@@ -1,44 +1,45 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
+import type { Agent } from "../agent-registry.js";
 import { IdentifierSchema, ResourceType } from "../gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../gen/flyteidl/core/tasks_pb.js";
-import type { LiteralType } from "../gen/flyteidl/core/types_pb.js";
 import { TypedInterfaceSchema } from "../gen/flyteidl/core/interface_pb.js";
-import { variables } from "../literals/index.js";
+import { asVariableMap } from "../literals/index.js";
+import type { AnyTaskDefinition } from "../task-definition.js";
 
-/** A task as a workflow declares it: what the driver turns into the TaskTemplate Propeller would send. */
-export interface TaskSpec {
-  /** The task type, routed to the agent serving it. */
-  type: string;
-  /** Default: 0. */
-  version?: number;
-  /** The interface's inputs by name. Default: none declared (types inferred from the values). */
-  inputs?: Record<string, LiteralType>;
-  /** The interface's outputs by name; the driver decodes outputs with them. */
-  outputs?: Record<string, LiteralType>;
-  /** The template's `custom` struct (agent configuration). */
+/** What a workflow adds to a task type when it declares a task: the template's `custom` struct. */
+export interface TaskTemplateOptions {
+  /** The template's `custom` struct (agent configuration, e.g. `{ url, method }`). Default: unset. */
   custom?: JsonObject;
-  /** Task name in the template's id. Default: `agentwire.test.<type>`. */
-  name?: string;
 }
 
-/** Builds the TaskTemplate Propeller would send for `spec`. */
-export function taskTemplate(spec: TaskSpec): TaskTemplate {
+/** The task definition of a task or of the agent serving it. */
+export function taskOf<Task extends AnyTaskDefinition>(target: Task | { readonly task: Task }): Task {
+  return "taskType" in target ? target : target.task;
+}
+
+/**
+ * The TaskTemplate Propeller would send for `task` (or the task an agent serves): its type and version,
+ * its declared interface, and `custom`. A side the task leaves undeclared stays unset, so the agent sees no
+ * interface there (as with a template built by hand) and types are inferred from the literals.
+ */
+export function taskTemplate(target: AnyTaskDefinition | Agent, options: TaskTemplateOptions = {}): TaskTemplate {
+  const task = taskOf(target as AnyTaskDefinition);
+  const inputs = asVariableMap(task.inputs);
+  const outputs = asVariableMap(task.outputs);
   return create(TaskTemplateSchema, {
     id: create(IdentifierSchema, {
       resourceType: ResourceType.TASK,
       project: "flytesnacks",
       domain: "development",
-      name: spec.name ?? `agentwire.test.${spec.type}`,
+      name: `agentwire.test.${task.taskType}`,
       version: "v1",
     }),
-    type: spec.type,
-    taskTypeVersion: spec.version ?? 0,
-    // A side the spec leaves out stays unset, so the agent sees no interface there (as with a template
-    // built by hand) and types are inferred from the literals.
+    type: task.taskType,
+    taskTypeVersion: task.version,
     interface: create(TypedInterfaceSchema, {
-      ...(spec.inputs ? { inputs: variables(spec.inputs) } : {}),
-      ...(spec.outputs ? { outputs: variables(spec.outputs) } : {}),
+      ...(inputs ? { inputs } : {}),
+      ...(outputs ? { outputs } : {}),
     }),
-    ...(spec.custom === undefined ? {} : { custom: spec.custom }),
+    ...(options.custom === undefined ? {} : { custom: options.custom }),
   });
 }

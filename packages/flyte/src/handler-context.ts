@@ -1,0 +1,44 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import type { HandlerContext } from "@connectrpc/connect";
+import type { Logger } from "@agentwire/core";
+import type { AgentContext, TaskContext } from "./agent-context.js";
+import type { AgentMetrics } from "./agent-metrics.js";
+import type { RegisteredAgent } from "./agent-registry.js";
+import type { TaskExecutionMetadata } from "./gen/flyteidl/admin/agent_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
+import type { TaskTemplate } from "./gen/flyteidl/core/tasks_pb.js";
+import { decodeInputs } from "./task-inputs.js";
+
+/** What every handler context holds: the call's signal and deadline, a logger, the category. */
+export function agentContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger): AgentContext {
+  return {
+    signal: ctx.signal,
+    timeoutMs: () => ctx.timeoutMs(),
+    logger: log,
+    taskCategory: r.category,
+  };
+}
+
+/** The request a task context is built from: CreateTask's fields, or ExecuteTaskSync's header and inputs. */
+export interface TaskRequest {
+  template: TaskTemplate;
+  inputs: LiteralMap | undefined;
+  outputPrefix: string;
+  taskExecutionMetadata: TaskExecutionMetadata | undefined;
+}
+
+/** The context of `create` and `execute`: the decoded, checked inputs and the template. */
+export function taskContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger, request: TaskRequest, metrics: AgentMetrics | undefined): TaskContext {
+  const rawInputs = request.inputs ?? create(LiteralMapSchema);
+  // Serializing just to measure costs a few percent of a CreateTask: only when metrics are recorded.
+  if (metrics) metrics.inputSize(r.category.name, toBinary(LiteralMapSchema, rawInputs).byteLength);
+  return {
+    ...agentContext(r, ctx, log),
+    inputs: decodeInputs(r, request.template, request.inputs),
+    rawInputs,
+    template: request.template,
+    custom: request.template.custom ?? {},
+    outputPrefix: request.outputPrefix,
+    taskExecutionMetadata: request.taskExecutionMetadata,
+  };
+}
