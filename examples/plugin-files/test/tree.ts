@@ -91,7 +91,7 @@ export function makeTree(): Tree {
     if (existsSync(sprung) || writerGone()) return false;
     const reader = spawn("cat", [trap], { stdio: ["ignore", "pipe", "ignore"] });
     let read = "";
-    reader.stdout!.on("data", (chunk: Buffer) => (read += chunk.toString()));
+    reader.stdout.on("data", (chunk: Buffer) => (read += chunk.toString()));
     const readerDone = new Promise<void>((resolve) => reader.once("close", () => resolve()));
     // A writer released by someone else exits without meeting this reader, which would then wait forever
     // for one: be that writer, writing nothing, so the reader ends with what it got (possibly "x" already).
