@@ -59,11 +59,12 @@ function wireError(reason: unknown, secrets: readonly (string | undefined)[]): C
   return message === error.rawMessage ? error : new ConnectError(message, error.code, error.metadata, undefined, error.cause);
 }
 
-function secretsOf(source: CompletionSource, context: CompletionContext, logger: Logger): (string | undefined)[] {
+function secretsOf(source: CompletionSource, context: CompletionCallContext, logger: Logger): (string | undefined)[] {
   try {
     return [...source.secrets(context)];
   } catch (err) {
-    logger.warn(`LLM provider's secrets() threw (${messageOf(err)}); only key-shaped text is removed`);
+    // Before the first Register there is no config to find a key with, and so no key to leak: not worth a warning.
+    if (!context.readConfigTooEarly) logger.warn(`LLM provider's secrets() threw (${messageOf(err)}); only key-shaped text is removed`);
     return [];
   }
 }
