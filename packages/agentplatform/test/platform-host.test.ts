@@ -185,7 +185,7 @@ describe("createPlatformHostClient", () => {
       })();
       await expect(run).rejects.toMatchObject({ name: "ConnectError" });
       expect(seen).toEqual([{ type: "content", agent: "a", content: "first" }]);
-      await expect.poll(() => slow.calls[0]?.state, { timeout: 5000 }).toBe("canceled");
+      expect((await slow.ended(0)).state).toBe("canceled");
     } finally {
       await slow.close();
     }

@@ -79,7 +79,7 @@ const finishNames: Partial<Record<number, string>> = {
  *
  * ```ts
  * const assembler = new CompletionAssembler();
- * for await (const event of client.complete(request)) assembler.push(event);
+ * for await (const event of driver.streamCompletion(request)) assembler.push(event);
  * const { text, toolCalls, finishReason } = assembler.result();
  * ```
  */
