@@ -28,6 +28,12 @@ export function createPluginHealth(plugin: AnyPlugin, logger: Logger): PluginHea
     logger,
   });
   health.setServing(plugin.serving);
-  const release = onServingChange((serving) => health.setServing(serving));
+  // Held weakly: a test transport nobody closes must not keep its health (and tables) alive as long as the plugin.
+  const ref = new WeakRef(health);
+  const release: () => void = onServingChange((serving) => {
+    const current = ref.deref();
+    if (current === undefined) release();
+    else current.setServing(serving);
+  });
   return { health, release };
 }

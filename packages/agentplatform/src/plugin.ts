@@ -5,7 +5,7 @@ import { Capability } from "./gen/agentplatform/v1/plugin_pb.js";
 import { manifestProblems, renderManifestHcl, type PluginManifest, type PluginType } from "./manifest.js";
 import { createPlatformHostClient, type PlatformHostClient } from "./platform-host/client.js";
 import { noDeadline, type PluginCallContext } from "./plugin-context.js";
-import { attachProvider, describeProvider, providerKind, type PluginProvider, type ProviderKind } from "./provider.js";
+import { attachProvider, checkAttachable, describeProvider, providerKind, type PluginProvider, type ProviderKind } from "./provider.js";
 
 /** The protocol version a plugin reports in `RegisterResponse.metadata.protocol_version` (ours, not upstream's). */
 export const protocolVersion = "1";
@@ -99,7 +99,10 @@ function invalidManifest(name: string, problems: readonly ConfigProblem[]): Agen
   });
 }
 
-/** Checks and attaches the providers: each a provider, at most one per kind, each attached to this plugin only. */
+/**
+ * Checks and attaches the providers: each a provider, at most one per kind, each attached to this plugin
+ * only. Everything is checked before anything is attached, so a refused plugin leaves its providers free.
+ */
 function attachAll(name: string, providers: unknown): readonly PluginProvider[] {
   if (providers === undefined) return [];
   if (!Array.isArray(providers)) {
@@ -107,17 +110,18 @@ function attachAll(name: string, providers: unknown): readonly PluginProvider[] 
   }
   const byKind = new Map<ProviderKind, unknown>();
   providers.forEach((provider: unknown, i) => {
-    const kind = providerKind(provider);
-    const other = kind === undefined ? undefined : byKind.get(kind);
-    if (kind !== undefined && other !== undefined) {
+    checkAttachable(provider, name, `providers[${i}]`);
+    const kind = providerKind(provider)!;
+    const other = byKind.get(kind);
+    if (other !== undefined) {
       throw new AgentwireError(
         "already_exists",
         `plugin ${JSON.stringify(name)} has two ${kind}s (${describeProvider(other)} and ${describeProvider(provider)}): the platform calls one ${kind} service per plugin, so declare everything it serves in one class`,
       );
     }
-    attachProvider(provider, name, `providers[${i}]`);
-    byKind.set(kind!, provider);
+    byKind.set(kind, provider);
   });
+  for (const provider of providers as object[]) attachProvider(provider, name);
   return Object.freeze([...(providers as PluginProvider[])]);
 }
 

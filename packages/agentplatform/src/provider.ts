@@ -87,10 +87,10 @@ export function providerTable(provider: object, runtime: ProviderRuntime): AnySe
 }
 
 /**
- * Attaches a provider to the plugin named `plugin`, once: a provider reads its plugin's config, so it
- * cannot serve two. Throws for a value that is not a provider.
+ * Refuses what cannot be attached to the plugin named `plugin`: a value that is not a provider, or a
+ * provider already attached (a provider reads its plugin's config, so it cannot serve two).
  */
-export function attachProvider(provider: unknown, plugin: string, where: string): void {
+export function checkAttachable(provider: unknown, plugin: string, where: string): void {
   const wiring = wiringOf(provider);
   if (wiring === undefined) {
     throw new AgentwireError(
@@ -104,13 +104,12 @@ export function attachProvider(provider: unknown, plugin: string, where: string)
       `plugin ${JSON.stringify(plugin)}: ${describeProvider(provider)} is already attached to plugin ${JSON.stringify(wiring.attachedTo)}; a provider reads its plugin's config, so make one instance per plugin`,
     );
   }
-  wiring.attachedTo = plugin;
-  unattached.delete(provider as object);
 }
 
-/** The plugin a provider is attached to, if any. */
-export function attachedPlugin(provider: object): string | undefined {
-  return wiringOf(provider)?.attachedTo;
+/** Attaches a provider (checked with `checkAttachable`) to the plugin named `plugin`. */
+export function attachProvider(provider: object, plugin: string): void {
+  wiringOf(provider)!.attachedTo = plugin;
+  unattached.delete(provider);
 }
 
 /**

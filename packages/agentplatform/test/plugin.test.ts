@@ -240,6 +240,10 @@ describe("providers", () => {
     expect(err.message).toBe(
       'plugin "weather" has two ToolProviders (FileTools (a ToolProvider) and SearchTools (a ToolProvider)): the platform calls one ToolProvider service per plugin, so declare everything it serves in one class',
     );
+    // A refused plugin takes none of its providers: they can go to the next one.
+    const files = new FileTools();
+    await refusal(() => weatherPlugin({ providers: [files, new SearchTools()] }));
+    expect(weatherPlugin({ providers: [files] }).capabilities).toEqual([Capability.TOOL_PROVIDER]);
   });
 
   it("refuse a provider already given to another plugin, and values that are not providers", async () => {
