@@ -1,17 +1,16 @@
 import {
   AgentwireError,
   chatRelay,
-  createPlatformHostClient,
-  createViewProvider,
-  defineView,
   Plugin,
   respond,
   route,
   ui,
+  ViewProvider,
   type PlatformHostClient,
   type ViewRouteContext,
   type ViewRouteRequest,
 } from "@agentwire/agentplatform";
+import { isJsonObject } from "@agentwire/core";
 import { TaskStore, type Task } from "./task-store.js";
 
 /** The longest title a task may have. */
@@ -27,7 +26,7 @@ export const defaultWorkspace = "default";
 export interface DashboardOptions {
   /** Keep each workspace's tasks as a JSON file in this directory. Default: in memory. */
   tasksDir?: string;
-  /** How the chat reaches the platform. Default: `createPlatformHostClient(plugin)` (PLATFORM_HOST_ADDR). */
+  /** How the chat reaches the platform. Default: the plugin's own client (PLATFORM_HOST_ADDR from Register, else the environment). */
   platformHost?: PlatformHostClient;
 }
 
@@ -43,10 +42,8 @@ async function readBody(req: ViewRouteRequest): Promise<Record<string, unknown>>
     return Object.fromEntries(new URLSearchParams(await req.text()));
   }
   const body = await req.json();
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new AgentwireError("invalid_argument", 'the body must be a JSON object, e.g. {"title": "Buy milk"}');
-  }
-  return body as Record<string, unknown>;
+  if (!isJsonObject(body)) throw new AgentwireError("invalid_argument", 'the body must be a JSON object, e.g. {"title": "Buy milk"}');
+  return body;
 }
 
 /** A title from a body, or the problem with it (answered 422). */
@@ -75,7 +72,7 @@ function taskLine(task: Task): string {
 }
 
 /**
- * The dashboard plugin: a `tasks` view (a workspace tab) with a form to add tasks, their counts in a
+ * The dashboard's views: a `tasks` view (a workspace tab) with a form to add tasks, their counts in a
  * `stat-group`, the list, and a `chat` whose messages run as conversations with the workspace's agents
  * through `PlatformHost.RunConversation`.
  *
@@ -88,21 +85,16 @@ function taskLine(task: Task): string {
  * | `PUT /api/tasks/:id` `{"title"?, "done"?}` | 200 the task; 404 no such task; 422 a bad value |
  * | `DELETE /api/tasks/:id` | 204; 404 no such task |
  */
-export function createDashboardPlugin(options: DashboardOptions = {}): Plugin {
-  const plugin = new Plugin({
-    name: "dashboard",
-    version: "0.1.0",
-    manifest: {
-      description: "A task list per workspace, with a chat to the workspace's agents",
-      author: "agentwire examples",
-      icon: "calendar",
-      type: "remote",
-    },
-  });
-  const store = new TaskStore(options.tasksDir);
-  const host = options.platformHost ?? createPlatformHostClient(plugin);
+export class Dashboard extends ViewProvider {
+  private readonly store: TaskStore;
 
-  const tasks = defineView({
+  constructor(options: DashboardOptions = {}) {
+    super();
+    this.store = new TaskStore(options.tasksDir);
+    this.stream = chatRelay(options.platformHost === undefined ? {} : { host: options.platformHost });
+  }
+
+  tasks = this.view({
     name: "tasks",
     label: "Tasks",
     icon: "calendar",
@@ -110,12 +102,12 @@ export function createDashboardPlugin(options: DashboardOptions = {}): Plugin {
     routes: [
       route("GET", "/api/tasks", async (_req, ctx) => {
         const ws = workspaceOf(ctx);
-        return respond.json(200, { tasks: await store.list(ws), counts: await store.counts(ws) });
+        return respond.json(200, { tasks: await this.store.list(ws), counts: await this.store.counts(ws) });
       }),
       route("POST", "/api/tasks", async (req, ctx) => {
         const { title, problem } = titleFrom(await readBody(req), true);
         if (problem !== undefined || title === undefined) return respond.invalid({ title: problem ?? "required" });
-        const task = await store.add(workspaceOf(ctx), title);
+        const task = await this.store.add(workspaceOf(ctx), title);
         ctx.logger.info({ workspaceId: workspaceOf(ctx), taskId: task.id }, "task created");
         return respond.json(201, task);
       }),
@@ -127,18 +119,18 @@ export function createDashboardPlugin(options: DashboardOptions = {}): Plugin {
         if (title.problem !== undefined) fields.title = title.problem;
         if (done.problem !== undefined) fields.done = done.problem;
         if (Object.keys(fields).length > 0) return respond.invalid(fields);
-        const task = await store.update(workspaceOf(ctx), req.params.id!, { title: title.title, done: done.done });
+        const task = await this.store.update(workspaceOf(ctx), req.params.id!, { title: title.title, done: done.done });
         return task ? respond.json(200, task) : respond.notFound(`no task ${JSON.stringify(req.params.id)} in this workspace`);
       }),
       route("DELETE", "/api/tasks/:id", async (req, ctx) => {
-        const removed = await store.remove(workspaceOf(ctx), req.params.id!);
+        const removed = await this.store.remove(workspaceOf(ctx), req.params.id!);
         return removed ? respond.empty(204) : respond.notFound(`no task ${JSON.stringify(req.params.id)} in this workspace`);
       }),
     ],
     render: async (ctx) => {
       const ws = ctx.workspaceId || defaultWorkspace;
-      const list = await store.list(ws);
-      const counts = await store.counts(ws);
+      const list = await this.store.list(ws);
+      const counts = await this.store.counts(ws);
       const open = list.filter((t) => !t.done);
       const done = list.filter((t) => t.done);
       return [
@@ -158,7 +150,19 @@ export function createDashboardPlugin(options: DashboardOptions = {}): Plugin {
       ];
     },
   });
+}
 
-  plugin.addProvider(createViewProvider({ pluginName: plugin.name, views: [tasks], stream: chatRelay(host) }));
-  return plugin;
+/** The dashboard plugin: its manifest and the `Dashboard` views. */
+export function createDashboardPlugin(options: DashboardOptions = {}) {
+  return new Plugin({
+    name: "dashboard",
+    version: "0.1.0",
+    manifest: {
+      description: "A task list per workspace, with a chat to the workspace's agents",
+      author: "agentwire examples",
+      icon: "calendar",
+      type: "remote",
+    },
+    providers: [new Dashboard(options)],
+  });
 }

@@ -4,14 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Capability, createPlatformHostClient } from "@agentwire/agentplatform";
-import {
-  createFakePlatformHost,
-  createInProcessTransport,
-  createPluginClients,
-  createViewClient,
-  openViewStream,
-  type FakePlatformHost,
-} from "@agentwire/agentplatform/testing";
+import { createFakePlatformHost, createPluginDriver, type FakePlatformHost } from "@agentwire/agentplatform/testing";
 import { createDashboardPlugin, type DashboardOptions } from "../src/index.js";
 
 const encoder = new TextEncoder();
@@ -20,8 +13,8 @@ const prefix = "/api/v1/workspaces/ws-1/views/dashboard";
 
 function dashboard(options: DashboardOptions = {}) {
   const plugin = createDashboardPlugin(options);
-  const transport = createInProcessTransport(plugin);
-  const views = createViewClient(transport);
+  const driver = createPluginDriver({ plugin });
+  const views = driver.clients.views;
   const call = async (method: string, path: string, body?: string | object, headers: Record<string, string> = {}) => {
     const res = await views.handleRoute({
       method,
@@ -33,7 +26,7 @@ function dashboard(options: DashboardOptions = {}) {
     return { status: res.statusCode, headers: res.headers, json: text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>) };
   };
   const render = async (workspaceId = "ws-1") => (await views.renderView({ viewName: "tasks", workspaceId })).componentHcl;
-  return { plugin, transport, views, call, render };
+  return { plugin, driver, views, call, render };
 }
 
 describe("the tasks routes", () => {
@@ -121,12 +114,12 @@ describe("the tasks routes", () => {
 
 describe("the tasks view", () => {
   it("is listed as a workspace view with its routes, and Register reports VIEW_PROVIDER", async () => {
-    const { views, transport } = dashboard();
+    const { views, driver } = dashboard();
     const listed = await views.listViews({});
     expect(listed.views.map((v) => [v.name, v.label, v.icon, v.scope, v.routes.map((r) => `${r.method} ${r.path}`)])).toEqual([
       ["tasks", "Tasks", "calendar", "workspace", ["GET /api/tasks", "POST /api/tasks", "PUT /api/tasks/:id", "DELETE /api/tasks/:id"]],
     ]);
-    expect((await createPluginClients(transport).plugin.register({})).capabilities).toEqual([Capability.VIEW_PROVIDER]);
+    expect((await driver.register()).capabilities).toEqual([Capability.VIEW_PROVIDER]);
   });
 
   it("renders the form, the counts and the tasks created", async () => {
@@ -164,9 +157,9 @@ describe("the chat", () => {
         { type: "finish", agent: "planner" },
       ],
     });
-    const { transport } = dashboard();
-    await createPluginClients(transport).plugin.register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
-    const stream = openViewStream(transport, { workspace_id: "ws-1", user_id: "u-1", user_email: "ada@example.com" });
+    const { driver } = dashboard();
+    await driver.register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
+    const stream = driver.openStream({ workspace_id: "ws-1", user_id: "u-1", user_email: "ada@example.com" });
     stream.send({ input: "what is due today?" });
     expect(await stream.nextJson()).toEqual({ type: "tool_call", agent: "planner", tool: "list_tasks", args: "{}" });
     expect(await stream.nextJson()).toEqual({ type: "content", agent: "planner", content: 'About "what is due today?": nothing urgent.' });
@@ -177,8 +170,8 @@ describe("the chat", () => {
   });
 
   it("sends an error frame when the platform cannot be reached", async () => {
-    const { transport } = dashboard({ platformHost: createPlatformHostClient({ address: "127.0.0.1:1" }) });
-    const stream = openViewStream(transport, { workspace_id: "ws-1" });
+    const { driver } = dashboard({ platformHost: createPlatformHostClient({ address: "127.0.0.1:1" }) });
+    const stream = driver.openStream({ workspace_id: "ws-1" });
     stream.send("hello?");
     expect(await stream.nextJson()).toMatchObject({ type: "error", error_message: expect.stringMatching(/^PlatformHost at 127\.0\.0\.1:1 is unreachable/) as unknown });
     stream.end();

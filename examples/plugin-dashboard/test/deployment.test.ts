@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { captureOutput, freePort } from "@agentwire/test-support";
-import { createFakePlatformHost, createNetworkTransport, createViewClient, openViewStream, type FakePlatformHost } from "@agentwire/agentplatform/testing";
+import { createFakePlatformHost, createPluginDriver, type FakePlatformHost } from "@agentwire/agentplatform/testing";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const children: ChildProcess[] = [];
@@ -29,25 +29,17 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   return { child, url: `http://127.0.0.1:${port}`, exited, stderr };
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 describe("examples/plugin-dashboard deployed", () => {
   it("serves the view, keeps tasks in TASKS_DIR across a restart, relays the chat and exits 0 on SIGTERM", async () => {
     host = await createFakePlatformHost();
     const tasksDir = mkdtempSync(join(tmpdir(), "dashboard-deploy-"));
     const env = { TASKS_DIR: tasksDir, PLATFORM_HOST_ADDR: host.address };
     const first = await startServer(env);
-    const views = createViewClient(createNetworkTransport(first.url));
-    const created = await views.handleRoute({
-      method: "POST",
-      path: "/api/v1/workspaces/ws-d/views/dashboard/api/tasks",
-      body: encoder.encode('{"title":"survive a restart"}'),
-      headers: { "content-type": "application/json" },
-    });
-    expect(created.statusCode).toBe(201);
+    const driver = createPluginDriver({ url: first.url });
+    const created = await driver.route({ method: "POST", path: "/api/v1/workspaces/ws-d/views/dashboard/api/tasks", json: { title: "survive a restart" } });
+    expect(created.status).toBe(201);
 
-    const stream = openViewStream(views, { workspace_id: "ws-d", user_id: "u-1" });
+    const stream = driver.openStream({ workspace_id: "ws-d", user_id: "u-1" });
     stream.send("hello from the browser");
     expect(await stream.nextJson()).toEqual({ type: "content", agent: "assistant", content: "You said: hello from the browser" });
     expect(await stream.nextJson()).toEqual({ type: "finish", agent: "assistant" });
@@ -59,10 +51,10 @@ describe("examples/plugin-dashboard deployed", () => {
     expect(await first.exited).toBe(0);
 
     const second = await startServer(env);
-    const again = createViewClient(createNetworkTransport(second.url));
-    const listed = await again.handleRoute({ method: "GET", path: "/api/v1/workspaces/ws-d/views/dashboard/api/tasks" });
-    expect(JSON.parse(decoder.decode(listed.body))).toMatchObject({ tasks: [{ id: "1", title: "survive a restart" }], counts: { total: 1 } });
-    expect((await again.renderView({ viewName: "tasks", workspaceId: "ws-d" })).componentHcl).toContain('content = "☐ survive a restart"');
+    const again = createPluginDriver({ url: second.url });
+    const listed = await again.route({ method: "GET", path: "/api/v1/workspaces/ws-d/views/dashboard/api/tasks" });
+    expect(listed.json()).toMatchObject({ tasks: [{ id: "1", title: "survive a restart" }], counts: { total: 1 } });
+    expect(await again.renderView({ viewName: "tasks", workspaceId: "ws-d" })).toContain('content = "☐ survive a restart"');
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
   });

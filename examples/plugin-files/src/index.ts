@@ -1,2 +1,2 @@
-export { createFilesPlugin } from "./files-plugin.js";
+export { createFilesPlugin, FileTools, filesConfigSchema } from "./files-plugin.js";
 export { PathRefusal } from "./confined-path.js";

@@ -1,6 +1,6 @@
 // Serves the files plugin: remote on PORT (9010 without it), or local when a host starts it with
 // AGENTPLATFORM_PLUGIN=local (one handshake line on stdout). Logs are JSON lines on stderr.
-import { servePlugin } from "@agentwire/agentplatform";
+import { serve } from "@agentwire/agentplatform";
 import { createFilesPlugin } from "./index.js";
 
-await servePlugin(createFilesPlugin());
+await serve({ plugin: createFilesPlugin() });

@@ -1,4 +1,4 @@
-// The plugin over real sockets: served by servePlugin in this process (remote mode, port 0), and as the
+// The plugin over real sockets: served by serve in this process (remote mode, port 0), and as the
 // built `dist/main.js` in its own process, remote (`npm start`) and local (a host's subprocess, found by its
 // handshake line), where strace, when the machine has it, shows no file syscall touching anything outside
 // the root. Build first: `npx tsup` here (or `npm test` at the root, which builds everything).
@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { captureOutput, stopProcessGroup, terminateProcess } from "@agentwire/test-support";
-import { Capability, parseHandshake, servePlugin, Status, type PluginServer } from "@agentwire/agentplatform";
-import { callTool, createNetworkTransport, createPluginClients, createToolClient, listTools } from "@agentwire/agentplatform/testing";
+import { Capability, serve, Status, type PluginServer } from "@agentwire/agentplatform";
+import { createPluginDriver, parseHandshake, type PluginDriver } from "@agentwire/agentplatform/testing";
 import { createFilesPlugin } from "../src/index.js";
 import { escapes, forbidden, makeTree, type Tree } from "./tree.js";
 
@@ -31,20 +31,21 @@ afterEach(async () => {
 afterAll(() => tree.remove());
 
 /** Registers, lists the tools, reads a file and tries one escape: what a platform's first minute looks like. */
-async function exercise(baseUrl: string) {
-  const transport = createNetworkTransport(baseUrl);
-  const { plugin } = createPluginClients(transport);
-  const registered = await plugin.register({ config: { root: tree.root } });
+async function exercise(baseUrl: string): Promise<PluginDriver> {
+  const driver = createPluginDriver({ url: baseUrl });
+  const registered = await driver.register({ config: { root: tree.root } });
   expect(registered).toMatchObject({ name: "files", capabilities: [Capability.TOOL_PROVIDER] });
-  expect((await plugin.health({})).status).toBe(Status.SERVING);
-  expect((await plugin.getManifest({})).manifestHcl).toContain('field "root"');
-  const tools = createToolClient(transport);
-  expect((await listTools(tools)).map((t) => t.name)).toEqual(["list_files", "read_file", "search_files"]);
-  expect(await callTool(tools, "read_file", { path: "docs-link/guide.md" })).toMatchObject({ isError: false, result: { path: "docs/guide.md", content: expect.stringContaining("# Guide") as unknown } });
-  const escape = await callTool<{ error: string }>(tools, "read_file", { path: "secret-link" });
+  expect(await driver.health()).toBe(Status.SERVING);
+  expect(await driver.manifest()).toContain('field "root"');
+  expect((await driver.listTools()).map((t) => t.name)).toEqual(["list_files", "read_file", "search_files"]);
+  expect(await driver.callTool("read_file", { path: "docs-link/guide.md" })).toMatchObject({
+    isError: false,
+    result: { path: "docs/guide.md", content: expect.stringContaining("# Guide") as unknown },
+  });
+  const escape = await driver.callTool<{ error: string }>("read_file", { path: "secret-link" });
   expect(escape.isError).toBe(true);
   for (const text of forbidden(tree)) expect(escape.resultJson).not.toContain(text);
-  return tools;
+  return driver;
 }
 
 /** Spawns dist/main.js (optionally under strace) in its own process group. */
@@ -62,12 +63,12 @@ describe("served over a socket", () => {
   let server: PluginServer | undefined;
   afterAll(async () => server?.close());
 
-  it("answers through servePlugin (remote mode, port 0)", async () => {
-    server = await servePlugin(createFilesPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+  it("answers through serve (remote mode, port 0)", async () => {
+    server = await serve({ plugin: createFilesPlugin(), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
     expect(server.port).toBeGreaterThan(0);
-    const tools = await exercise(server.url);
+    const driver = await exercise(server.url);
     for (const { tool, args, refusal } of escapes) {
-      const out = await callTool<{ error: string }>(tools, tool, args);
+      const out = await driver.callTool<{ error: string }>(tool, args);
       expect(out.isError).toBe(true);
       expect(out.result.error).toMatch(refusal);
     }
@@ -117,9 +118,9 @@ describe.skipIf(!hasStrace)(hasStrace ? straceSuite : `${straceSuite} (skipped: 
     try {
       const proc = start({ AGENTPLATFORM_PLUGIN: "local" }, ["strace", "-f", "-qq", "-e", "trace=%file,%desc", "-s", "4096", "-o", trace]);
       const line = await proc.waitFor("the handshake", () => (proc.stdout().includes("\n") ? proc.stdout().split("\n")[0] : undefined));
-      const tools = await exercise(`http://${parseHandshake(line).address}`);
-      for (const { tool, args } of escapes) expect((await callTool(tools, tool, args)).isError).toBe(true);
-      expect((await callTool(tools, "search_files", { pattern: "SECRET" })).isError).toBe(false);
+      const driver = await exercise(`http://${parseHandshake(line).address}`);
+      for (const { tool, args } of escapes) expect((await driver.callTool(tool, args)).isError).toBe(true);
+      expect((await driver.callTool("search_files", { pattern: "SECRET" })).isError).toBe(false);
       await stopProcessGroup(proc.child, { graceMs: 1000 });
 
       const text = readFileSync(trace, "utf8");

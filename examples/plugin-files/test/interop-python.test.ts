@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { pythonSkipReason, pythonSuiteName, requirePython } from "@agentwire/test-support";
-import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
+import { serve, type PluginServer } from "@agentwire/agentplatform";
 import { createFilesPlugin } from "../src/index.js";
 import { protoRoot, runPython, toolsClientScript } from "./python.js";
 import { forbidden, makeTree, type Tree } from "./tree.js";
@@ -30,7 +30,7 @@ describe.skipIf(skipPython)(pythonSuiteName("the files plugin called by grpcio")
     stubs = mkdtempSync(join(tmpdir(), "plugin-files-py-"));
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    server = await servePlugin(createFilesPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin: createFilesPlugin(), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {

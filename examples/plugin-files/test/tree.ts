@@ -4,7 +4,7 @@
 // is something a test can check rather than assume.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -22,6 +22,12 @@ export interface Tree {
   readonly trap: string;
   /** True once anything opened the FIFO for reading. */
   trapSprung(): boolean;
+  /**
+   * Whether the FIFO's writer is still waiting for a reader, found out without waiting on a clock: this
+   * opens the FIFO itself and gets the writer's "x" only if nothing opened it before (the writer then
+   * finishes, so call it once, last). A writer already released makes it false as soon as the writer exits.
+   */
+  trapStillArmed(): Promise<boolean>;
   remove(): void;
 }
 
@@ -78,6 +84,27 @@ export function makeTree(): Tree {
   // The writer blocks in open() until something opens the FIFO for reading; then it records that.
   const writer: ChildProcess = spawn("sh", ["-c", 'printf x > "$1"; touch "$2"', "sh", trap, sprung], { stdio: "ignore", detached: true });
   writer.unref();
+  const writerExited = new Promise<void>((resolve) => writer.once("exit", () => resolve()));
+  const writerGone = () => writer.exitCode !== null || writer.signalCode !== null;
+
+  async function trapStillArmed(): Promise<boolean> {
+    if (existsSync(sprung) || writerGone()) return false;
+    const reader = spawn("cat", [trap], { stdio: ["ignore", "pipe", "ignore"] });
+    let read = "";
+    reader.stdout.on("data", (chunk: Buffer) => (read += chunk.toString()));
+    const readerDone = new Promise<void>((resolve) => reader.once("close", () => resolve()));
+    // A writer released by someone else exits without meeting this reader, which would then wait forever
+    // for one: be that writer, writing nothing, so the reader ends with what it got (possibly "x" already).
+    void writerExited.then(() => {
+      try {
+        closeSync(openSync(trap, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // No reader any more: it is done.
+      }
+    });
+    await readerDone;
+    return read === "x";
+  }
 
   return {
     base,
@@ -87,6 +114,7 @@ export function makeTree(): Tree {
     secretName,
     trap,
     trapSprung: () => existsSync(sprung),
+    trapStillArmed,
     remove() {
       try {
         if (writer.pid !== undefined) process.kill(-writer.pid, "SIGKILL");

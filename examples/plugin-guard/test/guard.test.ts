@@ -1,43 +1,32 @@
 // The guard plugin as the platform drives it: Register with config, then OnEvent, both in process (the way an
-// author tests) and over a real socket (servePlugin, remote mode, port 0), with the same expectations.
-import { Capability, Code, ConnectError, EventType, lifecycleEventNames, servePlugin, type LifecyclePayloads, type Plugin } from "@agentwire/agentplatform";
-import {
-  createInProcessTransport,
-  createLifecycleHookClient,
-  createNetworkTransport,
-  createPluginClients,
-  sendEvent,
-  type LifecycleHookClient,
-  type PluginClients,
-} from "@agentwire/agentplatform/testing";
+// author tests) and over a real socket (serve, remote mode, port 0), with the same expectations.
+import { Capability, Code, ConnectError, EventType, lifecycleEventNames, serve, type AnyPlugin, type LifecyclePayloads } from "@agentwire/agentplatform";
+import { createPluginDriver, type PluginDriver, type SendEventOptions } from "@agentwire/agentplatform/testing";
 import { silentLogger } from "@agentwire/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGuardPlugin, guardConfigSchema } from "../src/index.js";
-
-type GuardPlugin = Plugin<typeof guardConfigSchema>;
-type Transport = ReturnType<typeof createNetworkTransport>;
-
-interface Connected {
-  hooks: LifecycleHookClient;
-  clients: PluginClients;
-}
+import { createGuardPlugin } from "../src/index.js";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-const transports: Array<[string, (plugin: GuardPlugin) => Promise<Transport>]> = [
-  ["in process", async (plugin) => createInProcessTransport(plugin)],
+const drivers: Array<[string, (plugin: AnyPlugin) => Promise<PluginDriver>]> = [
+  ["in process", async (plugin) => createPluginDriver({ plugin })],
   [
-    "over a socket (servePlugin, remote, port 0)",
+    "over a socket (serve, remote, port 0)",
     async (plugin) => {
-      const server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+      const server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
       closers.push(() => server.close());
-      return createNetworkTransport(server.url);
+      return createPluginDriver({ url: server.url });
     },
   ],
 ];
+
+/** One event, the way the platform sends it. */
+function sendEvent(driver: PluginDriver, type: keyof LifecyclePayloads | EventType, payload: unknown, options?: SendEventOptions) {
+  return driver.sendEvent(type, payload, options);
+}
 
 async function refused(promise: Promise<unknown>): Promise<ConnectError> {
   try {
@@ -48,7 +37,9 @@ async function refused(promise: Promise<unknown>): Promise<ConnectError> {
   throw new Error("expected the call to be refused");
 }
 
-const llmRequest = (contents: string[]): LifecyclePayloads["LLM_REQUEST"] => ({
+type LlmRequest = LifecyclePayloads["LLM_REQUEST"];
+
+const llmRequest = (contents: string[]): LlmRequest => ({
   model: "claude-sonnet-4-6",
   messages: contents.map((content, i) => ({ role: i % 2 === 0 ? "user" : "assistant", content, tool_calls: [] })),
   tools: [],
@@ -64,21 +55,19 @@ const otherEvents = {
   HANDOFF: { from_agent: "triage", to_agent: "shell", context: "sk-abcdefghijklmnop" },
 } satisfies { [K in Exclude<keyof LifecyclePayloads, "TOOL_CALL" | "LLM_REQUEST">]: LifecyclePayloads[K] };
 
-describe.each(transports)("the guard plugin %s", (_name, connectTo) => {
-  async function connect(config?: Record<string, string>): Promise<Connected & { plugin: GuardPlugin }> {
-    const plugin = createGuardPlugin();
-    const transport = await connectTo(plugin);
-    const clients = createPluginClients(transport);
-    if (config !== undefined) await clients.plugin.register({ config });
-    return { plugin, clients, hooks: createLifecycleHookClient(transport) };
+describe.each(drivers)("the guard plugin %s", (_name, connectTo) => {
+  async function connect(config?: Record<string, string>): Promise<{ hooks: PluginDriver; driver: PluginDriver }> {
+    const driver = await connectTo(createGuardPlugin());
+    if (config !== undefined) await driver.register({ config });
+    return { driver, hooks: driver };
   }
 
   it("registers as guard with the LIFECYCLE_HOOK capability and serves its manifest with the config schema", async () => {
-    const { clients } = await connect();
-    const res = await clients.plugin.register({ config: {} });
+    const { driver } = await connect();
+    const res = await driver.register({ config: {} });
     expect(res.name).toBe("guard");
     expect(res.capabilities).toEqual([Capability.LIFECYCLE_HOOK]);
-    const { manifestHcl } = await clients.plugin.getManifest({});
+    const manifestHcl = await driver.manifest();
     expect(manifestHcl).toContain('plugin "guard" {');
     expect(manifestHcl).toContain('field "deny_tools" {');
     expect(manifestHcl).toContain('field "redact_patterns" {');
@@ -146,21 +135,21 @@ describe.each(transports)("the guard plugin %s", (_name, connectTo) => {
   });
 
   it("refuses a config with an invalid pattern at Register, naming it, and keeps the rules it had", async () => {
-    const { clients, hooks } = await connect({ deny_tools: "shell", redact_patterns: "secret" });
-    const err = await refused(clients.plugin.register({ config: { deny_tools: "", redact_patterns: "ok, sk-[a-z, (?i)fine" } }));
+    const { driver, hooks } = await connect({ deny_tools: "shell", redact_patterns: "secret" });
+    const err = await refused(driver.register({ config: { deny_tools: "", redact_patterns: "ok, sk-[a-z, (?i)fine" } }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toBe('redact_patterns: "sk-[a-z" is not a valid regular expression (Unterminated character class)');
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "shell", arguments_json: "{}" })).action).toBe("CANCEL");
-    expect((await sendEvent(hooks, "LLM_REQUEST", llmRequest(["a secret"]))).payload?.messages[0]?.content).toBe("a [REDACTED]");
+    expect(((await sendEvent(hooks, "LLM_REQUEST", llmRequest(["a secret"]))).payload as LlmRequest | undefined)?.messages[0]?.content).toBe("a [REDACTED]");
   });
 
   it("applies the new rules after a re-Register", async () => {
-    const { clients, hooks } = await connect({ deny_tools: "shell", redact_patterns: "alpha" });
-    await clients.plugin.register({ config: { deny_tools: "delete_file", redact_patterns: "beta" } });
+    const { driver, hooks } = await connect({ deny_tools: "shell", redact_patterns: "alpha" });
+    await driver.register({ config: { deny_tools: "delete_file", redact_patterns: "beta" } });
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "shell", arguments_json: "{}" })).action).toBe("CONTINUE");
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "delete_file", arguments_json: "{}" })).action).toBe("CANCEL");
-    expect((await sendEvent(hooks, "LLM_REQUEST", llmRequest(["alpha beta"]))).payload?.messages[0]?.content).toBe("alpha [REDACTED]");
-    await clients.plugin.register({ config: {} });
+    expect(((await sendEvent(hooks, "LLM_REQUEST", llmRequest(["alpha beta"]))).payload as LlmRequest | undefined)?.messages[0]?.content).toBe("alpha [REDACTED]");
+    await driver.register({ config: {} });
     expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "delete_file", arguments_json: "{}" })).action).toBe("CONTINUE");
     expect(await sendEvent(hooks, "LLM_REQUEST", llmRequest(["alpha beta"]))).toEqual({ action: "CONTINUE" });
   });

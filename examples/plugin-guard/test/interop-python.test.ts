@@ -1,4 +1,4 @@
-// The guard served by servePlugin and driven by grpcio, as a Python platform would: stubs grpc_tools.protoc
+// The guard served by serve and driven by grpcio, as a Python platform would: stubs grpc_tools.protoc
 // generates from the contract the SDK ships (@agentwire/agentplatform's proto/), Register with config, then
 // OnEvent. The client is the SDK's own lifecycle interop script (packages/agentplatform/test/interop).
 //
@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { servePlugin, type PluginServer } from "@agentwire/agentplatform";
+import { serve, type PluginServer } from "@agentwire/agentplatform";
 import { silentLogger } from "@agentwire/core";
 import { processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ describe.skipIf(skipPython)(pythonSuiteName("the guard plugin called by grpcio (
     stubs = mkdtempSync(join(tmpdir(), "plugin-guard-py-"));
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    server = await servePlugin(createGuardPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin: createGuardPlugin(), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {

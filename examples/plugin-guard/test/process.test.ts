@@ -4,8 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseHandshake } from "@agentwire/agentplatform";
-import { createLifecycleHookClient, createNetworkTransport, createPluginClients, sendEvent } from "@agentwire/agentplatform/testing";
+import { createPluginDriver, parseHandshake } from "@agentwire/agentplatform/testing";
 import { captureOutput, freePort, stopProcessGroup, terminateProcess, waitForPort, type CapturedOutput } from "@agentwire/test-support";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -39,13 +38,12 @@ describe("examples/plugin-guard as a subprocess (node dist/main.js)", () => {
     const { child, firstLine, stdout, stderr } = start({ AGENTPLATFORM_PLUGIN: "local" });
     const handshake = await firstLine();
     expect(handshake).toMatch(/^1\|1\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
-    const transport = createNetworkTransport(`http://${parseHandshake(handshake).address}`);
-    const register = await createPluginClients(transport).plugin.register({ config: { deny_tools: "shell", redact_patterns: "hunter\\d" } });
+    const driver = createPluginDriver({ address: parseHandshake(handshake).address });
+    const register = await driver.register({ config: { deny_tools: "shell", redact_patterns: "hunter\\d" } });
     expect(register.name).toBe("guard");
-    const hooks = createLifecycleHookClient(transport);
-    expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "shell", arguments_json: "{}" })).action).toBe("CANCEL");
+    expect((await driver.sendEvent("TOOL_CALL", { tool_name: "shell", arguments_json: "{}" })).action).toBe("CANCEL");
     expect(
-      await sendEvent(hooks, "LLM_REQUEST", { model: "m", messages: [{ role: "user", content: "pw hunter2", tool_calls: [] }], tools: [] }),
+      await driver.sendEvent("LLM_REQUEST", { model: "m", messages: [{ role: "user", content: "pw hunter2", tool_calls: [] }], tools: [] }),
     ).toMatchObject({ action: "MODIFY", payload: { messages: [{ content: "pw [REDACTED]" }] } });
 
     const exit = await terminateProcess(child);
@@ -66,11 +64,10 @@ describe("examples/plugin-guard as a subprocess (node dist/main.js)", () => {
     const port = await freePort();
     const { child, stdout, stderr } = start({ PORT: String(port) });
     await waitForPort(port, { child, output: stderr });
-    const transport = createNetworkTransport(`http://127.0.0.1:${port}`);
-    await createPluginClients(transport).plugin.register({ config: { deny_tools: "delete_file" } });
-    const hooks = createLifecycleHookClient(transport);
-    expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "delete_file", arguments_json: "{}" })).action).toBe("CANCEL");
-    expect((await sendEvent(hooks, "TOOL_CALL", { tool_name: "get_weather", arguments_json: "{}" })).action).toBe("CONTINUE");
+    const driver = createPluginDriver({ address: `127.0.0.1:${port}` });
+    await driver.register({ config: { deny_tools: "delete_file" } });
+    expect((await driver.sendEvent("TOOL_CALL", { tool_name: "delete_file", arguments_json: "{}" })).action).toBe("CANCEL");
+    expect((await driver.sendEvent("TOOL_CALL", { tool_name: "get_weather", arguments_json: "{}" })).action).toBe("CONTINUE");
     expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
     expect(stdout()).toBe("");
     expect(stderr()).toContain(`"msg":"serving plugin \\"guard\\" 0.1.0 (remote) on`);

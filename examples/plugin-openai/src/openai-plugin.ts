@@ -1,4 +1,14 @@
-import { AgentwireError, createLLMProvider, Plugin, upstreamErrorFromResponse, type ConfigSchema } from "@agentwire/agentplatform";
+import {
+  AgentwireError,
+  defineConfigSchema,
+  LLMProvider,
+  Plugin,
+  upstreamErrorFromResponse,
+  type CompletionContext,
+  type CompletionRequest,
+  type ConfigValues,
+} from "@agentwire/agentplatform";
+import { stringifyJson } from "@agentwire/core";
 import { toChatCompletionsBody } from "./chat-request.js";
 import { emitChatCompletion, streamChatCompletion, type ChatStreamOptions } from "./chat-stream.js";
 import { parseSse, StreamReadError } from "./sse.js";
@@ -6,7 +16,7 @@ import { parseSse, StreamReadError } from "./sse.js";
 export const pluginVersion = "0.1.0";
 
 /** The plugin's settings, as the workspace's `config {}` block (or the settings form) gives them. */
-export const configSchema = {
+export const configSchema = defineConfigSchema({
   base_url: {
     type: "string",
     default: "https://api.openai.com/v1",
@@ -34,7 +44,9 @@ export const configSchema = {
     type: "number",
     description: "Completion token limit used when a request sets none; unset leaves it to the server",
   },
-} as const satisfies ConfigSchema;
+});
+
+type OpenAIConfig = ConfigValues<typeof configSchema>;
 
 export interface OpenAIPluginOptions {
   /**
@@ -75,17 +87,93 @@ function describeFetchFailure(err: unknown): string {
   return detail === undefined ? err.message : `${err.message} (${detail})`;
 }
 
+/** Refuses a config whose defaults are out of range, or whose key variable is not set. */
+function checkConfig(config: OpenAIConfig, env: Readonly<Record<string, string>>, processEnv: Readonly<Record<string, string | undefined>>): void {
+  const { default_temperature: temperature, default_max_tokens: maxTokens } = config;
+  if (temperature !== undefined && (temperature < 0 || temperature > 2)) {
+    throw new AgentwireError("invalid_argument", `default_temperature: ${temperature} is outside 0 to 2`, { details: { field: "default_temperature" } });
+  }
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1)) {
+    throw new AgentwireError("invalid_argument", `default_max_tokens: ${maxTokens} is not a positive whole number`, { details: { field: "default_max_tokens" } });
+  }
+  if (lookupKey(config.api_key_env, env, processEnv) === undefined) throw missingKey(config.api_key_env);
+}
+
 /**
- * The plugin: an `LLMProvider` for any OpenAI-compatible Chat Completions server. `Register` checks that
- * the key's variable is set; each `Complete` posts the conversation to `{base_url}/chat/completions` with
- * `stream: true` and streams the answer back, text and tool calls as they arrive. Cancelling the call
- * aborts the upstream request at once.
+ * The `LLMProvider` for any OpenAI-compatible Chat Completions server: each `Complete` posts the
+ * conversation to `{base_url}/chat/completions` with `stream: true` and streams the answer back, text and
+ * tool calls as they arrive. Cancelling the call aborts the upstream request at once.
+ */
+export class OpenAICompatible extends LLMProvider<typeof configSchema> {
+  private readonly processEnv: Readonly<Record<string, string | undefined>>;
+  private readonly fetchUpstream: typeof fetch;
+
+  constructor(options: OpenAIPluginOptions = {}) {
+    super();
+    this.processEnv = options.processEnv ?? process.env;
+    this.fetchUpstream = options.fetch ?? globalThis.fetch;
+  }
+
+  override async complete(request: CompletionRequest, { emit, signal, logger, config, env }: CompletionContext<typeof configSchema>): Promise<void> {
+    const apiKey = lookupKey(config.api_key_env, env, this.processEnv);
+    if (apiKey === undefined) throw missingKey(config.api_key_env);
+    const body = toChatCompletionsBody(request, {
+      model: config.default_model,
+      temperature: config.default_temperature,
+      maxTokens: config.default_max_tokens,
+    });
+    const url = chatCompletionsUrl(config.base_url);
+    const stream: ChatStreamOptions = { upstream: new URL(url).host, redact: [apiKey], logger };
+
+    let response: Response;
+    try {
+      response = await this.fetchUpstream(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          "user-agent": `agentwire-plugin-openai/${pluginVersion}`,
+        },
+        // Lossless: a tool schema's bound past 2^53 (a bigint) is sent as written.
+        body: stringifyJson(body),
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw new AgentwireError("unavailable", `cannot reach ${url}: ${describeFetchFailure(err)}`, { cause: err });
+    }
+    if (!response.ok) throw await upstreamErrorFromResponse(response, { upstream: stream.upstream, redact: [apiKey] });
+
+    if ((response.headers.get("content-type") ?? "").includes("application/json")) {
+      // A server that ignores `stream: true` answers with the whole completion.
+      emitChatCompletion(await response.json(), emit, stream);
+      return;
+    }
+    if (response.body === null) throw new AgentwireError("unavailable", `${stream.upstream} answered HTTP ${response.status} without a body`);
+    try {
+      await streamChatCompletion(parseSse(response.body), emit, stream);
+    } catch (err) {
+      if (err instanceof StreamReadError && !signal.aborted) {
+        throw new AgentwireError("unavailable", `${stream.upstream}: ${describeFetchFailure(err.cause)}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** The key the call used: removed from every error message, whatever the upstream echoed. */
+  override secrets({ config, env }: CompletionContext<typeof configSchema>): Iterable<string | undefined> {
+    return [lookupKey(config.api_key_env, env, this.processEnv)];
+  }
+}
+
+/**
+ * The plugin: the `OpenAICompatible` provider and its settings. `Register` checks the defaults and that the
+ * key's variable is set.
  */
 export function createOpenAIPlugin(options: OpenAIPluginOptions = {}) {
   const processEnv = options.processEnv ?? process.env;
-  const fetchUpstream = options.fetch ?? globalThis.fetch;
-
-  const plugin = new Plugin({
+  return new Plugin({
     name: "openai",
     version: pluginVersion,
     manifest: {
@@ -95,72 +183,9 @@ export function createOpenAIPlugin(options: OpenAIPluginOptions = {}) {
       type: "remote",
       configSchema,
     },
-    onRegister({ config, env }) {
-      const { default_temperature: temperature, default_max_tokens: maxTokens } = config;
-      if (temperature !== undefined && (temperature < 0 || temperature > 2)) {
-        throw new AgentwireError("invalid_argument", `default_temperature: ${temperature} is outside 0 to 2`, { details: { field: "default_temperature" } });
-      }
-      if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1)) {
-        throw new AgentwireError("invalid_argument", `default_max_tokens: ${maxTokens} is not a positive whole number`, { details: { field: "default_max_tokens" } });
-      }
-      if (lookupKey(config.api_key_env, env, processEnv) === undefined) throw missingKey(config.api_key_env);
-    },
+    providers: [new OpenAICompatible(options)],
+    onRegister: ({ config, env }) => checkConfig(config, env, processEnv),
   });
-
-  const currentKey = (): string | undefined => (plugin.registered ? lookupKey(plugin.config.api_key_env, plugin.env, processEnv) : undefined);
-
-  plugin.addProvider(
-    createLLMProvider({
-      async complete(request, { emit, signal, logger }) {
-        const config = plugin.config;
-        const apiKey = lookupKey(config.api_key_env, plugin.env, processEnv);
-        if (apiKey === undefined) throw missingKey(config.api_key_env);
-        const body = toChatCompletionsBody(request, {
-          model: config.default_model,
-          temperature: config.default_temperature,
-          maxTokens: config.default_max_tokens,
-        });
-        const url = chatCompletionsUrl(config.base_url);
-        const stream: ChatStreamOptions = { upstream: new URL(url).host, redact: [apiKey], logger };
-
-        let response: Response;
-        try {
-          response = await fetchUpstream(url, {
-            method: "POST",
-            headers: {
-              authorization: `Bearer ${apiKey}`,
-              "content-type": "application/json",
-              accept: "text/event-stream",
-              "user-agent": `agentwire-plugin-openai/${pluginVersion}`,
-            },
-            body: JSON.stringify(body),
-            signal,
-          });
-        } catch (err) {
-          if (signal.aborted) throw err;
-          throw new AgentwireError("unavailable", `cannot reach ${url}: ${describeFetchFailure(err)}`, { cause: err });
-        }
-        if (!response.ok) throw await upstreamErrorFromResponse(response, { upstream: stream.upstream, redact: [apiKey] });
-
-        if ((response.headers.get("content-type") ?? "").includes("application/json")) {
-          // A server that ignores `stream: true` answers with the whole completion.
-          emitChatCompletion(await response.json(), emit, stream);
-          return;
-        }
-        if (response.body === null) throw new AgentwireError("unavailable", `${stream.upstream} answered HTTP ${response.status} without a body`);
-        try {
-          await streamChatCompletion(parseSse(response.body), emit, stream);
-        } catch (err) {
-          if (err instanceof StreamReadError && !signal.aborted) {
-            throw new AgentwireError("unavailable", `${stream.upstream}: ${describeFetchFailure(err.cause)}`, { cause: err });
-          }
-          throw err;
-        }
-      },
-      redact: () => [currentKey()],
-    }),
-  );
-  return plugin;
 }
 
 /** The plugin `createOpenAIPlugin` makes. */

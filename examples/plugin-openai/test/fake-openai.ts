@@ -10,6 +10,8 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The body parsed as JSON (undefined if it was not JSON). */
   readonly body: Record<string, unknown>;
+  /** The body as sent. */
+  readonly raw: string;
 }
 
 export type FakeReply =
@@ -142,7 +144,7 @@ export class FakeOpenAI {
     } catch {
       // Recorded as {}; the test sees it.
     }
-    const request = { method, path, headers, body };
+    const request = { method, path, headers, body, raw };
     this.requests.push(request);
     const next = this.replies.shift();
     if (next === undefined) {

@@ -1,4 +1,4 @@
-// The plugin served for real: over a socket with servePlugin (remote mode, port 0), and as the process
+// The plugin served for real: over a socket with serve (remote mode, port 0), and as the process
 // `npm start` runs (node dist/main.js on PORT) called by the official Python gRPC stack with stubs generated
 // from our .proto files, both against the fake OpenAI-compatible upstream.
 //
@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Code, ConnectError, FinishReason, servePlugin, type PluginServer } from "@agentwire/agentplatform";
-import { createLLMClient, createNetworkTransport, createPluginClients } from "@agentwire/agentplatform/testing";
+import { Code, ConnectError, FinishReason, serve, type PluginServer } from "@agentwire/agentplatform";
+import { createPluginDriver } from "@agentwire/agentplatform/testing";
 import { silentLogger } from "@agentwire/core";
 import { freePort, processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -51,17 +51,16 @@ const toolStream = () =>
     usageChunk(52, 18),
   ]);
 
-describe("over a real socket (servePlugin, remote mode, port 0)", () => {
+describe("over a real socket (serve, remote mode, port 0)", () => {
   let server: PluginServer | undefined;
   afterAll(async () => {
     await server?.close();
   });
 
   it("registers, streams a tool call, and aborts the upstream when the client cancels", async () => {
-    server = await servePlugin(createOpenAIPlugin({ processEnv: {} }), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
-    const transport = createNetworkTransport(server.url);
-    await createPluginClients(transport).plugin.register({ config: { base_url: fake.baseUrl, api_key_env: "FAKE_KEY" }, envVars: { FAKE_KEY: key } });
-    const llm = createLLMClient(transport);
+    server = await serve({ plugin: createOpenAIPlugin({ processEnv: {} }), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    const llm = createPluginDriver({ url: server.url });
+    await llm.register({ config: { base_url: fake.baseUrl, api_key_env: "FAKE_KEY" }, envVars: { FAKE_KEY: key } });
 
     fake.reply({ pieces: toolStream(), delayMs: 2 });
     expect(await llm.complete({ messages: [{ role: "user", content: "Weather in Paris?" }] })).toMatchObject({
@@ -75,7 +74,7 @@ describe("over a real socket (servePlugin, remote mode, port 0)", () => {
     const controller = new AbortController();
     let error: ConnectError | undefined;
     try {
-      for await (const _event of llm.stream({ messages: [{ role: "user", content: "A long story" }] }, { signal: controller.signal })) controller.abort();
+      for await (const _event of llm.streamCompletion({ messages: [{ role: "user", content: "A long story" }] }, { signal: controller.signal })) controller.abort();
     } catch (err) {
       error = ConnectError.from(err);
     }

@@ -20,7 +20,7 @@ server.listen(0, "127.0.0.1", () => {
 process.on("SIGTERM", () => {
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
-  // Connections a client keeps open would hold server.close(): cut them, as servePlugin does once idle.
+  // Connections a client keeps open would hold server.close(): cut them, as serve does once idle.
   for (const s of sessions) s.destroy();
 });
 const sessions = new Set();

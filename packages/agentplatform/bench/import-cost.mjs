@@ -1,5 +1,5 @@
 // Where a local plugin's start-up goes before it can listen: imports, one after another, each timed in
-// this fresh process, then servePlugin() itself (local mode, with the handshake written to a sink rather
+// this fresh process, then serve() itself (local mode, with the handshake written to a sink rather
 // than stdout). The modules are imported in dependency order, so each figure is what that module adds on
 // top of the ones before it. Prints one JSON line; run.mjs spawns it a few times and keeps the medians.
 const steps = {};
@@ -20,12 +20,13 @@ mark("@agentwire/core (own code)");
 const sdk = await import("@agentwire/agentplatform");
 mark("@agentwire/agentplatform (own code + descriptors)");
 const plugin = new sdk.Plugin({ name: "minimal", version: "0.1.0", manifest: { description: "Does nothing", author: "agentwire bench" } });
-const server = await sdk.servePlugin(plugin, {
+const server = await sdk.serve({
+  plugin,
   mode: "local",
   handleSignals: false,
   handshakeOutput: { write() {} },
   logger: sdk.createLogger({ name: "minimal", level: "silent" }),
 });
-mark("new Plugin + servePlugin() to listening");
+mark("new Plugin + serve() to listening");
 await server.close();
 process.stdout.write(`${JSON.stringify({ sinceStartMs: performance.now(), steps })}\n`);

@@ -6,26 +6,28 @@
 // (user + system, every thread, so garbage collection too) per call, which a busy machine disturbs less
 // because time spent waiting for a core is not counted. Variants:
 //   bare                 the baseline routes (bare-routes.mjs)
-//   sdk                  createPluginRoutes(plugin) as servePlugin builds them, with a JSON logger at info
+//   sdk                  createInProcessTransport({ plugin }): the service tables serve() mounts, with a JSON logger at info
 //                        (to /dev/null); ExecuteTool calls the zod tool `add`, Complete's author uses emit
-//   sdk, JSON Schema     ExecuteTool only: the same plugin's `add_json`, validated by the package's own
-//                        JSON Schema subset instead of zod
+//   sdk, JSON Schema     ExecuteTool only: the same plugin's `add_json`, validated by the package's
+//                        JSON Schema validator instead of zod
 //   sdk, generator       Complete only: an async-generator `complete` yielding the same events
 //   bare + getter ctx    ExecuteTool only, references for one construct of the SDK's handler: the bare work
 //   bare + class ctx     in an async handler that builds a ToolContext-shaped object per call and keeps it
 //                        across an await, as an object literal with two `get` accessors (as tool-registry.ts
-//                        does) or as a class instance with the same accessors on its prototype
+//                        did) or as a class instance with the same accessors on its prototype (as the SDK's
+//                        CallContext does)
 import { openSync } from "node:fs";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { createLogger, createPluginRoutes } from "@agentwire/agentplatform";
+import { createLogger } from "@agentwire/agentplatform";
+import { createInProcessTransport } from "@agentwire/agentplatform/testing";
 import { LLMProvider, PluginService, ToolProvider } from "./.bench-out/descriptors.mjs";
 import { bareRoutes, bareRoutesWith } from "./bare-routes.mjs";
 import { createBenchPlugin } from "./bench-plugin.mjs";
 import { caller } from "./load.mjs";
 import { bestOfRounds } from "../../../scripts/bench-kit/in-process.mjs";
 
-function clientsFor(routes) {
-  const transport = createRouterTransport(routes);
+function clientsFor(routesOrTransport) {
+  const transport = typeof routesOrTransport === "function" ? createRouterTransport(routesOrTransport) : routesOrTransport;
   return { tools: createClient(ToolProvider, transport), llm: createClient(LLMProvider, transport), plugin: createClient(PluginService, transport) };
 }
 
@@ -37,8 +39,8 @@ function clientsFor(routes) {
 export async function runInProcess({ rpcs, settings }) {
   const devNull = openSync("/dev/null", "w");
   const logger = () => createLogger({ name: "bench", level: "info", destination: devNull });
-  const sdk = clientsFor(createPluginRoutes(createBenchPlugin(), { logger: logger() }));
-  const generator = clientsFor(createPluginRoutes(createBenchPlugin({ generator: true }), { logger: logger() }));
+  const sdk = clientsFor(createInProcessTransport({ plugin: createBenchPlugin() }, { logger: logger() }));
+  const generator = clientsFor(createInProcessTransport({ plugin: createBenchPlugin({ generator: true }) }, { logger: logger() }));
   const bare = clientsFor(bareRoutes);
   const bareGetters = clientsFor(bareRoutesWith({ getterContext: true }));
   const bareClass = clientsFor(bareRoutesWith({ classContext: true }));

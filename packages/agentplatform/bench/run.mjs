@@ -1,5 +1,5 @@
 // `npm run bench -w packages/agentplatform`: in one run, (1) ExecuteTool round trips and (2) Complete delta
-// streaming through `servePlugin` against a bare connect-node server doing the same work by hand, and
+// streaming through `serve` against a bare connect-node server doing the same work by hand, and
 // (3) the time from spawning a local plugin to its handshake line. A report, not a test: it exits 0
 // whether or not the targets are met and prints MISSED next to each cell that misses one.
 //
@@ -20,7 +20,7 @@
 //                              process per RPC, and print where their time goes. Default: only when a target
 //                              was missed (never in a quick run)
 //   BENCH_OUT=path             where the JSON results go (default bench/results.json)
-//   LOG_LEVEL                  passed to the servePlugin process (default: the SDK's own default, info)
+//   LOG_LEVEL                  passed to the serve() process (default: the SDK's own default, info)
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { benchPaths, isQuick, list, profileMode, requireBuilt, resultsPath as resultsPathOf } from "../../../scripts/bench-kit/config.mjs";
@@ -68,10 +68,10 @@ const config = {
 };
 const resultsPath = resultsPathOf(env, benchDir);
 const targets = { throughputVsBare: 0.9, p99VsBare: 1.2 };
-const serverLabels = { sdk: "servePlugin (SDK)", bare: "bare connect-node" };
+const serverLabels = { sdk: "serve (SDK)", bare: "bare connect-node" };
 const unitName = { ExecuteTool: "calls/s", Complete: "deltas/s" };
 /**
- * How the profiles count the SDK's samples: servePlugin wraps connect's whole handler, so a sample is the
+ * How the profiles count the SDK's samples: serve wraps connect's whole handler, so a sample is the
  * SDK's only when its nearest library frame is agentwire's; frames named by their source file.
  */
 const profileView = { sdkPackages: ["agentplatform", "core"], attribution: "nearest", sourceFiles: true };
@@ -350,7 +350,7 @@ async function main() {
   const ratios = [];
   if (names.includes("sdk") && names.includes("bare")) {
     console.log(
-      "\nratios (servePlugin vs. bare connect-node; target in brackets): throughput and p99 of the best round; p99 over all rounds and\n" +
+      "\nratios (serve vs. bare connect-node; target in brackets): throughput and p99 of the best round; p99 over all rounds and\n" +
         "server CPU per call for reference",
     );
     for (const rpc of config.rpcs) {

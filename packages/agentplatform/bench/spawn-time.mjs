@@ -4,7 +4,7 @@
 // machine hits all of them alike.
 //   floor        node -e that prints a handshake-shaped line: node's own start-up, nothing loaded
 //   bare         bare-local-plugin.mjs: connect-node + node:http2 + the Plugin descriptors, Register by hand
-//   sdk minimal  minimal-plugin.mjs: a Plugin with no providers, servePlugin(), AGENTPLATFORM_PLUGIN=local
+//   sdk minimal  minimal-plugin.mjs: a Plugin with no providers, serve(), AGENTPLATFORM_PLUGIN=local
 //   plugin-files examples/plugin-files/dist/main.js (three zod tools), AGENTPLATFORM_PLUGIN=local,
 //                registered with root = a temporary directory
 import { spawn } from "node:child_process";

@@ -58,15 +58,36 @@ export type ConfigField = StringConfigField | NumberConfigField | BoolConfigFiel
  * they must be HCL identifiers.
  *
  * ```ts
- * const schema = {
+ * import type { ConfigSchema } from "@agentwire/agentplatform";
+ *
+ * export const schema = {
  *   api_key_env: { type: "string", required: true, description: "Env var holding the API key" },
  *   units: { type: "string", options: ["metric", "imperial"], default: "metric" },
  *   max_results: { type: "number", default: 5 },
  *   verbose: { type: "bool", default: false },
- * } satisfies ConfigSchema;
+ * } as const satisfies ConfigSchema;
  * ```
  */
 export type ConfigSchema = { readonly [name: string]: ConfigField };
+
+/**
+ * Gives a config schema its exact type (literal options, `required: true`), to share it between the
+ * plugin's manifest and the providers that read it: `class FileTools extends ToolProvider<typeof configSchema>`.
+ * It returns the schema as it is; `as const satisfies ConfigSchema` does the same.
+ *
+ * ```ts
+ * import { defineConfigSchema } from "@agentwire/agentplatform";
+ *
+ * export const configSchema = defineConfigSchema({
+ *   root: { type: "string", required: true, description: "Directory the tools may read" },
+ *   units: { type: "string", options: ["metric", "imperial"], default: "metric" },
+ * });
+ * // a provider's context.config is then { root: string; units: "metric" | "imperial" }
+ * ```
+ */
+export function defineConfigSchema<const S extends ConfigSchema>(schema: S): S {
+  return schema;
+}
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 

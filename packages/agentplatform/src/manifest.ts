@@ -31,7 +31,7 @@ export interface PluginManifest<S extends ConfigSchema = ConfigSchema> {
   readonly icon?: string;
   /**
    * `local` for a plugin the platform starts as a subprocess, `remote` for one it reaches at an address.
-   * Default: `remote`. (`servePlugin` serves either way; this is only what the manifest declares.)
+   * Default: `remote`. (`serve` serves either way; this is only what the manifest declares.)
    */
   readonly type?: PluginType;
   /** The configuration fields; they shape `Register`'s validation and the typed `plugin.config`. Default: none. */

@@ -1,39 +1,20 @@
 import { abortError, untilAborted } from "./call-abort.js";
 import { AgentwireError, messageOf, silentLogger, type Logger } from "@agentwire/core";
-import {
-  formatProblems,
-  resolveConfig,
-  type ConfigProblem,
-  type ConfigSchema,
-  type ConfigValues,
-} from "./config-schema.js";
-import { Capability, Plugin as PluginService, Status } from "./gen/agentplatform/v1/plugin_pb.js";
-import { Health } from "@agentwire/core/grpc";
+import { formatProblems, resolveConfig, type ConfigProblem, type ConfigSchema, type ConfigValues } from "./config-schema.js";
+import { Capability } from "./gen/agentplatform/v1/plugin_pb.js";
 import { manifestProblems, renderManifestHcl, type PluginManifest, type PluginType } from "./manifest.js";
-import type { PluginProvider } from "./plugin-provider.js";
+import { createPlatformHostClient, type PlatformHostClient } from "./platform-host/client.js";
+import { noDeadline, type PluginCallContext } from "./plugin-context.js";
+import { attachProvider, checkAttachable, describeProvider, providerKind, type PluginProvider, type ProviderKind } from "./provider.js";
 
 /** The protocol version a plugin reports in `RegisterResponse.metadata.protocol_version` (ours, not upstream's). */
 export const protocolVersion = "1";
-
-/** What a plugin's callbacks get besides their input: the call's abort signal and a logger. */
-export interface PluginCallContext {
-  /** Fires when the caller cancels, the deadline passes or the server shuts down. */
-  readonly signal: AbortSignal;
-  readonly logger: Logger;
-}
 
 /** The outcome of a successful `Register`: the typed config and the environment variables the platform sent. */
 export interface Registration<S extends ConfigSchema> {
   readonly config: ConfigValues<S>;
   /** `RegisterRequest.env_vars`: a remote plugin's workspace environment (a local one has it in `process.env`). */
   readonly env: Readonly<Record<string, string>>;
-}
-
-/** What `Register` answers: `RegisterResponse`'s fields. */
-export interface RegisterResult {
-  readonly name: string;
-  readonly capabilities: Capability[];
-  readonly metadata: Record<string, string>;
 }
 
 export interface PluginOptions<S extends ConfigSchema> {
@@ -44,11 +25,18 @@ export interface PluginOptions<S extends ConfigSchema> {
   /** Description, author, icon, type and config schema, served as HCL by `GetManifest`. */
   manifest: PluginManifest<S>;
   /**
-   * Runs on every `Register` once the config is merged, coerced and valid, before it becomes
-   * `plugin.config`. Throw (an `AgentwireError` with a code, ideally) to refuse the registration; the
-   * previous config, if any, then stays. Default: none.
+   * What the plugin serves: instances of classes that extend `ToolProvider`, `LLMProvider`, `ViewProvider`
+   * and `LifecycleHook`, at most one of each. `Register` reports their capabilities, every server and test
+   * transport made from the plugin answers their services, and their handlers read this plugin's config.
+   * A provider belongs to one plugin. Default: none.
    */
-  onRegister?: (registration: Registration<S>, context: PluginCallContext) => void | Promise<void>;
+  providers?: readonly PluginProvider<NoInfer<S>>[];
+  /**
+   * Runs on every `Register` once the config is merged, coerced and valid, before it becomes the plugin's
+   * config. Throw (an `AgentwireError` with a code, ideally) to refuse the registration; the previous
+   * config, if any, then stays. Default: none.
+   */
+  onRegister?: (registration: Registration<NoInfer<S>>, context: PluginCallContext) => void | Promise<void>;
   /**
    * Asked on every `Health` call (and grpc.health.v1 check) while `setServing` has not turned serving off:
    * return false (or throw) to answer NOT_SERVING. Keep it quick: the platform polls it. Default: always
@@ -59,27 +47,51 @@ export interface PluginOptions<S extends ConfigSchema> {
   metadata?: Readonly<Record<string, string>>;
 }
 
-/** A plugin whatever its config schema: what servers, routes and test transports take. */
+/** A plugin whatever its config schema: what `serve`, drivers and test transports take. */
 export type AnyPlugin = Plugin<ConfigSchema>;
+
+/** What `Register` answers: `RegisterResponse`'s fields. */
+export interface RegisterResult {
+  readonly name: string;
+  readonly capabilities: Capability[];
+  readonly metadata: Record<string, string>;
+}
 
 type ErasedRegisterHook = (registration: Registration<ConfigSchema>, context: PluginCallContext) => void | Promise<void>;
 
-interface RegisteredState<S extends ConfigSchema> {
-  config: ConfigValues<S>;
+interface RegisteredState {
+  config: unknown;
   env: Readonly<Record<string, string>>;
 }
 
-const reservedServices = new Set([PluginService.typeName, Health.typeName]);
-const reservedMetadata = ["version", "protocol_version"];
-const sealedPlugins = new WeakSet<object>();
-
-/**
- * Stops `plugin` from taking more providers: its routes are about to be mounted, and a provider attached
- * afterwards would be reported by `Register` without being served.
- */
-export function sealProviders(plugin: object): void {
-  sealedPlugins.add(plugin);
+/** What the plugin's servers need from it and authors do not: registering, probing health, following `setServing`. */
+export interface PluginInternals {
+  readonly register: (
+    request: { config?: Readonly<Record<string, string>>; envVars?: Readonly<Record<string, string>> },
+    context: PluginCallContext,
+  ) => Promise<RegisterResult>;
+  /** The `health` callback, abandoned when `signal` fires; undefined when the plugin has none. */
+  readonly probe: ((signal: AbortSignal, logger: Logger) => Promise<boolean>) | undefined;
+  /** Calls `listener` whenever `setServing` changes the flag; returns the function that unsubscribes. */
+  readonly onServingChange: (listener: (serving: boolean) => void) => () => void;
 }
+
+const internals = new WeakMap<object, PluginInternals>();
+
+/** The internals of a plugin (for the server, the routes and the test transports; not for authors). */
+export function pluginInternals(plugin: AnyPlugin): PluginInternals {
+  const found = internals.get(plugin);
+  if (found === undefined) throw new AgentwireError("invalid_argument", "expected a Plugin made with new Plugin({ ... })");
+  return found;
+}
+
+const reservedMetadata = ["version", "protocol_version"];
+const capabilityOf: Record<ProviderKind, Capability> = {
+  ToolProvider: Capability.TOOL_PROVIDER,
+  LLMProvider: Capability.LLM_PROVIDER,
+  ViewProvider: Capability.VIEW_PROVIDER,
+  LifecycleHook: Capability.LIFECYCLE_HOOK,
+};
 
 function invalidManifest(name: string, problems: readonly ConfigProblem[]): AgentwireError {
   return new AgentwireError("invalid_argument", `invalid plugin ${JSON.stringify(name)}: ${formatProblems(problems)}`, {
@@ -88,26 +100,55 @@ function invalidManifest(name: string, problems: readonly ConfigProblem[]): Agen
 }
 
 /**
- * An AgentPlatform plugin: its name, version and manifest, the config the platform registered it with,
- * its health, and the providers (tools, LLM, views, lifecycle hooks) that make up its capabilities. Serve
- * it with `servePlugin(plugin)`; test it in-process with `@agentwire/agentplatform/testing`.
+ * Checks and attaches the providers: each a provider, at most one per kind, each attached to this plugin
+ * only. Everything is checked before anything is attached, so a refused plugin leaves its providers free.
+ */
+function attachAll(name: string, providers: unknown): readonly PluginProvider[] {
+  if (providers === undefined) return [];
+  if (!Array.isArray(providers)) {
+    throw new AgentwireError("invalid_argument", `plugin ${JSON.stringify(name)}: providers must be an array, e.g. providers: [new FileTools()]`);
+  }
+  const byKind = new Map<ProviderKind, unknown>();
+  providers.forEach((provider: unknown, i) => {
+    checkAttachable(provider, name, `providers[${i}]`);
+    const kind = providerKind(provider)!;
+    const other = byKind.get(kind);
+    if (other !== undefined) {
+      throw new AgentwireError(
+        "already_exists",
+        `plugin ${JSON.stringify(name)} has two ${kind}s (${describeProvider(other)} and ${describeProvider(provider)}): the platform calls one ${kind} service per plugin, so declare everything it serves in one class`,
+      );
+    }
+    byKind.set(kind, provider);
+  });
+  for (const provider of providers as object[]) attachProvider(provider, name);
+  return Object.freeze([...(providers as PluginProvider[])]);
+}
+
+/**
+ * An AgentPlatform plugin: its name, version and manifest, the providers that make up its capabilities,
+ * the config the platform registered it with, and its health. Serve it with `serve({ plugin })`; test it
+ * with `createPluginDriver({ plugin })` from `@agentwire/agentplatform/testing`.
  *
  * ```ts
+ * import { defineConfigSchema, Plugin, serve, ToolProvider } from "@agentwire/agentplatform";
+ *
+ * const configSchema = defineConfigSchema({
+ *   units: { type: "string", options: ["metric", "imperial"], default: "metric" },
+ *   max_results: { type: "number", default: 5 },
+ * });
+ *
+ * class WeatherTools extends ToolProvider<typeof configSchema> {
+ *   units = this.tool("units", { description: "The units forecasts are given in" }, (_args, { config }) => config.units);
+ * }
+ *
  * const plugin = new Plugin({
  *   name: "weather",
  *   version: "1.2.0",
- *   manifest: {
- *     description: "Current weather and forecasts",
- *     author: "Acme Weather",
- *     configSchema: {
- *       api_key_env: { type: "string", required: true, description: "Env var holding the API key" },
- *       units: { type: "string", options: ["metric", "imperial"], default: "metric" },
- *       max_results: { type: "number", default: 5 },
- *     },
- *   },
+ *   manifest: { description: "Current weather and forecasts", author: "Acme Weather", configSchema },
+ *   providers: [new WeatherTools()],
  * });
- * // After the platform's Register: plugin.config.units is "metric" | "imperial", max_results a number.
- * await servePlugin(plugin);
+ * await serve({ plugin });
  * ```
  */
 export class Plugin<const S extends ConfigSchema = Record<never, never>> {
@@ -117,16 +158,12 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
   readonly manifest: PluginManifest<S> & { readonly type: PluginType };
   /** The manifest rendered as HCL: what `GetManifest` returns. */
   readonly manifestHcl: string;
+  /** The providers, in the order given. */
+  readonly providers: readonly PluginProvider[];
   private readonly schema: ConfigSchema;
-  private readonly metadata: Readonly<Record<string, string>>;
-  // Held with the schema erased: a callback typed by S would make Plugin<S> invariant in S, and no
-  // Plugin<S> could be passed where any plugin is taken (AnyPlugin). It is only ever called with S's config.
-  private readonly onRegister: ErasedRegisterHook | undefined;
-  private readonly healthCheck: PluginOptions<S>["health"];
-  private readonly attached: PluginProvider[] = [];
-  private readonly healthListeners = new Set<() => void>();
-  private state: RegisteredState<S> | undefined;
+  private state: RegisteredState | undefined;
   private servingFlag = true;
+  private hostClient: PlatformHostClient | undefined;
 
   constructor(options: PluginOptions<S>) {
     const problems = manifestProblems(options.name, options.version, options.manifest);
@@ -141,48 +178,34 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
     this.manifest = { ...options.manifest, type: options.manifest.type ?? "remote" };
     this.schema = options.manifest.configSchema ?? {};
     this.manifestHcl = renderManifestHcl(this.name, this.version, this.manifest);
-    this.metadata = { ...options.metadata };
-    this.onRegister = options.onRegister as ErasedRegisterHook | undefined;
-    this.healthCheck = options.health;
+    this.providers = attachAll(this.name, options.providers);
+    const metadata = { ...options.metadata };
+    // Held with the schema erased: a callback typed by S would make Plugin<S> invariant in S, and no
+    // Plugin<S> could be passed where any plugin is taken (AnyPlugin). It is only ever called with S's config.
+    const onRegister = options.onRegister as ErasedRegisterHook | undefined;
+    const health = options.health;
+    const listeners = new Set<(serving: boolean) => void>();
+    internals.set(this, {
+      register: (request, context) => this.register(request, context, onRegister, metadata),
+      probe:
+        health === undefined
+          ? undefined
+          : (signal, logger) => untilAborted(Promise.resolve().then(() => health({ signal, logger, timeoutMs: noDeadline })), signal),
+      onServingChange: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    });
+    this.notifyServing = (serving) => {
+      for (const listener of listeners) listener(serving);
+    };
   }
 
-  /** The providers attached, in order. */
-  get providers(): readonly PluginProvider[] {
-    return this.attached;
-  }
+  private readonly notifyServing: (serving: boolean) => void;
 
-  /** What `Register` reports: each attached provider's capability, once, in the enum's order. */
+  /** What `Register` reports: each provider's capability, in the enum's order. */
   get capabilities(): Capability[] {
-    return [...new Set(this.attached.map((p) => p.capability))].sort((a, b) => a - b);
-  }
-
-  /**
-   * Attaches a provider, adding its capability and service. Refused once the plugin is being served (its
-   * routes are fixed then), for a service already attached, and for a capability the platform does not
-   * define.
-   */
-  addProvider(provider: PluginProvider): this {
-    if (sealedPlugins.has(this)) {
-      throw new AgentwireError(
-        "failed_precondition",
-        `cannot add a ${provider.service.typeName} provider to plugin ${JSON.stringify(this.name)}: it is already served (attach providers before servePlugin or createPluginRoutes)`,
-      );
-    }
-    if (!Object.values(Capability).includes(provider.capability) || provider.capability === Capability.CAPABILITY_UNSPECIFIED) {
-      throw new AgentwireError(
-        "invalid_argument",
-        `provider for ${provider.service.typeName}: capability ${String(provider.capability)} is not one of LLM_PROVIDER, TOOL_PROVIDER, LIFECYCLE_HOOK, VIEW_PROVIDER`,
-      );
-    }
-    const typeName = provider.service.typeName;
-    if (reservedServices.has(typeName)) {
-      throw new AgentwireError("invalid_argument", `${typeName} is served by the plugin itself; a provider cannot replace it`);
-    }
-    if (this.attached.some((p) => p.service.typeName === typeName)) {
-      throw new AgentwireError("already_exists", `plugin ${JSON.stringify(this.name)} already has a ${typeName} provider; attach each service once`);
-    }
-    this.attached.push(provider);
-    return this;
+    return this.providers.map((p) => capabilityOf[providerKind(p)!]).sort((a, b) => a - b);
   }
 
   /** True once a `Register` has succeeded. */
@@ -192,11 +215,11 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
 
   /**
    * The config of the last successful `Register`: defaults merged, values coerced to the schema's types.
-   * Throws FAILED_PRECONDITION before the first one, since a provider that reads config then would act on
-   * values the platform never sent.
+   * Throws FAILED_PRECONDITION before the first one, since code that reads config then would act on
+   * values the platform never sent. Handlers read it from their context (`context.config`).
    */
   get config(): ConfigValues<S> {
-    return this.requireState().config;
+    return this.requireState().config as ConfigValues<S>;
   }
 
   /** `RegisterRequest.env_vars` of the last successful `Register` (empty for most local plugins). */
@@ -204,7 +227,13 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
     return this.requireState().env;
   }
 
-  private requireState(): RegisteredState<S> {
+  /** The plugin's client of the platform's `PlatformHost` (what handlers get as `context.platformHost`). */
+  get platformHost(): PlatformHostClient {
+    this.hostClient ??= createPlatformHostClient(this);
+    return this.hostClient;
+  }
+
+  private requireState(): RegisteredState {
     if (this.state === undefined) {
       throw new AgentwireError("failed_precondition", `plugin ${JSON.stringify(this.name)} has no config yet: the platform has not called Register`);
     }
@@ -228,12 +257,29 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
   }
 
   /**
+   * Turns serving on or off: while off, `Health` (and grpc.health.v1) answer NOT_SERVING whatever the
+   * `health` callback says, and health watchers hear it at once. Use it while a dependency is down.
+   */
+  setServing(serving: boolean): void {
+    if (serving === this.servingFlag) return;
+    this.servingFlag = serving;
+    this.notifyServing(serving);
+  }
+
+  /** False after `setServing(false)` (the `health` callback is asked on each Health call, not here). */
+  get serving(): boolean {
+    return this.servingFlag;
+  }
+
+  /**
    * What the `Register` RPC does: resolves the config, runs `onRegister`, then makes the config current
    * (replacing any earlier one) and answers the name, the capabilities and the metadata.
    */
-  async register(
+  private async register(
     request: { config?: Readonly<Record<string, string>>; envVars?: Readonly<Record<string, string>> },
-    context: Partial<PluginCallContext> = {},
+    context: PluginCallContext,
+    onRegister: ErasedRegisterHook | undefined,
+    metadata: Readonly<Record<string, string>>,
   ): Promise<RegisterResult> {
     const logger = context.logger ?? silentLogger();
     const raw = request.config ?? {};
@@ -245,10 +291,10 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
       throw err;
     }
     const env = { ...request.envVars };
-    if (this.onRegister) {
-      const signal = context.signal ?? new AbortController().signal;
+    if (onRegister) {
+      const signal = context.signal;
       try {
-        await untilAborted(Promise.resolve(this.onRegister({ config, env }, { signal, logger })), signal);
+        await untilAborted(Promise.resolve().then(() => onRegister({ config, env }, context)), signal);
       } catch (err) {
         logger.warn({ err }, `Register refused by onRegister: ${messageOf(err)}`);
         throw err;
@@ -263,44 +309,7 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
     return {
       name: this.name,
       capabilities,
-      metadata: { ...this.metadata, version: this.version, protocol_version: protocolVersion },
+      metadata: { ...metadata, version: this.version, protocol_version: protocolVersion },
     };
-  }
-
-  /**
-   * Turns serving on or off: while off, `Health` (and grpc.health.v1) answer NOT_SERVING whatever the
-   * `health` callback says. Use it while a dependency is down, or to drain a plugin before stopping it.
-   */
-  setServing(serving: boolean): void {
-    if (serving === this.servingFlag) return;
-    this.servingFlag = serving;
-    for (const listener of this.healthListeners) listener();
-  }
-
-  /** SERVING or NOT_SERVING, from `setServing` and the `health` callback (a callback that throws means NOT_SERVING). */
-  async checkHealth(context: Partial<PluginCallContext> = {}): Promise<Status> {
-    if (!this.servingFlag) return Status.NOT_SERVING;
-    if (this.healthCheck === undefined) return Status.SERVING;
-    const logger = context.logger ?? silentLogger();
-    const signal = context.signal ?? new AbortController().signal;
-    try {
-      const ok = await untilAborted(Promise.resolve(this.healthCheck({ signal, logger })), signal);
-      return ok ? Status.SERVING : Status.NOT_SERVING;
-    } catch (err) {
-      if (signal.aborted) throw abortError(signal);
-      logger.warn({ err }, "health callback failed: answering NOT_SERVING");
-      return Status.NOT_SERVING;
-    }
-  }
-
-  /** True when health comes from a callback, whose answer can change without `setServing` (watchers poll it). */
-  get hasHealthCallback(): boolean {
-    return this.healthCheck !== undefined;
-  }
-
-  /** Calls `listener` whenever `setServing` changes the flag; returns the function that unsubscribes. */
-  onHealthChange(listener: () => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
   }
 }

@@ -1,42 +1,39 @@
-import { setMaxListeners } from "node:events";
-import { createServer } from "node:http2";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { AgentwireError, CallTracker, createLogger, listenGracefully, onShutdownSignals, type Logger } from "@agentwire/core";
+import { AgentwireError, createLogger, hostPort, type RunningServer } from "@agentwire/core";
+import { serveGrpc, type GrpcServerOptions, type ServeGrpcOptions } from "@agentwire/core/grpc";
 import { Capability } from "./gen/agentplatform/v1/plugin_pb.js";
 import { formatHandshake } from "./handshake.js";
-import { PluginHealth } from "./health.js";
 import type { AnyPlugin } from "./plugin.js";
-import { createPluginRoutes } from "./plugin-routes.js";
+import { createPluginHealth } from "./plugin-health.js";
+import { pluginServices } from "./plugin-services.js";
+import { unattachedProviders } from "./provider.js";
 import { guardStdout, pluginModeVariable } from "./stdout-guard.js";
 
 /** `remote`: a long-running gRPC server on `PORT`. `local`: a subprocess of the platform, found by its handshake line. */
 export type ServeMode = "local" | "remote";
 
-/** The port a remote plugin listens on without `PORT`: the one upstream's example plugins use. */
+/** The port a remote plugin listens on without `PORT` or `port`: the one upstream's example plugins use. */
 export const defaultRemotePort = 9010;
 
-export interface ServePluginOptions {
+/**
+ * How to serve a plugin. The lifecycle options (`port`, `host`, `logger`, `shutdownTimeoutMs`,
+ * `drainDelayMs`, `handleSignals`, `maxMessageBytes`, `tls`) are the same as every agentwire server's;
+ * their defaults depend on the mode:
+ *
+ * | option | remote | local |
+ * |---|---|---|
+ * | `port` | `PORT`, else 9010 | `PORT`, else a free port |
+ * | `host` | `HOST`, else `::` (all interfaces) | `127.0.0.1` (`HOST` is not read) |
+ * | `shutdownTimeoutMs` | 10 000 | 1 000 (a host kills a plugin 2 s after SIGTERM) |
+ * | `handleSignals` | SIGTERM and SIGINT drain and exit | SIGTERM drains and exits; SIGINT is ignored |
+ *
+ * A local plugin ignores SIGINT as go-plugin plugins do: Ctrl-C in the host's terminal reaches its whole
+ * process group, and the host decides when its plugins stop.
+ */
+export interface ServeOptions extends GrpcServerOptions {
+  /** The plugin to serve. */
+  plugin: AnyPlugin;
   /** Default: `local` when `AGENTPLATFORM_PLUGIN=local` (what a host sets for a subprocess), else `remote`. */
   mode?: ServeMode;
-  /** Default: `PORT` from the environment, else 9010 (remote) or a free port (local). 0 picks a free one. */
-  port?: number;
-  /** Default: all interfaces (remote), `127.0.0.1` (local). */
-  host?: string;
-  /** Default: JSON lines on stderr named after the plugin, level from `LOG_LEVEL`. */
-  logger?: Logger;
-  /** Largest message accepted or sent, in bytes. Default: 4 MiB, gRPC's default, which a Go platform also applies. */
-  maxMessageBytes?: number;
-  /**
-   * How long in-flight calls may run once shutdown begins; then their signals abort and, a moment later,
-   * connections are cut. Default: 1 000 ms local (a host kills a plugin 2 s after SIGTERM), 10 000 ms remote.
-   */
-  shutdownTimeoutMs?: number;
-  /**
-   * Drain and exit on signals. Default: true. Remote: SIGTERM and SIGINT. Local: SIGTERM only; SIGINT
-   * (Ctrl-C in the host's terminal reaches its whole process group) is ignored, as go-plugin plugins do,
-   * so the host decides when its plugins stop.
-   */
-  handleSignals?: boolean;
   /**
    * Where the local handshake line goes. Default: the real stdout, with everything else written to stdout
    * from then on sent to stderr. Tests pass a stream of their own (and stdout is then left alone).
@@ -44,29 +41,9 @@ export interface ServePluginOptions {
   handshakeOutput?: { write(text: string): unknown };
 }
 
-/** A running plugin server. */
-export interface PluginServer {
+/** A running plugin server: the lifecycle's `RunningServer` and the mode it serves in. */
+export interface PluginServer extends RunningServer {
   readonly mode: ServeMode;
-  readonly port: number;
-  /** The address actually bound, e.g. `127.0.0.1` or `::`. */
-  readonly host: string;
-  /** `http://host:port`: what a Connect client's `baseUrl` takes (loopback when bound to all interfaces). */
-  readonly url: string;
-  /**
-   * Answers NOT_SERVING on both health protocols, stops accepting calls, lets in-flight ones finish (up to
-   * `shutdownTimeoutMs`), then closes. Idempotent.
-   */
-  close(): Promise<void>;
-}
-
-function portFromEnv(): number | undefined {
-  const raw = process.env.PORT;
-  if (raw === undefined || raw === "") return undefined;
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) {
-    throw new AgentwireError("invalid_argument", `PORT=${JSON.stringify(raw)} is not a port number (0-65535)`);
-  }
-  return port;
 }
 
 function modeFromEnv(): ServeMode {
@@ -79,13 +56,26 @@ function modeFromEnv(): ServeMode {
   );
 }
 
-function hostPort(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+/** The options given, without the ones set to undefined (which would hide the mode's defaults). */
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Refuses to serve while a provider was made and never given to a plugin: its tools or views would silently be missing. */
+function checkAllAttached(plugin: AnyPlugin): void {
+  const forgotten = unattachedProviders();
+  if (forgotten.length === 0) return;
+  throw new AgentwireError(
+    "failed_precondition",
+    `cannot serve plugin ${JSON.stringify(plugin.name)}: ${forgotten.join(", ")} ${forgotten.length === 1 ? "was" : "were"} created but never attached to a plugin; ` +
+      `pass ${forgotten.length === 1 ? "it" : "them"} in new Plugin({ ..., providers: [...] })`,
+    { details: { providers: forgotten } },
+  );
 }
 
 /**
  * Serves a plugin over gRPC (HTTP/2 without TLS, as the platform dials plugins): `agentplatform.v1.Plugin`,
- * each attached provider's service and `grpc.health.v1`, on one port.
+ * each provider's service and `grpc.health.v1`, on one port, with agentwire's one server lifecycle.
  *
  * Remote mode (the default) listens on `PORT` (9010 without it) on all interfaces; point a workspace at it
  * with `source = "remote://host:9010"`. Local mode (`AGENTPLATFORM_PLUGIN=local`, set by a host that
@@ -96,82 +86,46 @@ function hostPort(host: string, port: number): string {
  * stderr in both modes.
  *
  * ```ts
+ * import { Plugin, serve } from "@agentwire/agentplatform";
+ *
  * const plugin = new Plugin({ name: "weather", version: "1.0.0", manifest: { description: "Weather", author: "Acme" } });
- * await servePlugin(plugin);
+ * const server = await serve({ plugin });
+ * console.error(`listening on ${server.url}`);
  * ```
  */
-export async function servePlugin(plugin: AnyPlugin, options: ServePluginOptions = {}): Promise<PluginServer> {
-  const mode = options.mode ?? modeFromEnv();
+export async function serve(options: ServeOptions): Promise<PluginServer> {
+  const { plugin, mode: givenMode, handshakeOutput, ...lifecycle } = options;
+  if (typeof plugin !== "object" || plugin === null) {
+    throw new AgentwireError("invalid_argument", "serve: options.plugin is required, e.g. serve({ plugin: new Plugin({ ... }) })");
+  }
+  const mode = givenMode ?? modeFromEnv();
   // First, before anything can print: in local mode the first stdout line must be the handshake.
   const writeHandshake =
-    mode === "local" ? (options.handshakeOutput ? (text: string) => void options.handshakeOutput!.write(text) : guardStdout()) : undefined;
-  const logger = options.logger ?? createLogger({ name: plugin.name });
-  const maxBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? (mode === "local" ? 1000 : 10_000);
-  const cutGraceMs = mode === "local" ? 250 : 1000;
-  // Aborted once the grace period is over, so handlers still running then see their signal fire.
-  const hardStop = new AbortController();
-  // Connect adds one listener per in-flight call (removed when it ends); many in flight are normal.
-  setMaxListeners(0, hardStop.signal);
-
-  const health = new PluginHealth(plugin, logger);
-  const connectHandler = connectNodeAdapter({
-    routes: createPluginRoutes(plugin, { logger, health }),
-    readMaxBytes: maxBytes,
-    writeMaxBytes: maxBytes,
-    shutdownSignal: hardStop.signal,
+    mode === "local" ? (handshakeOutput ? (text: string) => void handshakeOutput.write(text) : guardStdout()) : undefined;
+  checkAllAttached(plugin);
+  const logger = lifecycle.logger ?? createLogger({ name: plugin.name });
+  const pluginHealth = createPluginHealth(plugin, logger);
+  const services = pluginServices(plugin, { logger, health: pluginHealth });
+  const modeDefaults: Partial<ServeGrpcOptions> =
+    mode === "local"
+      ? { shutdownTimeoutMs: 1000, fromEnv: { host: false }, signals: ["SIGTERM"], ignoredSignals: ["SIGINT"], cutGraceMs: 250 }
+      : { shutdownTimeoutMs: 10_000 };
+  const server = await serveGrpc(services.tables, {
+    ...modeDefaults,
+    ...withoutUndefined(lifecycle),
+    logger,
+    defaultPort: mode === "local" ? 0 : defaultRemotePort,
+    defaultHost: mode === "local" ? "127.0.0.1" : "::",
+    health: services.health,
+    onDraining: () => services.release(),
+    shutdownReason: "plugin shutting down",
   });
-  // Counted so a graceful shutdown cuts connections as soon as the last call is answered.
-  const calls = new CallTracker();
-  const server = createServer({ settings: { maxHeaderListSize: 64 * 1024 } }, calls.wrap(connectHandler));
-  const port = options.port ?? portFromEnv() ?? (mode === "local" ? 0 : defaultRemotePort);
-  const host = options.host ?? (mode === "local" ? "127.0.0.1" : undefined);
-  const listening = await listenGracefully(server, port, host, { calls });
-  const address = hostPort(listening.host, listening.port);
-  const anyInterface = listening.host === "::" || listening.host === "0.0.0.0";
-  const url = `http://${anyInterface ? hostPort("127.0.0.1", listening.port) : address}`;
-
+  const address = hostPort(server.host, server.port);
   logger.info(
-    {
-      mode,
-      port: listening.port,
-      host: listening.host,
-      plugin: plugin.name,
-      version: plugin.version,
-      capabilities: plugin.capabilities.map((c) => Capability[c]),
-    },
+    { mode, port: server.port, host: server.host, plugin: plugin.name, version: plugin.version, capabilities: plugin.capabilities.map((c) => Capability[c]) },
     `serving plugin ${JSON.stringify(plugin.name)} ${plugin.version} (${mode}) on ${address}`,
   );
-
-  let closing: Promise<void> | undefined;
-  let removeSignals: (() => void) | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      removeSignals?.();
-      health.setDraining();
-      const timer = setTimeout(() => hardStop.abort(new AgentwireError("unavailable", "plugin shutting down")), shutdownTimeoutMs);
-      timer.unref();
-      await listening.close(shutdownTimeoutMs + cutGraceMs);
-      clearTimeout(timer);
-    })();
-    return closing;
-  };
-  if (options.handleSignals ?? true) {
-    if (mode === "local") {
-      const removeTerm = onShutdownSignals(close, { signals: ["SIGTERM"], logger });
-      const ignoreInterrupt = () => logger.info("SIGINT ignored: a local plugin stops when its host sends SIGTERM");
-      process.on("SIGINT", ignoreInterrupt);
-      removeSignals = () => {
-        removeTerm();
-        process.off("SIGINT", ignoreInterrupt);
-      };
-    } else {
-      removeSignals = onShutdownSignals(close, { logger });
-    }
-  }
-
   // Last, once the port accepts calls: the host dials the address as soon as it reads the line.
   writeHandshake?.(formatHandshake(address));
-
-  return { mode, port: listening.port, host: listening.host, url, close };
+  return { mode, port: server.port, host: server.host, url: server.url, close: () => server.close() };
 }

@@ -1,5 +1,5 @@
 // Interop with the official Python gRPC stack: grpc_tools.protoc generates Python stubs from our .proto files
-// (a second compiler, besides buf, accepting the contract), and grpcio calls a plugin served by servePlugin,
+// (a second compiler, besides buf, accepting the contract), and grpcio calls a plugin served by serve,
 // as a Python platform would. The manifest it fetches is parsed with python-hcl2.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { pythonSuiteName } from "@agentwire/test-support";
-import { Capability, servePlugin, ToolProvider, type PluginServer } from "../src/index.js";
-import { fakeProvider, fakeHooks, validConfig, weatherPlugin } from "./fixtures.js";
+import { serve, type PluginServer } from "../src/index.js";
+import { TestHook, TestTools, validConfig, weatherPlugin } from "./fixtures.js";
 import { packageRoot, parseHcl, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "a plugin called by grpcio through stubs protoc generated from our .proto files";
@@ -16,7 +16,9 @@ const suite = "a plugin called by grpcio through stubs protoc generated from our
 describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
-  const plugin = weatherPlugin();
+  const tools = new TestTools();
+  tools.add("forecast", { description: "Forecast for a city" }, () => null);
+  const plugin = weatherPlugin({ providers: [new TestHook(), tools] });
 
   beforeAll(async () => {
     requirePython();
@@ -24,15 +26,7 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const protoRoot = join(packageRoot, "proto");
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    const tools = fakeProvider(Capability.TOOL_PROVIDER, ToolProvider);
-    plugin.addProvider(fakeHooks()).addProvider({
-      ...tools,
-      registerRoutes: (router) =>
-        router.service(ToolProvider, {
-          listTools: () => ({ tools: [{ name: "forecast", description: "Forecast for a city", parametersJsonSchema: '{"type":"object"}' }] }),
-        }),
-    });
-    server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {
@@ -84,6 +78,6 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const manifest = (await parseHcl(out.manifest_hcl)) as { plugin: Array<Record<string, { version: string; type: string }>> };
     expect(manifest.plugin[0]!.weather).toMatchObject({ version: "1.2.0", type: "remote" });
     expect(out.grpc_health).toEqual({ "": "SERVING", plugin: "SERVING", "agentplatform.v1.Plugin": "SERVING", "agentplatform.v1.ToolProvider": "SERVING" });
-    expect(out.tools).toEqual([{ name: "forecast", description: "Forecast for a city", parameters_json_schema: '{"type":"object"}' }]);
+    expect(out.tools).toEqual([{ name: "forecast", description: "Forecast for a city", parameters_json_schema: '{"type":"object","properties":{}}' }]);
   });
 });

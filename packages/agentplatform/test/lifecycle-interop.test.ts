@@ -1,4 +1,4 @@
-// A LifecycleHook served by servePlugin and called by grpcio through stubs grpc_tools.protoc generated from our
+// A LifecycleHook served by serve and called by grpcio through stubs grpc_tools.protoc generated from our
 // .proto files, as a Python platform would: `payload_json` bytes in, `modified_payload_json` presence
 // (proto3 `optional`) and the cancel reason header out, refusals as gRPC status codes.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -7,10 +7,20 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { pythonSuiteName } from "@agentwire/test-support";
-import { cancel, createLifecycleHook, modify, Plugin, servePlugin, type PluginServer } from "../src/index.js";
+import { cancel, LifecycleHook, modify, Plugin, serve, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "a LifecycleHook called by grpcio through stubs protoc generated from our .proto files";
+
+class Hooks extends LifecycleHook {
+  toolCall = this.on("TOOL_CALL", (payload) => (payload.tool_name === "shell" ? cancel(`tool ${payload.tool_name} is disabled — ask an admin`) : undefined));
+  llmRequest = this.on("LLM_REQUEST", (payload) =>
+    modify({ ...payload, messages: payload.messages.map((m) => ({ ...m, content: m.content.replaceAll("hunter2", "[REDACTED]") })) }),
+  );
+  toolResult = this.on("TOOL_RESULT", () => {
+    throw new Error("boom");
+  });
+}
 
 interface EventOutcome {
   action?: string;
@@ -30,19 +40,13 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const protoRoot = join(packageRoot, "proto");
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    const plugin = new Plugin({ name: "hooks", version: "0.1.0", manifest: { description: "Hooks for the interop test", author: "agentwire tests" } });
-    plugin.addProvider(
-      createLifecycleHook({
-        on: {
-          TOOL_CALL: (payload) => (payload.tool_name === "shell" ? cancel(`tool ${payload.tool_name} is disabled — ask an admin`) : undefined),
-          LLM_REQUEST: (payload) => modify({ ...payload, messages: payload.messages.map((m) => ({ ...m, content: m.content.replaceAll("hunter2", "[REDACTED]") })) }),
-          TOOL_RESULT: () => {
-            throw new Error("boom");
-          },
-        },
-      }),
-    );
-    server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    const plugin = new Plugin({
+      name: "hooks",
+      version: "0.1.0",
+      manifest: { description: "Hooks for the interop test", author: "agentwire tests" },
+      providers: [new Hooks()],
+    });
+    server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 // An LLM provider streamed to the official Python gRPC stack: grpc_tools.protoc generates stubs from our
-// .proto files and grpcio reads Complete streams from a plugin served by servePlugin, as a Python platform
+// .proto files and grpcio reads Complete streams from a plugin served by serve, as a Python platform
 // would: the oneof cases, the id on every tool-call delta and the name on the first only, usage before the
 // finish, the finish reason's enum name, error codes, and a client-side cancel reaching the author.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { silentLogger } from "@agentwire/core";
 import { pythonSuiteName } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentwireError, createLLMProvider, FinishReason, Plugin, servePlugin, type PluginServer } from "../src/index.js";
+import {
+  AgentwireError,
+  FinishReason,
+  LLMProvider,
+  Plugin,
+  serve,
+  type CompletionContext,
+  type CompletionRequest,
+  type PluginServer,
+} from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "an LLM provider streamed to grpcio through stubs protoc generated from our .proto files";
@@ -22,12 +31,12 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
   let stubs = "";
   let server: PluginServer | undefined;
   let cancelled: unknown;
+  let onCancel: () => void = () => {};
+  const cancelledLatch = new Promise<void>((resolve) => (onCancel = resolve));
 
-  const plugin = new Plugin({ name: "scripted-llm", version: "1.0.0", manifest: { description: "A scripted LLM", author: "agentwire tests" } });
-  plugin.addProvider(
-    createLLMProvider({
-      async complete(request, { emit, signal }) {
-        switch (request.model) {
+  class ScriptedLLM extends LLMProvider {
+    override async complete(request: CompletionRequest, { emit, signal }: CompletionContext) {
+      switch (request.model) {
           case "tools":
             emit.text(`${request.messages.length} messages, ${request.tools.map((t) => t.name).join("+")}, t=${request.temperature}, max=${request.maxTokens}`);
             emit.startToolCall("call_1", request.tools[0]!.name);
@@ -41,14 +50,20 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
             emit.text("thinking");
             await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
             cancelled = signal.reason ?? "aborted";
+            onCancel();
             return;
           default:
             emit.text("plain");
             emit.finish(FinishReason.MAX_TOKENS);
         }
-      },
-    }),
-  );
+    }
+  }
+  const plugin = new Plugin({
+    name: "scripted-llm",
+    version: "1.0.0",
+    manifest: { description: "A scripted LLM", author: "agentwire tests" },
+    providers: [new ScriptedLLM()],
+  });
 
   beforeAll(async () => {
     requirePython();
@@ -56,7 +71,7 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const protoRoot = join(packageRoot, "proto");
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {
@@ -104,6 +119,7 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     expect(plain).toEqual({ events: [{ delta: { content: "plain" } }, { finish: { reason: "MAX_TOKENS" } }], error: null });
     expect(hang!.events).toEqual([{ delta: { content: "thinking" } }]);
     expect(hang!.error?.code).toBe("CANCELLED");
-    await expect.poll(() => cancelled, { timeout: 5000 }).toBeDefined();
+    await cancelledLatch;
+    expect(cancelled).toBeDefined();
   });
 });

@@ -1,4 +1,4 @@
-// The LLM provider as an author writes it and a platform calls it: createLLMProvider's emitter keeps the
+// The LLM provider as an author writes it and a platform calls it: the LLMProvider's emitter keeps the
 // Complete stream's invariants whatever the author does, the request arrives as plain data, cancellation
 // reaches the author as an AbortSignal, and errors keep their codes without leaking keys.
 import { silentLogger } from "@agentwire/core";
@@ -8,26 +8,64 @@ import {
   Capability,
   Code,
   ConnectError,
-  createLLMProvider,
+  defineConfigSchema,
   FinishReason,
+  LLMProvider,
   Plugin,
-  servePlugin,
+  serve,
   UpstreamHttpError,
-  type CompleteHandler,
+  type AnyPlugin,
+  type CompleteResult,
+  type CompletionContext,
   type CompletionEmitter,
   type CompletionEvent,
   type CompletionRequest,
-  type LLMProviderOptions,
   type PluginServer,
 } from "../src/index.js";
-import { createLLMClient, createNetworkTransport, createPluginClients, createInProcessTransport } from "../src/testing/index.js";
+import { createPluginDriver } from "../src/testing/index.js";
 import { rejection } from "./fixtures.js";
 
-function llmPlugin(complete: CompleteHandler, options: Omit<LLMProviderOptions, "complete"> = {}) {
-  const plugin = new Plugin({ name: "scripted-llm", version: "1.0.0", manifest: { description: "A scripted LLM", author: "agentwire tests" } });
-  plugin.addProvider(createLLMProvider({ complete, ...options }));
-  return plugin;
+type Script = (request: CompletionRequest, context: CompletionContext) => CompleteResult;
+
+/** An LLM whose `complete` a test scripts. */
+class ScriptedLLM extends LLMProvider {
+  constructor(
+    private readonly script: Script,
+    private readonly secretList?: () => Iterable<string | undefined>,
+  ) {
+    super();
+  }
+
+  override complete(request: CompletionRequest, context: CompletionContext): CompleteResult {
+    return this.script(request, context);
+  }
+
+  override secrets(): Iterable<string | undefined> {
+    return this.secretList?.() ?? [];
+  }
 }
+
+function llmPlugin(complete: Script, options: { redact?: () => Iterable<string | undefined> } = {}) {
+  return new Plugin({
+    name: "scripted-llm",
+    version: "1.0.0",
+    manifest: { description: "A scripted LLM", author: "agentwire tests" },
+    providers: [new ScriptedLLM(complete, options.redact)],
+  });
+}
+
+const createLLMClient = (plugin: AnyPlugin) => createPluginDriver({ plugin });
+
+/** A promise and the function that resolves it: a latch a test waits on instead of sleeping. */
+function latch(): { promise: Promise<void>; open: () => void } {
+  let open: () => void = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Resolves once `signal` fires. */
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
 
 const hello = { model: "test-model", messages: [{ role: "user", content: "Hello?" }] };
 
@@ -44,25 +82,33 @@ async function collect(plugin: Plugin, request: object = hello, options: { signa
   const events: { event: { case: string | undefined; value?: unknown } }[] = [];
   let error: ConnectError | undefined;
   try {
-    for await (const event of createLLMClient(plugin).stream(request, options)) events.push(event);
+    for await (const event of createLLMClient(plugin).streamCompletion(request, options)) events.push(event);
   } catch (err) {
     error = ConnectError.from(err);
   }
   return { events, error, plain: plain(events) };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
-
-describe("createLLMProvider", () => {
+describe("LLMProvider", () => {
   it("adds the LLM_PROVIDER capability and the LLMProvider service", async () => {
     const plugin = llmPlugin(() => undefined);
-    const { plugin: client } = createPluginClients(createInProcessTransport(plugin));
-    expect((await client.register({})).capabilities).toEqual([Capability.LLM_PROVIDER]);
+    expect((await createPluginDriver({ plugin }).register()).capabilities).toEqual([Capability.LLM_PROVIDER]);
   });
 
-  it("refuses options without a complete function", () => {
-    expect(() => createLLMProvider({} as LLMProviderOptions)).toThrow(/options\.complete must be a function/);
-    expect(() => createLLMProvider({ complete: () => undefined, redact: [] as unknown as () => string[] })).toThrow(/options\.redact must be a function/);
+  it("gives complete the plugin's typed config, env and deadline; reading config before Register is FAILED_PRECONDITION", async () => {
+    const configSchema = defineConfigSchema({ model: { type: "string", default: "small" } });
+    class Configured extends LLMProvider<typeof configSchema> {
+      override complete(_request: CompletionRequest, { emit, config, env, timeoutMs }: CompletionContext<typeof configSchema>) {
+        emit.text(`${config.model} ${env.REGION ?? "-"} ${timeoutMs() === undefined ? "no deadline" : "deadline"}`);
+      }
+    }
+    const plugin = new Plugin({ name: "c", version: "1.0.0", manifest: { description: "d", author: "a", configSchema }, providers: [new Configured()] });
+    const driver = createPluginDriver({ plugin });
+    const early = await rejection(driver.complete(hello));
+    expect([early.code, early.rawMessage]).toEqual([Code.FailedPrecondition, 'Complete needs the plugin\'s config, and the platform has not called Register on plugin "c"']);
+    await driver.register({ config: { model: "large" }, envVars: { REGION: "eu" } });
+    expect((await driver.complete(hello)).text).toBe("large eu no deadline");
+    expect((await driver.complete(hello, { timeoutMs: 60_000 })).text).toBe("large eu deadline");
   });
 
   it("streams text and usage, and finishes with STOP when complete returns without finishing", async () => {
@@ -121,19 +167,18 @@ describe("createLLMProvider", () => {
   });
 
   it("sends an explicit finish as given and ends the call there", async () => {
-    let after: boolean | undefined;
+    const over = latch();
     const plugin = llmPlugin(async (_req, { emit, signal }) => {
       emit.text("cut");
       emit.finish(FinishReason.MAX_TOKENS);
       expect(emit.finished).toBe(true);
       // The call is over once the finish is sent: the author's signal says so.
-      await tick();
-      after = signal.aborted;
+      await aborted(signal);
+      over.open();
     });
     const run = await collect(plugin);
     expect(run.plain).toEqual([{ delta: { content: "cut" } }, { finish: { reason: FinishReason.MAX_TOKENS } }]);
-    await tick();
-    expect(after).toBe(true);
+    await over.promise;
   });
 
   it("accepts MAX_TOKENS after tool calls (the model was cut off mid-call)", async () => {
@@ -239,7 +284,7 @@ describe("complete as an async generator", () => {
   });
 
   it("stops pulling and returns the generator once it yields the finish", async () => {
-    let cleanedUp = false;
+    const cleanedUp = latch();
     let pulledAfterFinish = false;
     const plugin = llmPlugin(async function* () {
       try {
@@ -248,19 +293,18 @@ describe("complete as an async generator", () => {
         pulledAfterFinish = true;
         yield { type: "text", text: "never" };
       } finally {
-        cleanedUp = true;
+        cleanedUp.open();
       }
     });
     const run = await collect(plugin);
     expect(run.plain).toEqual([{ delta: { content: "done" } }, { finish: { reason: FinishReason.STOP } }]);
-    await tick();
+    await cleanedUp.promise;
     expect(pulledAfterFinish).toBe(false);
-    expect(cleanedUp).toBe(true);
   });
 
   it("can be returned from an async complete", async () => {
     const plugin = llmPlugin(async () => {
-      await tick();
+      await Promise.resolve();
       return (async function* (): AsyncGenerator<CompletionEvent> {
         yield { type: "text", text: "later" };
       })();
@@ -292,7 +336,7 @@ describe("cancellation", () => {
     const received: string[] = [];
     const error = await rejection(
       (async () => {
-        for await (const event of createLLMClient(plugin).stream(hello, { signal: controller.signal })) {
+        for await (const event of createLLMClient(plugin).streamCompletion(hello, { signal: controller.signal })) {
           received.push(event.event.case ?? "");
           controller.abort();
         }
@@ -307,35 +351,36 @@ describe("cancellation", () => {
 
   it("fires the author's signal when the call's deadline passes", async () => {
     let reason: unknown;
+    const seen = latch();
     const plugin = llmPlugin(async (_req, { signal }) => {
-      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      await aborted(signal);
       reason = signal.reason;
+      seen.open();
     });
     const error = await rejection(createLLMClient(plugin).complete(hello, { timeoutMs: 50 }));
     expect(error.code).toBe(Code.DeadlineExceeded);
-    await tick();
+    await seen.promise;
     expect(ConnectError.from(reason).code).toBe(Code.DeadlineExceeded);
   });
 
   it("returns a generator complete that is cancelled mid-stream", async () => {
-    let cleanedUp = false;
+    const cleanedUp = latch();
     const plugin = llmPlugin(async function* (_req, { signal }) {
       try {
         yield { type: "text", text: "one" };
-        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        await aborted(signal);
         yield { type: "text", text: "two" };
       } finally {
-        cleanedUp = true;
+        cleanedUp.open();
       }
     });
     const controller = new AbortController();
     await rejection(
       (async () => {
-        for await (const _event of createLLMClient(plugin).stream(hello, { signal: controller.signal })) controller.abort();
+        for await (const _event of createLLMClient(plugin).streamCompletion(hello, { signal: controller.signal })) controller.abort();
       })(),
     );
-    await tick();
-    expect(cleanedUp).toBe(true);
+    await cleanedUp.promise;
   });
 });
 
@@ -370,7 +415,7 @@ describe("errors", () => {
     expect(err.rawMessage).toBe("cannot read properties of undefined (reading 'choices')");
   });
 
-  it("removes key-shaped text and the secrets redact() names from every error message", async () => {
+  it("removes key-shaped text and the secrets secrets() names from every error message", async () => {
     const secret = "corp-gateway-token-0123456789";
     const plugin = llmPlugin(
       () => {
@@ -465,7 +510,7 @@ describe("the request complete receives", () => {
   });
 });
 
-describe("over a real socket (servePlugin, remote mode)", () => {
+describe("over a real socket (serve, remote mode)", () => {
   let server: PluginServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -474,19 +519,21 @@ describe("over a real socket (servePlugin, remote mode)", () => {
 
   it("streams a completion and cancels the author when the client goes away", async () => {
     let cancelledWith: unknown;
+    const cancelled = latch();
     const plugin = llmPlugin(async (request, { emit, signal }) => {
       if (request.model === "hang") {
         emit.text("waiting");
-        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        await aborted(signal);
         cancelledWith = signal.reason ?? "aborted";
+        cancelled.open();
         return;
       }
       emit.text("Over HTTP/2.");
       emit.toolCall("call_1", { name: "ping", argumentsDelta: "{}" });
       emit.usage({ inputTokens: 2, outputTokens: 4 });
     });
-    server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
-    const llm = createLLMClient(createNetworkTransport(server.url));
+    server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    const llm = createPluginDriver({ url: server.url });
     expect(await llm.complete(hello)).toMatchObject({
       text: "Over HTTP/2.",
       toolCalls: [{ id: "call_1", name: "ping", arguments: "{}" }],
@@ -497,9 +544,10 @@ describe("over a real socket (servePlugin, remote mode)", () => {
     const controller = new AbortController();
     await rejection(
       (async () => {
-        for await (const _event of llm.stream({ ...hello, model: "hang" }, { signal: controller.signal })) controller.abort();
+        for await (const _event of llm.streamCompletion({ ...hello, model: "hang" }, { signal: controller.signal })) controller.abort();
       })(),
     );
-    await expect.poll(() => cancelledWith, { timeout: 5000 }).toBeDefined();
+    await cancelled.promise;
+    expect(cancelledWith).toBeDefined();
   });
 });

@@ -41,6 +41,26 @@ describe("UpstreamHttpError", () => {
     expect(err.name).toBe("ConnectError");
   });
 
+  it("answers instanceof for itself and its subclasses only, not for every ConnectError", () => {
+    // Before the fix, ConnectError's own Symbol.hasInstance (inherited) made every ConnectError one of these.
+    expect(new ConnectError("boom", Code.Internal) instanceof UpstreamHttpError).toBe(false);
+    expect(ConnectError.from(new Error("x")) instanceof UpstreamHttpError).toBe(false);
+    expect(new Error("x") instanceof UpstreamHttpError).toBe(false);
+    const err = new UpstreamHttpError(502, "bad gateway");
+    expect(err instanceof UpstreamHttpError).toBe(true);
+    expect(err instanceof ConnectError).toBe(true);
+    class GatewayError extends UpstreamHttpError {}
+    const sub = new GatewayError(502, "bad gateway");
+    expect(sub instanceof GatewayError).toBe(true);
+    expect(sub instanceof UpstreamHttpError).toBe(true);
+    expect(err instanceof GatewayError).toBe(false);
+    // A copy of the error made by another copy of the package (its CJS build) still answers: the mark is a
+    // registered symbol, not the prototype.
+    const lookalike = Object.create(ConnectError.prototype) as object;
+    Object.defineProperty(lookalike, Symbol.for("agentwire.agentplatform.UpstreamHttpError"), { value: true });
+    expect(lookalike instanceof UpstreamHttpError).toBe(true);
+  });
+
   it("says only the status when the upstream said nothing, and cuts a long message", () => {
     expect(new UpstreamHttpError(503, "  ").rawMessage).toBe("upstream answered HTTP 503");
     const long = new UpstreamHttpError(400, "x".repeat(5000));

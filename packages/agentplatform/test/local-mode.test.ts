@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { captureOutput, freePort, stopProcessGroup, terminateProcess } from "@agentwire/test-support";
+import { captureOutput, freePort, stopProcessGroup, terminateProcess, type CapturedOutput } from "@agentwire/test-support";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { parseHandshake, Status } from "../src/index.js";
-import { createNetworkTransport, createPluginClients, type PluginClients } from "../src/testing/index.js";
+import { Status } from "../src/index.js";
+import { createPluginDriver, parseHandshake, type PluginDriver } from "../src/testing/index.js";
 import { packageRoot } from "./python.js";
 
 const fixture = join(packageRoot, "test/fixtures/local-plugin.mjs");
@@ -27,9 +27,11 @@ beforeAll(() => {
 interface Started {
   child: ChildProcess;
   handshake: string;
-  clients: PluginClients;
+  driver: PluginDriver;
   stdout: () => string;
   stderr: () => string;
+  /** Resolves once stderr contains `text`: the latch tests wait on instead of sleeping. */
+  stderrShows: (text: string) => Promise<unknown>;
 }
 
 /** Starts the fixture the way a host would and waits for its handshake line. */
@@ -38,24 +40,31 @@ async function startLocalPlugin(env: Record<string, string> = {}): Promise<Start
   if (env.PORT === undefined) delete childEnv.PORT;
   const child = spawn(process.execPath, [fixture], { env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.push(child);
-  const { firstLine, stdout, stderr } = captureOutput(child);
-  const handshake = await firstLine();
+  const output: CapturedOutput = captureOutput(child);
+  const handshake = await output.firstLine();
   const { address } = parseHandshake(handshake);
-  return { child, handshake, clients: createPluginClients(createNetworkTransport(`http://${address}`)), stdout, stderr };
+  return {
+    child,
+    handshake,
+    driver: createPluginDriver({ address }),
+    stdout: output.stdout,
+    stderr: output.stderr,
+    stderrShows: (text) => output.waitFor(`${JSON.stringify(text)} on stderr`, () => output.stderr().includes(text)),
+  };
 }
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a local plugin started as a subprocess", () => {
   it("writes the handshake as its first and only stdout line; everything else goes to stderr", async () => {
-    const { child, handshake, clients, stdout, stderr } = await startLocalPlugin();
+    const { child, handshake, driver, stdout, stderr, stderrShows } = await startLocalPlugin();
     expect(handshake).toMatch(/^1\|1\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
-    const res = await clients.plugin.register({ config: { greeting: "hello" } });
+    const res = await driver.register({ config: { greeting: "hello" } });
     expect(res.name).toBe("local-echo");
     expect(res.metadata.protocol_version).toBe("1");
-    expect((await clients.plugin.health({})).status).toBe(Status.SERVING);
-    expect((await clients.plugin.getManifest({})).manifestHcl).toContain('type        = "local"');
-    await wait(200);
+    expect(await driver.health()).toBe(Status.SERVING);
+    expect(await driver.manifest()).toContain('type        = "local"');
+    // The fixture's last print (after every other way of printing) and Register's log line: all written.
+    await stderrShows("fixture: done printing");
+    await stderrShows("registered with greeting hello");
     expect(stdout()).toBe(`${handshake}\n`);
     for (const line of [
       "console.log at import time",
@@ -83,12 +92,12 @@ describe("a local plugin started as a subprocess", () => {
   });
 
   it("exits within 2 s of SIGTERM even with a call that never finishes", async () => {
-    const { child, clients, stderr } = await startLocalPlugin({ HANG_HEALTH: "1" });
-    const hanging = clients.plugin.health({}).then(
+    const { child, driver, stderr, stderrShows } = await startLocalPlugin({ HANG_HEALTH: "1" });
+    const hanging = driver.health().then(
       () => undefined,
       (err: unknown) => ConnectError.from(err),
     );
-    await wait(200);
+    await stderrShows("health call hanging");
     const exit = await terminateProcess(child);
     console.info(`local plugin exited ${exit.ms} ms after SIGTERM (one call in flight)`);
     expect(exit, stderr()).toMatchObject({ code: 0, killed: false });
@@ -99,20 +108,19 @@ describe("a local plugin started as a subprocess", () => {
   });
 
   it("ignores SIGINT (the host decides when it stops) and still stops on SIGTERM", async () => {
-    const { child, clients, stderr } = await startLocalPlugin();
+    const { child, driver, stderrShows } = await startLocalPlugin();
     child.kill("SIGINT");
-    await wait(300);
+    await stderrShows("SIGINT ignored");
     expect(child.exitCode).toBeNull();
-    expect((await clients.plugin.health({})).status).toBe(Status.SERVING);
-    expect(stderr()).toContain("SIGINT ignored");
+    expect(await driver.health()).toBe(Status.SERVING);
     expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
   });
 
   it("binds the PORT it is given", async () => {
     const port = await freePort();
-    const { child, handshake, clients } = await startLocalPlugin({ PORT: String(port) });
+    const { child, handshake, driver } = await startLocalPlugin({ PORT: String(port) });
     expect(handshake).toBe(`1|1|tcp|127.0.0.1:${port}|grpc`);
-    expect((await clients.plugin.register({})).name).toBe("local-echo");
+    expect((await driver.register()).name).toBe("local-echo");
     expect(await terminateProcess(child)).toMatchObject({ code: 0, killed: false });
   });
 });

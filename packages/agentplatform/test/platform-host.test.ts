@@ -2,8 +2,9 @@
 // from RunConversation against the fake host, errors and cancellation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code } from "@connectrpc/connect";
-import { AgentwireError, createPlatformHostClient, Plugin, platformHostBaseUrl, resolvePlatformHostAddress, type PlatformConversationEvent } from "../src/index.js";
-import { createFakePlatformHost, createInProcessTransport, createPluginClients, type FakePlatformHost } from "../src/testing/index.js";
+import { AgentwireError, createPlatformHostClient, Plugin, type PlatformConversationEvent } from "../src/index.js";
+import { platformHostBaseUrl, resolvePlatformHostAddress } from "../src/platform-host/address.js";
+import { createFakePlatformHost, createPluginDriver, type FakePlatformHost } from "../src/testing/index.js";
 
 function plugin() {
   return new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" } });
@@ -89,7 +90,7 @@ describe("createPlatformHostClient", () => {
     const p = plugin();
     const client = createPlatformHostClient(p, { env: { PLATFORM_HOST_ADDR: "127.0.0.1:1" } });
     expect(client.address()).toMatchObject({ address: "127.0.0.1:1", source: "environment" });
-    await createPluginClients(createInProcessTransport(p)).plugin.register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
+    await createPluginDriver({ plugin: p }).register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
     expect(client.address()).toEqual({ address: host.address, baseUrl: host.url, source: "register" });
     expect(() => createPlatformHostClient(plugin(), { env: {} }).address()).toThrow(/neither in the Register env vars .* nor in the process environment/);
   });
@@ -184,7 +185,7 @@ describe("createPlatformHostClient", () => {
       })();
       await expect(run).rejects.toMatchObject({ name: "ConnectError" });
       expect(seen).toEqual([{ type: "content", agent: "a", content: "first" }]);
-      await expect.poll(() => slow.calls[0]?.state, { timeout: 5000 }).toBe("canceled");
+      expect((await slow.ended(0)).state).toBe("canceled");
     } finally {
       await slow.close();
     }

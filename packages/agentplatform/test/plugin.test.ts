@@ -1,25 +1,28 @@
+// The Plugin itself: Register's config handling (merge, coercion, validation, onRegister), the providers it
+// is made with (one way in, at most one per kind, each provider on one plugin), and the manifest checks.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { AgentwireError } from "@agentwire/core";
-import { Capability, LLMProvider, Plugin, PluginService, protocolVersion, ToolProvider } from "../src/index.js";
-import { sealProviders } from "../src/plugin.js";
-import { Health } from "@agentwire/core/grpc";
-import { fakeHooks, fakeProvider, fakeTools, fakeViews, validConfig, weatherPlugin } from "./fixtures.js";
-
-/** The AgentwireError `fn` rejects with. */
-async function refusal(fn: () => Promise<unknown>): Promise<AgentwireError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AgentwireError);
-    return err as AgentwireError;
-  }
-  throw new Error("expected a refusal");
-}
+import {
+  Capability,
+  defineConfigSchema,
+  LifecycleHook,
+  LLMProvider,
+  Plugin,
+  protocolVersion,
+  ToolProvider,
+  ViewProvider,
+  type CompletionContext,
+  type CompletionRequest,
+  type ViewStream,
+  type ViewStreamContext,
+} from "../src/index.js";
+import { unattachedProviders } from "../src/provider.js";
+import { OkLLM, refusal, refusalSync, registerDirect, TestHook, TestTools, TestViews, validConfig, weatherConfig, weatherPlugin } from "./fixtures.js";
 
 describe("Register", () => {
   it("merges defaults under the config, coerces values and answers name, capabilities and metadata", async () => {
     const plugin = weatherPlugin();
-    const result = await plugin.register({ config: { ...validConfig, verbose: "true" }, envVars: { PLATFORM_HOST_ADDR: "127.0.0.1:7000" } });
+    const result = await registerDirect(plugin, { config: { ...validConfig, verbose: "true" }, envVars: { PLATFORM_HOST_ADDR: "127.0.0.1:7000" } });
     expect(result).toEqual({
       name: "weather",
       capabilities: [],
@@ -33,7 +36,7 @@ describe("Register", () => {
 
   it("types the config from the schema", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: validConfig });
+    await registerDirect(plugin, { config: validConfig });
     expectTypeOf(plugin.config.api_key_env).toEqualTypeOf<string>();
     expectTypeOf(plugin.config.units).toEqualTypeOf<"metric" | "imperial">();
     expectTypeOf(plugin.config.max_results).toEqualTypeOf<number>();
@@ -48,16 +51,16 @@ describe("Register", () => {
 
   it("leaves optional fields without a value or default out", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: validConfig });
+    await registerDirect(plugin, { config: validConfig });
     expect(Object.keys(plugin.config).sort()).toEqual(["api_key_env", "max_results", "retries", "units", "verbose"]);
   });
 
   it("treats an empty value as not set: the default applies, a required field is missing", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, units: "", max_results: "", region: "" } });
+    await registerDirect(plugin, { config: { ...validConfig, units: "", max_results: "", region: "" } });
     expect(plugin.config).toMatchObject({ units: "metric", max_results: 5 });
     expect(plugin.config.region).toBeUndefined();
-    const err = await refusal(() => plugin.register({ config: { ...validConfig, api_key_env: "" } }));
+    const err = await refusal(() => registerDirect(plugin, { config: { ...validConfig, api_key_env: "" } }));
     expect(err.message).toContain("api_key_env: required, and not set");
   });
 
@@ -76,12 +79,12 @@ describe("Register", () => {
     ["FALSE", false],
   ])("accepts %j as the bool %s (Go's strconv.ParseBool spellings)", async (raw, value) => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, verbose: raw } });
+    await registerDirect(plugin, { config: { ...validConfig, verbose: raw } });
     expect(plugin.config.verbose).toBe(value);
   });
 
   it.each(["yes", "no", "on", "tRuE", " true", "2", "truthy"])("refuses %j as a bool, saying which spellings work", async (raw) => {
-    const err = await refusal(() => weatherPlugin().register({ config: { ...validConfig, verbose: raw } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { ...validConfig, verbose: raw } }));
     expect(err.code).toBe("invalid_argument");
     expect(err.message).toContain(`verbose: ${JSON.stringify(raw)} is not a bool (use true or false; also accepted: 1, t, T, True, TRUE, 0, f, F, False, FALSE)`);
   });
@@ -96,61 +99,61 @@ describe("Register", () => {
     ["2.5E-1", 0.25],
   ])("accepts %j as the number %s", async (raw, value) => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, max_results: raw } });
+    await registerDirect(plugin, { config: { ...validConfig, max_results: raw } });
     expect(plugin.config.max_results).toBe(value);
   });
 
   it.each(["abc", "0x10", "1_000", " 3", "3 ", "Infinity", "NaN", "1,5", "--1"])("refuses %j as a number", async (raw) => {
-    const err = await refusal(() => weatherPlugin().register({ config: { ...validConfig, max_results: raw } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { ...validConfig, max_results: raw } }));
     expect(err.message).toContain(`max_results: ${JSON.stringify(raw)} is not a number`);
   });
 
   it("refuses a number too large to represent", async () => {
-    const err = await refusal(() => weatherPlugin().register({ config: { ...validConfig, max_results: "1e999" } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { ...validConfig, max_results: "1e999" } }));
     expect(err.message).toContain('max_results: "1e999" is out of range for a number');
   });
 
   it("refuses a missing required field, naming it", async () => {
-    const err = await refusal(() => weatherPlugin().register({ config: { retries: "1" } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { retries: "1" } }));
     expect(err.code).toBe("invalid_argument");
     expect(err.message).toBe('invalid config for plugin "weather" (1 problem): api_key_env: required, and not set (no value, no default)');
     expect(err.details).toEqual({ fields: { api_key_env: "required, and not set (no value, no default)" } });
   });
 
   it("refuses a value outside the options, listing them", async () => {
-    const err = await refusal(() => weatherPlugin().register({ config: { ...validConfig, units: "kelvin" } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { ...validConfig, units: "kelvin" } }));
     expect(err.message).toContain('units: "kelvin" is not one of "metric", "imperial"');
   });
 
   it("compares number options as numbers", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, retries: "3.0" } });
+    await registerDirect(plugin, { config: { ...validConfig, retries: "3.0" } });
     expect(plugin.config.retries).toBe(3);
-    const err = await refusal(() => plugin.register({ config: { ...validConfig, retries: "4" } }));
+    const err = await refusal(() => registerDirect(plugin, { config: { ...validConfig, retries: "4" } }));
     expect(err.message).toContain('retries: "4" is not one of 1, 2, 3');
   });
 
   it("refuses a value that does not match the pattern", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, region: "us-east-1" } });
+    await registerDirect(plugin, { config: { ...validConfig, region: "us-east-1" } });
     expect(plugin.config.region).toBe("us-east-1");
-    const err = await refusal(() => plugin.register({ config: { ...validConfig, region: "US-EAST-1" } }));
+    const err = await refusal(() => registerDirect(plugin, { config: { ...validConfig, region: "US-EAST-1" } }));
     expect(err.message).toContain('region: "US-EAST-1" does not match the pattern ^[a-z]{2}-[a-z]+-\\d$');
   });
 
   it("refuses keys the schema does not declare, listing the fields it does", async () => {
-    const err = await refusal(() => weatherPlugin().register({ config: { ...validConfig, colour: "blue" } }));
+    const err = await refusal(() => registerDirect(weatherPlugin(), { config: { ...validConfig, colour: "blue" } }));
     expect(err.message).toContain(
       "colour: not a field of this plugin's config_schema (fields: api_key_env, units, region, max_results, retries, verbose, cache)",
     );
     const bare = new Plugin({ name: "bare", version: "0.1.0", manifest: { description: "d", author: "a" } });
-    const err2 = await refusal(() => bare.register({ config: { x: "1" } }));
+    const err2 = await refusal(() => registerDirect(bare, { config: { x: "1" } }));
     expect(err2.message).toContain("x: not a field of this plugin's config_schema (it declares none)");
   });
 
   it("names every bad or missing field in one refusal", async () => {
     const err = await refusal(() =>
-      weatherPlugin().register({
+      registerDirect(weatherPlugin(), {
         config: { units: "kelvin", region: "nowhere", max_results: "many", retries: "9", verbose: "yes", cache: "maybe", colour: "blue" },
       }),
     );
@@ -164,12 +167,12 @@ describe("Register", () => {
 
   it("replaces the config and env on every Register; a refused one keeps the last good one", async () => {
     const plugin = weatherPlugin();
-    await plugin.register({ config: { ...validConfig, units: "imperial", region: "eu-west-1" }, envVars: { A: "1" } });
+    await registerDirect(plugin, { config: { ...validConfig, units: "imperial", region: "eu-west-1" }, envVars: { A: "1" } });
     expect(plugin.config).toMatchObject({ units: "imperial", region: "eu-west-1" });
-    await plugin.register({ config: { api_key_env: "OTHER", retries: "1" }, envVars: { B: "2" } });
+    await registerDirect(plugin, { config: { api_key_env: "OTHER", retries: "1" }, envVars: { B: "2" } });
     expect(plugin.config).toEqual({ api_key_env: "OTHER", retries: 1, units: "metric", max_results: 5, verbose: false });
     expect(plugin.env).toEqual({ B: "2" });
-    await refusal(() => plugin.register({ config: { retries: "1" } }));
+    await refusal(() => registerDirect(plugin, { config: { retries: "1" } }));
     expect(plugin.config.api_key_env).toBe("OTHER");
   });
 
@@ -192,12 +195,12 @@ describe("Register", () => {
         seen.push({ config, env });
       },
     });
-    await typed.register({ config: { n: "4" }, envVars: { E: "e" } });
+    await registerDirect(typed, { config: { n: "4" }, envVars: { E: "e" } });
     expect(seen).toEqual([{ config: { n: 4 }, env: { E: "e" } }]);
 
-    await plugin.register({ config: validConfig });
+    await registerDirect(plugin, { config: validConfig });
     refuse = true;
-    const err = await refusal(() => plugin.register({ config: { ...validConfig, api_key_env: "NEW" } }));
+    const err = await refusal(() => registerDirect(plugin, { config: { ...validConfig, api_key_env: "NEW" } }));
     expect(err.code).toBe("failed_precondition");
     expect(plugin.config.api_key_env).toBe("WEATHER_KEY");
   });
@@ -217,41 +220,126 @@ describe("Register", () => {
   });
 });
 
-describe("capabilities", () => {
-  it("are derived from the providers attached, once each, in the enum's order", async () => {
-    const plugin = weatherPlugin();
-    expect(plugin.capabilities).toEqual([]);
-    plugin.addProvider(fakeViews()).addProvider(fakeHooks()).addProvider(fakeTools());
-    // A second service contributing a capability already there: listed once.
-    plugin.addProvider(fakeProvider(Capability.TOOL_PROVIDER, LLMProvider));
-    expect(plugin.capabilities).toEqual([Capability.TOOL_PROVIDER, Capability.LIFECYCLE_HOOK, Capability.VIEW_PROVIDER]);
+describe("providers", () => {
+  it("are given to the plugin once, and make its capabilities, in the enum's order", async () => {
+    const hook = new TestHook();
+    hook.add("TOOL_CALL", () => undefined);
+    const plugin = weatherPlugin({ providers: [new TestViews(), hook, new TestTools(), new OkLLM()] });
+    expect(plugin.capabilities).toEqual([Capability.LLM_PROVIDER, Capability.TOOL_PROVIDER, Capability.LIFECYCLE_HOOK, Capability.VIEW_PROVIDER]);
     expect(plugin.providers).toHaveLength(4);
-    const result = await plugin.register({ config: validConfig });
-    expect(result.capabilities).toEqual([Capability.TOOL_PROVIDER, Capability.LIFECYCLE_HOOK, Capability.VIEW_PROVIDER]);
+    const result = await registerDirect(plugin, { config: validConfig });
+    expect(result.capabilities).toEqual([Capability.LLM_PROVIDER, Capability.TOOL_PROVIDER, Capability.LIFECYCLE_HOOK, Capability.VIEW_PROVIDER]);
+    expect(weatherPlugin().capabilities).toEqual([]);
   });
 
-  it("refuse a service attached twice, the plugin's own services and an unknown capability", () => {
-    const plugin = weatherPlugin().addProvider(fakeTools());
-    expect(() => plugin.addProvider(fakeTools())).toThrow(/already has a agentplatform.v1.ToolProvider provider/);
-    expect(() => plugin.addProvider(fakeProvider(Capability.TOOL_PROVIDER, PluginService))).toThrow(/served by the plugin itself/);
-    expect(() => plugin.addProvider(fakeProvider(Capability.TOOL_PROVIDER, Health))).toThrow(/served by the plugin itself/);
-    expect(() => plugin.addProvider(fakeProvider(Capability.CAPABILITY_UNSPECIFIED, LLMProvider))).toThrow(/capability 0 is not one of/);
-    expect(() => plugin.addProvider(fakeProvider(42 as Capability, LLMProvider))).toThrow(/capability 42 is not one of/);
+  it("refuse two providers of one kind, naming both classes", async () => {
+    class FileTools extends ToolProvider {}
+    class SearchTools extends ToolProvider {}
+    const err = await refusal(() => weatherPlugin({ providers: [new FileTools(), new SearchTools()] }));
+    expect(err.code).toBe("already_exists");
+    expect(err.message).toBe(
+      'plugin "weather" has two ToolProviders (FileTools (a ToolProvider) and SearchTools (a ToolProvider)): the platform calls one ToolProvider service per plugin, so declare everything it serves in one class',
+    );
+    // A refused plugin takes none of its providers: they can go to the next one.
+    const files = new FileTools();
+    await refusal(() => weatherPlugin({ providers: [files, new SearchTools()] }));
+    expect(weatherPlugin({ providers: [files] }).capabilities).toEqual([Capability.TOOL_PROVIDER]);
   });
 
-  it("are fixed once the plugin is served", () => {
-    const plugin = weatherPlugin();
-    sealProviders(plugin);
-    const err = (() => {
-      try {
-        plugin.addProvider(fakeProvider(Capability.TOOL_PROVIDER, ToolProvider));
-      } catch (e) {
-        return e as AgentwireError;
+  it("refuse a provider already given to another plugin, and values that are not providers", async () => {
+    const tools = new TestTools();
+    weatherPlugin({ providers: [tools] });
+    const again = await refusal(() => weatherPlugin({ providers: [tools] }));
+    expect(again.code).toBe("failed_precondition");
+    expect(again.message).toBe(
+      'plugin "weather": TestTools (a ToolProvider) is already attached to plugin "weather"; a provider reads its plugin\'s config, so make one instance per plugin',
+    );
+    // @ts-expect-error: not a provider
+    const notOne = await refusal(() => weatherPlugin({ providers: [{ capability: Capability.TOOL_PROVIDER }] }));
+    expect(notOne.message).toContain("providers[0] is not a provider; pass instances of classes that extend ToolProvider, LLMProvider, ViewProvider or LifecycleHook");
+    // @ts-expect-error: providers is a list
+    const notAList = await refusal(() => new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" }, providers: new TestTools() }));
+    expect(notAList.message).toContain("providers must be an array");
+  });
+
+  it("take no declarations once attached: tools, views and handlers are declared in the class", async () => {
+    const tools = new TestTools();
+    const views = new TestViews();
+    const hook = new TestHook();
+    weatherPlugin({ providers: [tools, views, hook] });
+    const late = refusalSync(() => tools.add("late", { description: "d" }, () => null));
+    expect(late.code).toBe("failed_precondition");
+    expect(late.message).toBe(
+      'cannot declare tool "late" on TestTools (a ToolProvider): it is already attached to plugin "weather"; declare it in the class body or the constructor',
+    );
+    expect(refusalSync(() => views.add({ name: "v", render: () => [] })).message).toContain('cannot declare view "v" on TestViews (a ViewProvider)');
+    expect(refusalSync(() => hook.add("AGENT_START", () => undefined)).message).toContain("cannot declare a AGENT_START handler on TestHook (a LifecycleHook)");
+    expect(tools.tools).toEqual([]);
+  });
+
+  it("are remembered until attached, so serve can name one that was forgotten; a failed declaration is not", () => {
+    const before = unattachedProviders().length;
+    class Forgotten extends ToolProvider {}
+    const forgotten = new Forgotten();
+    expect(unattachedProviders()).toContain("Forgotten (a ToolProvider)");
+    class Broken extends ToolProvider {
+      bad = this.tool("not a name", { description: "d" }, () => null);
+    }
+    expect(() => new Broken()).toThrow(/tool name "not a name" must be/);
+    expect(unattachedProviders()).not.toContain("Broken (a ToolProvider)");
+    weatherPlugin({ providers: [forgotten] });
+    expect(unattachedProviders()).toHaveLength(before);
+  });
+
+  it("carry the plugin's typed config into every handler, and fit a plugin whose schema has more fields", () => {
+    const small = defineConfigSchema({ units: { type: "string", options: ["metric", "imperial"], default: "metric" } });
+    class Units extends ToolProvider<typeof small> {
+      units = this.tool("units", { description: "d" }, (_input, { config, env, signal, logger, timeoutMs, tool }) => {
+        expectTypeOf(config).toEqualTypeOf<{ units: "metric" | "imperial" }>();
+        expectTypeOf(env).toEqualTypeOf<Readonly<Record<string, string>>>();
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(timeoutMs).returns.toEqualTypeOf<number | undefined>();
+        expectTypeOf(logger.info).toBeFunction();
+        expectTypeOf(tool).toEqualTypeOf<string>();
+        return config.units;
+      });
+    }
+    class Weather extends LLMProvider<typeof weatherConfig> {
+      override complete(_request: CompletionRequest, { config, emit }: CompletionContext<typeof weatherConfig>) {
+        expectTypeOf(config.retries).toEqualTypeOf<1 | 2 | 3>();
+        emit.text(String(config.retries));
       }
-      throw new Error("expected a refusal");
-    })();
-    expect(err.code).toBe("failed_precondition");
-    expect(err.message).toContain("it is already served");
+    }
+    class Views extends ViewProvider<typeof weatherConfig> {
+      page = this.view({
+        name: "page",
+        routes: [],
+        render: ({ config }) => {
+          expectTypeOf(config.max_results).toEqualTypeOf<number>();
+          return [];
+        },
+      });
+      override stream(_stream: ViewStream, { config }: ViewStreamContext<typeof weatherConfig>) {
+        expectTypeOf(config.api_key_env).toEqualTypeOf<string>();
+      }
+    }
+    class Hook extends LifecycleHook<typeof weatherConfig> {
+      turn = this.on("TURN_START", (payload, { config, agentName, event }) => {
+        expectTypeOf(payload.turn_number).toEqualTypeOf<number>();
+        expectTypeOf(config.verbose).toEqualTypeOf<boolean>();
+        expectTypeOf(event).toEqualTypeOf<"TURN_START">();
+        expectTypeOf(agentName).toEqualTypeOf<string>();
+      });
+    }
+    const plugin = weatherPlugin({ providers: [new Units(), new Weather(), new Views(), new Hook()] });
+    expect(plugin.providers).toHaveLength(4);
+    expect(Object.keys(small)).toEqual(["units"]);
+
+    const other = defineConfigSchema({ token: { type: "string", required: true } });
+    class NeedsToken extends ToolProvider<typeof other> {}
+    // @ts-expect-error: the weather plugin has no `token` field for this provider to read
+    expect(() => weatherPlugin({ providers: [new NeedsToken()] })).not.toThrow();
+    expect(Object.keys(other)).toEqual(["token"]);
   });
 });
 

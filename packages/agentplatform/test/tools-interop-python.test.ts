@@ -8,10 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { silentLogger } from "@agentwire/core";
 import { pythonSuiteName } from "@agentwire/test-support";
-import { Plugin, servePlugin, ToolRegistry, type PluginServer } from "../src/index.js";
+import { defineConfigSchema, Plugin, serve, ToolProvider, type PluginServer } from "../src/index.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "a ToolProvider called by grpcio through stubs protoc generated from our .proto files";
+
+const configSchema = defineConfigSchema({ units: { type: "string", options: ["metric", "imperial"], default: "metric" } });
+
+class WeatherTools extends ToolProvider<typeof configSchema> {
+  forecast = this.tool(
+    "forecast",
+    { description: "Forecast for a city", inputSchema: z.object({ city: z.string().describe("City name"), days: z.number().int().min(1).max(7).default(1) }) },
+    ({ city, days }, { config }) => ({ city, days, units: config.units, summary: `☀️ in ${city}` }),
+  );
+  convert = this.tool(
+    "convert",
+    { description: "Converts a temperature", inputSchema: { type: "object", properties: { celsius: { type: "number" } }, required: ["celsius"], additionalProperties: false } },
+    ({ celsius }) => Number(celsius) * 1.8 + 32,
+  );
+  outage = this.tool("outage", { description: "Always fails" }, () => {
+    throw new Error("weather service unreachable");
+  });
+}
 
 interface Seen {
   capabilities: string[];
@@ -33,24 +51,10 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const plugin = new Plugin({
       name: "weather",
       version: "1.0.0",
-      manifest: { description: "Weather", author: "agentwire tests", configSchema: { units: { type: "string", options: ["metric", "imperial"], default: "metric" } } },
+      manifest: { description: "Weather", author: "agentwire tests", configSchema },
+      providers: [new WeatherTools()],
     });
-    const tools = new ToolRegistry(plugin);
-    tools.registerTool(
-      "forecast",
-      { description: "Forecast for a city", inputSchema: z.object({ city: z.string().describe("City name"), days: z.number().int().min(1).max(7).default(1) }) },
-      ({ city, days }, { config }) => ({ city, days, units: config.units, summary: `☀️ in ${city}` }),
-    );
-    tools.registerTool(
-      "convert",
-      { description: "Converts a temperature", inputSchema: { type: "object", properties: { celsius: { type: "number" } }, required: ["celsius"], additionalProperties: false } },
-      ({ celsius }) => celsius * 1.8 + 32,
-    );
-    tools.registerTool("outage", { description: "Always fails" }, () => {
-      throw new Error("weather service unreachable");
-    });
-    plugin.addProvider(tools);
-    server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {

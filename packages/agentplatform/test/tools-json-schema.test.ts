@@ -3,7 +3,9 @@
 // validate is refused with.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
-import { Plugin, supportedJsonSchemaDialects, ToolRegistry, type InferJsonSchema, type JsonSchema } from "../src/index.js";
+import { Plugin, supportedJsonSchemaDialects, type InferJsonSchema, type JsonSchema } from "../src/index.js";
+import { createPluginDriver } from "../src/testing/index.js";
+import { TestTools } from "./fixtures.js";
 import { compileJsonSchema, jsonSchemaProblems, validateJsonSchema } from "../src/tools/json-schema.js";
 
 const check = (schema: JsonSchema | boolean, value: unknown) => validateJsonSchema(schema, value).map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`));
@@ -216,21 +218,22 @@ describe("validateJsonSchema", () => {
 
 describe("a JSON Schema tool input", () => {
   it("is compiled once, when the tool is registered, not per call", async () => {
-    const tools = new ToolRegistry(new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" } }));
+    const tools = new TestTools();
     const addSchema = vi.spyOn(Ajv2020.prototype, "addSchema");
     const getSchema = vi.spyOn(Ajv2020.prototype, "getSchema");
     try {
-      tools.registerTool("t", { description: "d", inputSchema: { properties: { v: { anyOf: [{ type: "string" }, { type: "integer" }] } } } }, () => "ok");
+      tools.add("t", { description: "d", inputSchema: { properties: { v: { anyOf: [{ type: "string" }, { type: "integer" }] } } } }, () => "ok");
       // ajv adds its meta-schemas with addSchema too: the tool's schema is the one added under our key.
       const toolSchemasAdded = () => addSchema.mock.calls.filter(([, key]) => key === "urn:agentwire:input").length;
       expect(toolSchemasAdded()).toBe(1);
+      const driver = createPluginDriver({ plugin: new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" }, providers: [tools] }) });
       const added = addSchema.mock.calls.length;
-      for (let i = 0; i < 3; i++) expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": "x"}' })).toEqual({ resultJson: '"ok"', isError: false });
+      for (let i = 0; i < 3; i++) expect(await driver.callTool("t", { v: "x" })).toMatchObject({ resultJson: '"ok"', isError: false });
       const refused = { isError: true, resultJson: expect.stringContaining("v: matches none of the allowed schemas") as unknown };
-      expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": 1.5}' })).toEqual(refused);
+      expect(await driver.callTool("t", { v: 1.5 })).toMatchObject(refused);
       // The first refusal compiles the alternatives, to say why each failed; later ones reuse them.
       const compiledAfterFirstRefusal = getSchema.mock.calls.length;
-      for (let i = 0; i < 3; i++) expect(await tools.executeTool({ name: "t", argumentsJson: '{"v": 2.5}' })).toEqual(refused);
+      for (let i = 0; i < 3; i++) expect(await driver.callTool("t", { v: 2.5 })).toMatchObject(refused);
       expect(getSchema.mock.calls.length).toBe(compiledAfterFirstRefusal);
       expect(addSchema.mock.calls.length).toBe(added);
       expect(toolSchemasAdded()).toBe(1);

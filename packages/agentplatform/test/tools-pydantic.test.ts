@@ -4,8 +4,9 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pythonSuiteName } from "@agentwire/test-support";
-import { Plugin, ToolRegistry, type JsonSchema } from "../src/index.js";
-import { callTool, createInProcessTransport, createToolClient, listTools, type ToolClient } from "../src/testing/index.js";
+import { Plugin, type JsonSchema } from "../src/index.js";
+import { createPluginDriver, type PluginDriver } from "../src/testing/index.js";
+import { TestTools } from "./fixtures.js";
 import { packageRoot, requirePython, runPython, skipPython } from "./python.js";
 
 const script = join(packageRoot, "test/interop/pydantic_schema.py");
@@ -55,31 +56,30 @@ const invalid: [Record<string, unknown>, Issue[]][] = [
 
 describe.skipIf(skipPython)(pythonSuiteName("a tool whose inputSchema is the JSON Schema pydantic v2 generates"), () => {
   let schema: JsonSchema;
-  let client: ToolClient;
+  let driver: PluginDriver;
 
   beforeAll(async () => {
     requirePython();
     schema = JSON.parse(await runPython([script])) as JsonSchema;
-    const plugin = new Plugin({ name: "post", version: "1.0.0", manifest: { description: "Post office", author: "agentwire tests" } });
-    const tools = new ToolRegistry(plugin);
-    tools.registerTool("send_parcel", { description: "Sends a parcel", inputSchema: schema }, (input) => ({ sent: input }));
-    plugin.addProvider(tools);
-    client = createToolClient(createInProcessTransport(plugin));
+    const tools = new TestTools();
+    tools.add("send_parcel", { description: "Sends a parcel", inputSchema: schema }, (input) => ({ sent: input }));
+    const plugin = new Plugin({ name: "post", version: "1.0.0", manifest: { description: "Post office", author: "agentwire tests" }, providers: [tools] });
+    driver = createPluginDriver({ plugin });
   });
 
   it("is registered as it is: $defs, $ref and anyOf sent to the platform unchanged", async () => {
     expect(schema.$defs).toHaveProperty("Address");
     expect(JSON.stringify(schema)).toContain('"$ref":"#/$defs/Folder"');
-    expect((await listTools(client))[0]!.parameters).toEqual(schema);
+    expect((await driver.listTools())[0]!.parameters).toEqual(schema);
   });
 
   it("runs the handler with valid arguments, nulls for the Optionals and a recursive folder included", async () => {
-    for (const args of valid) expect(await callTool(client, "send_parcel", args)).toEqual({ isError: false, resultJson: JSON.stringify({ sent: args }), result: { sent: args } });
+    for (const args of valid) expect(await driver.callTool("send_parcel", args)).toEqual({ isError: false, resultJson: JSON.stringify({ sent: args }), result: { sent: args } });
   });
 
   it("answers is_error naming each bad field, where pydantic refuses the same fields", async () => {
     for (const [args, issues] of invalid) {
-      const out = await callTool<{ error: string; issues: Issue[] }>(client, "send_parcel", args);
+      const out = await driver.callTool<{ error: string; issues: Issue[] }>("send_parcel", args);
       expect(out.isError).toBe(true);
       expect(out.result.issues).toEqual(issues);
       expect(out.result.error).toBe(`invalid arguments for tool "send_parcel": ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);

@@ -7,48 +7,47 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { pythonSuiteName } from "@agentwire/test-support";
-import { createViewProvider, defineView, Plugin, respond, route, servePlugin, ui, type PluginServer } from "../src/index.js";
+import { Plugin, respond, route, serve, ui, ViewProvider, type PluginServer, type ViewStream } from "../src/index.js";
 import { packageRoot, parseHcl, requirePython, runPython, skipPython } from "./python.js";
 
 const suite = "a view plugin called by grpcio through stubs protoc generated from our .proto files";
 
+class TaskViews extends ViewProvider {
+  private readonly lists = new Map<string, { id: number; title: string }[]>();
+  private of(ws: string | undefined) {
+    return this.lists.get(ws ?? "") ?? this.lists.set(ws ?? "", []).get(ws ?? "")!;
+  }
+
+  tasks = this.view({
+    name: "tasks",
+    label: "Tasks",
+    icon: "calendar",
+    routes: [
+      route("GET", "/api/tasks", (_req, ctx) => respond.json(200, { tasks: this.of(ctx.workspaceId) })),
+      route("POST", "/api/tasks", async (req, ctx) => {
+        const body = await req.json<{ title?: unknown }>();
+        if (typeof body.title !== "string" || body.title.trim() === "") return respond.invalid({ title: "required" });
+        const list = this.of(ctx.workspaceId);
+        const task = { id: list.length + 1, title: body.title };
+        list.push(task);
+        return respond.json(201, task);
+      }),
+    ],
+    render: (ctx) => [
+      ui.statGroup([ui.stat({ label: "Total", value: this.of(ctx.workspaceId).length })]),
+      ui.form({ action: ctx.url("/api/tasks"), title: "Add" }, [ui.field({ name: "title", type: "text", required: true })]),
+      ui.section({ title: `Tasks (${ctx.params.tab ?? "?"})` }, this.of(ctx.workspaceId).map((t) => ui.text(t.title))),
+      ui.chat({ stream: ctx.streamUrl }),
+    ],
+  });
+
+  override async stream(stream: ViewStream) {
+    for await (const text of stream.texts()) stream.send({ echo: text, workspace: stream.metadata.workspaceId, user: stream.metadata.userEmail });
+  }
+}
+
 function dashboardPlugin() {
-  const plugin = new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Tasks", author: "Tests" } });
-  const tasks = new Map<string, { id: number; title: string }[]>();
-  const of = (ws: string | undefined) => tasks.get(ws ?? "") ?? tasks.set(ws ?? "", []).get(ws ?? "")!;
-  plugin.addProvider(
-    createViewProvider({
-      pluginName: plugin.name,
-      views: [
-        defineView({
-          name: "tasks",
-          label: "Tasks",
-          icon: "calendar",
-          routes: [
-            route("GET", "/api/tasks", (_req, ctx) => respond.json(200, { tasks: of(ctx.workspaceId) })),
-            route("POST", "/api/tasks", async (req, ctx) => {
-              const body = await req.json<{ title?: unknown }>();
-              if (typeof body.title !== "string" || body.title.trim() === "") return respond.invalid({ title: "required" });
-              const list = of(ctx.workspaceId);
-              const task = { id: list.length + 1, title: body.title };
-              list.push(task);
-              return respond.json(201, task);
-            }),
-          ],
-          render: (ctx) => [
-            ui.statGroup([ui.stat({ label: "Total", value: of(ctx.workspaceId).length })]),
-            ui.form({ action: ctx.url("/api/tasks"), title: "Add" }, [ui.field({ name: "title", type: "text", required: true })]),
-            ui.section({ title: `Tasks (${ctx.params.tab ?? "?"})` }, of(ctx.workspaceId).map((t) => ui.text(t.title))),
-            ui.chat({ stream: ctx.streamUrl }),
-          ],
-        }),
-      ],
-      stream: async (stream) => {
-        for await (const text of stream.texts()) stream.send({ echo: text, workspace: stream.metadata.workspaceId, user: stream.metadata.userEmail });
-      },
-    }),
-  );
-  return plugin;
+  return new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Tasks", author: "Tests" }, providers: [new TaskViews()] });
 }
 
 describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
@@ -61,7 +60,7 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
     const protoRoot = join(packageRoot, "proto");
     const files = readdirSync(join(protoRoot, "agentplatform/v1")).map((f) => `agentplatform/v1/${f}`);
     await runPython(["-m", "grpc_tools.protoc", `-I${protoRoot}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...files], { cwd: protoRoot });
-    server = await servePlugin(dashboardPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin: dashboardPlugin(), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
 
   afterAll(async () => {

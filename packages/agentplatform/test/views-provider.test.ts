@@ -1,21 +1,22 @@
 // ViewProvider: ListViews, RenderView and HandleRoute, in-process and over a real socket.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { silentLogger } from "@agentwire/core";
+import { LosslessNumber, silentLogger } from "@agentwire/core";
 import {
   AgentwireError,
   Capability,
-  createViewProvider,
-  defineView,
+  defineConfigSchema,
   Plugin,
   respond,
   route,
-  servePlugin,
+  serve,
   ui,
+  ViewProvider,
   type PluginServer,
   type ViewOptions,
 } from "../src/index.js";
-import { createInProcessTransport, createNetworkTransport, createPluginClients, createViewClient } from "../src/testing/index.js";
+import { createPluginDriver } from "../src/testing/index.js";
+import { refusalSync, TestViews } from "./fixtures.js";
 
 interface Task {
   id: string;
@@ -24,42 +25,42 @@ interface Task {
 }
 
 /** A small tasks plugin: what the views SDK is for. Tasks are kept per workspace. */
-function tasksPlugin() {
-  const plugin = new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Tasks", author: "Tests" } });
-  const byWorkspace = new Map<string, Task[]>();
-  const tasksOf = (ws: string | undefined) => {
+class TaskViews extends ViewProvider {
+  private readonly byWorkspace = new Map<string, Task[]>();
+  private readonly tasksOf = (ws: string | undefined) => {
     const key = ws ?? "default";
-    let list = byWorkspace.get(key);
-    if (!list) byWorkspace.set(key, (list = []));
+    let list = this.byWorkspace.get(key);
+    if (!list) this.byWorkspace.set(key, (list = []));
     return list;
   };
-  const tasks = defineView({
+
+  tasks = this.view({
     name: "tasks",
     label: "Tasks",
     icon: "calendar",
     routes: [
-      route("GET", "/api/tasks", (_req, ctx) => respond.json(200, { tasks: tasksOf(ctx.workspaceId) })),
+      route("GET", "/api/tasks", (_req, ctx) => respond.json(200, { tasks: this.tasksOf(ctx.workspaceId) })),
       route("POST", "/api/tasks", async (req, ctx) => {
         const body = await req.json<{ title?: unknown }>();
         const title = typeof body === "object" && body !== null && typeof body.title === "string" ? body.title.trim() : "";
         if (title === "") return respond.invalid({ title: "required" });
-        const list = tasksOf(ctx.workspaceId);
+        const list = this.tasksOf(ctx.workspaceId);
         const task = { id: String(list.length + 1), title, done: false };
         list.push(task);
         return respond.json(201, task, { location: `/api/tasks/${task.id}` });
       }),
       route("GET", "/api/tasks/:id", (req, ctx) => {
-        const task = tasksOf(ctx.workspaceId).find((t) => t.id === req.params.id);
+        const task = this.tasksOf(ctx.workspaceId).find((t) => t.id === req.params.id);
         return task ? respond.json(200, task) : respond.notFound(`no task ${JSON.stringify(req.params.id)}`);
       }),
       route("PUT", "/api/tasks/:id", async (req, ctx) => {
-        const task = tasksOf(ctx.workspaceId).find((t) => t.id === req.params.id);
+        const task = this.tasksOf(ctx.workspaceId).find((t) => t.id === req.params.id);
         if (!task) throw new AgentwireError("not_found", `no task ${JSON.stringify(req.params.id)}`);
         const body = await req.json<{ done?: boolean }>();
         task.done = body.done === true;
         return respond.json(200, task);
       }),
-      route("GET", "/api/tasks/stats", (_req, ctx) => respond.json(200, { total: tasksOf(ctx.workspaceId).length })),
+      route("GET", "/api/tasks/stats", (_req, ctx) => respond.json(200, { total: this.tasksOf(ctx.workspaceId).length })),
       route("GET", "/api/echo", (req, ctx) =>
         respond.json(200, { path: req.path, rawPath: req.rawPath, route: req.route, query: req.query, workspaceId: ctx.workspaceId ?? null, headers: req.headers }),
       ),
@@ -68,9 +69,10 @@ function tasksPlugin() {
       }),
       route("GET", "/api/bad", () => ({ status: 42 })),
       route("GET", "/api/text", (req) => respond.text(200, `hello ${req.query.name ?? "you"}`)),
+      route("POST", "/api/json-echo", async (req) => respond.json(200, { got: await req.json() })),
     ],
     render: (ctx) => {
-      const list = tasksOf(ctx.workspaceId);
+      const list = this.tasksOf(ctx.workspaceId);
       const done = list.filter((t) => t.done).length;
       return [
         ui.text("Tasks", { style: "heading" }),
@@ -81,16 +83,19 @@ function tasksPlugin() {
       ];
     },
   });
-  const settings = defineView({ name: "settings", scope: "global", render: () => ui.text("Nothing to set") });
-  plugin.addProvider(createViewProvider({ pluginName: plugin.name, views: [tasks, settings] }));
-  return plugin;
+  settings = this.view({ name: "settings", scope: "global", render: () => ui.text("Nothing to set") });
+}
+
+function tasksPlugin() {
+  return new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Tasks", author: "Tests" }, providers: [new TaskViews()] });
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function client(plugin = tasksPlugin()) {
-  const views = createViewClient(createInProcessTransport(plugin));
+  const driver = createPluginDriver({ plugin });
+  const views = driver.clients.views;
   const call = async (method: string, path: string, body?: string | object, extra: { query?: Record<string, string>; headers?: Record<string, string> } = {}) => {
     const res = await views.handleRoute({
       method,
@@ -103,7 +108,7 @@ function client(plugin = tasksPlugin()) {
     const json = res.headers["content-type"]?.startsWith("application/json") ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     return { status: res.statusCode, headers: res.headers, text, json };
   };
-  return { views, call, plugin };
+  return { views, call, plugin, driver };
 }
 
 describe("ListViews", () => {
@@ -126,6 +131,7 @@ describe("ListViews", () => {
           "DELETE /api/boom",
           "GET /api/bad",
           "GET /api/text",
+          "POST /api/json-echo",
         ],
       },
       { name: "settings", label: "settings", icon: "", scope: "global", routes: [] },
@@ -133,8 +139,8 @@ describe("ListViews", () => {
   });
 
   it("makes Register report VIEW_PROVIDER", async () => {
-    const { plugin } = client();
-    const res = await createPluginClients(createInProcessTransport(plugin)).plugin.register({});
+    const { driver } = client();
+    const res = await driver.register();
     expect(res.capabilities).toEqual([Capability.VIEW_PROVIDER]);
   });
 });
@@ -207,6 +213,15 @@ describe("HandleRoute", () => {
     expect((await call("GET", "/api/v1/workspaces/ws-b/views/dashboard/api/tasks")).json).toEqual({ tasks: [] });
   });
 
+  it("reads and writes JSON bodies losslessly", async () => {
+    const { driver } = client();
+    const res = await driver.route({ method: "POST", path: "/api/json-echo", body: '{"id":18446744073709551615,"neg":-9007199254740993,"ratio":1.0}' });
+    expect(res.text()).toBe('{"got":{"id":18446744073709551615,"neg":-9007199254740993,"ratio":1.0}}');
+    expect(res.json()).toEqual({ got: { id: 18446744073709551615n, neg: -9007199254740993n, ratio: new LosslessNumber("1.0") } });
+    const viaJson = await driver.route({ method: "POST", path: "/api/json-echo", json: { n: 2n ** 64n - 1n } });
+    expect(viaJson.text()).toBe('{"got":{"n":18446744073709551615}}');
+  });
+
   it("answers 500 without the exception's message for a handler that throws or returns nonsense, and an AgentwireError's own status", async () => {
     const { call } = client();
     expect(await call("DELETE", "/api/boom")).toMatchObject({ status: 500, json: { error: "internal error" } });
@@ -238,60 +253,88 @@ describe("RenderView", () => {
     expect((await views.renderView({ viewName: "nope", workspaceId: "ws-1" })).componentHcl).toBe("");
   });
 
-  it("fails a render that throws with its error, and URL helpers without a plugin name with FAILED_PRECONDITION", async () => {
-    const plugin = new Plugin({ name: "p", version: "1.0.0", manifest: { description: "d", author: "a" } });
-    plugin.addProvider(
-      createViewProvider({
-        views: [
-          defineView({ name: "urls", render: (ctx) => ui.form({ action: ctx.url("/x") }) }),
-          defineView({
-            name: "broken",
-            render: () => {
-              throw new AgentwireError("unavailable", "backend down");
-            },
+  it("fails a render that throws with its error; builds URLs with the plugin's name; reads the typed config", async () => {
+    const configSchema = defineConfigSchema({ title: { type: "string", default: "Hello" } });
+    class Pages extends ViewProvider<typeof configSchema> {
+      urls = this.view({ name: "urls", render: (ctx) => ui.form({ action: ctx.url("/x"), title: ctx.config.title }) });
+      broken = this.view({
+        name: "broken",
+        render: () => {
+          throw new AgentwireError("unavailable", "backend down");
+        },
+      });
+      typed = this.view({
+        name: "typed",
+        routes: [
+          route("GET", "/title", (_req, { config }) => {
+            expectTypeOf(config.title).toEqualTypeOf<string>();
+            return respond.text(200, config.title);
           }),
         ],
-      }),
-    );
-    const views = createViewClient(createInProcessTransport(plugin));
-    const err = await views.renderView({ viewName: "urls", workspaceId: "w" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConnectError);
-    expect((err as ConnectError).code).toBe(Code.FailedPrecondition);
-    expect((err as ConnectError).rawMessage).toMatch(/pass pluginName to createViewProvider/);
-    const broken = (await views.renderView({ viewName: "broken" }).catch((e: unknown) => e)) as ConnectError;
+        render: () => [],
+      });
+    }
+    const plugin = new Plugin({ name: "my plugin", version: "1.0.0", manifest: { description: "d", author: "a", configSchema }, providers: [new Pages()] });
+    const driver = createPluginDriver({ plugin });
+    const early = (await driver.renderView({ viewName: "urls", workspaceId: "w" }).catch((e: unknown) => e)) as ConnectError;
+    expect([early.code, early.rawMessage]).toEqual([Code.FailedPrecondition, 'view "urls" needs the plugin\'s config, and the platform has not called Register on plugin "my plugin"']);
+    expect((await driver.route({ method: "GET", path: "/title" })).status).toBe(412);
+    await driver.register({ config: { title: "Welcome" } });
+    const hcl = await driver.renderView({ viewName: "urls", workspaceId: "w 1" });
+    expect(hcl).toContain('action = "/api/v1/workspaces/w%201/views/my%20plugin/x"');
+    expect(hcl).toContain('title  = "Welcome"');
+    expect((await driver.route({ method: "GET", path: "/title" })).text()).toBe("Welcome");
+    const broken = (await driver.renderView({ viewName: "broken" }).catch((e: unknown) => e)) as ConnectError;
+    expect(broken).toBeInstanceOf(ConnectError);
     expect([broken.code, broken.rawMessage]).toEqual([Code.Unavailable, "backend down"]);
   });
 });
 
-describe("createViewProvider", () => {
+describe("declaring a view", () => {
   const view = (extra: Partial<ViewOptions> = {}): ViewOptions => ({ name: "v", render: () => [], ...extra });
   const ok = () => respond.empty();
+  const refused = (...views: ViewOptions[]) => {
+    const provider = new TestViews();
+    return refusalSync(() => {
+      for (const v of views) provider.add(v);
+    }).message;
+  };
 
   it("refuses duplicate views, bad scopes, methods and paths, and routes declared twice", () => {
-    expect(() => createViewProvider({ views: [view(), view()] })).toThrow(/two views are named "v"/);
-    expect(() => createViewProvider({ views: [view({ name: "" })] })).toThrow(/a view needs a name/);
-    expect(() => createViewProvider({ views: [view({ scope: "team" as "global" })] })).toThrow(/scope "team" is not "workspace" or "global"/);
-    expect(() => createViewProvider({ views: [view({ routes: [route("HEAD" as "GET", "/a", ok)] })] })).toThrow(/route method "HEAD" is not one of GET, POST, PUT, DELETE, PATCH/);
-    expect(() => createViewProvider({ views: [view({ routes: [route("GET", "api/a", ok)] })] })).toThrow(/must start with "\/"/);
-    expect(() => createViewProvider({ views: [view({ routes: [route("GET", "/a/:1x", ok)] })] })).toThrow(/":1x" is not a valid param/);
-    expect(() => createViewProvider({ views: [view({ routes: [route("GET", "/a/:id/:id", ok)] })] })).toThrow(/names the param :id twice/);
-    expect(() =>
-      createViewProvider({ views: [view({ routes: [route("GET", "/a/:id", ok)] }), view({ name: "w", routes: [route("get" as "GET", "/a/:key", ok)] })] }),
-    ).toThrow(/GET \/a\/:key \(view "w"\) and GET \/a\/:id \(view "v"\) match the same requests/);
+    expect(refused(view(), view())).toMatch(/two views are named "v"/);
+    expect(refused(view({ name: "" }))).toMatch(/a view needs a name/);
+    expect(refused(view({ scope: "team" as "global" }))).toMatch(/scope "team" is not "workspace" or "global"/);
+    expect(refused(view({ routes: [route("HEAD" as "GET", "/a", ok)] }))).toMatch(/route method "HEAD" is not one of GET, POST, PUT, DELETE, PATCH/);
+    expect(refused(view({ routes: [route("GET", "api/a", ok)] }))).toMatch(/must start with "\/"/);
+    expect(refused(view({ routes: [route("GET", "/a/:1x", ok)] }))).toMatch(/":1x" is not a valid param/);
+    expect(refused(view({ routes: [route("GET", "/a/:id/:id", ok)] }))).toMatch(/names the param :id twice/);
+    expect(refused(view({ routes: [route("GET", "/a/:id", ok)] }), view({ name: "w", routes: [route("get" as "GET", "/a/:key", ok)] }))).toMatch(
+      /GET \/a\/:key \(view "w"\) and GET \/a\/:id \(view "v"\) match the same requests/,
+    );
+    expect(refused(view({ render: undefined as never }))).toMatch(/view "v" needs a render function/);
+  });
+
+  it("keeps nothing of a view that was refused", () => {
+    const provider = new TestViews();
+    provider.add(view({ routes: [route("GET", "/a", ok)] }));
+    refusalSync(() => provider.add(view({ name: "w", routes: [route("GET", "/b", ok), route("GET", "/a", ok)] })));
+    expect(provider.views.map((v) => v.name)).toEqual(["v"]);
+    provider.add(view({ name: "w", routes: [route("GET", "/b", ok)] }));
+    expect(provider.views.map((v) => v.routes)).toEqual([[{ method: "GET", path: "/a" }], [{ method: "GET", path: "/b" }]]);
   });
 });
 
 describe("a view plugin served on a real socket", () => {
   let server: PluginServer | undefined;
   beforeAll(async () => {
-    server = await servePlugin(tasksPlugin(), { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    server = await serve({ plugin: tasksPlugin(), mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
   });
   afterAll(async () => {
     await server?.close();
   });
 
   it("answers ListViews, HandleRoute and RenderView over gRPC", async () => {
-    const views = createViewClient(createNetworkTransport(server!.url));
+    const views = createPluginDriver({ url: server!.url }).clients.views;
     expect((await views.listViews({})).views.map((v) => v.name)).toEqual(["tasks", "settings"]);
     const created = await views.handleRoute({ method: "POST", path: "/api/v1/workspaces/ws-net/views/dashboard/api/tasks", body: encoder.encode('{"title":"over the wire"}') });
     expect([created.statusCode, JSON.parse(decoder.decode(created.body))]).toEqual([201, { id: "1", title: "over the wire", done: false }]);

@@ -3,39 +3,46 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { silentLogger } from "@agentwire/core";
+import { LosslessNumber } from "@agentwire/core";
 import {
   AgentwireError,
   chatInput,
   chatRelay,
   conversationEventJson,
   createPlatformHostClient,
-  createViewProvider,
   Plugin,
-  servePlugin,
+  serve,
   ui,
+  ViewProvider,
+  type AnyPlugin,
   type PluginServer,
   type ViewStream,
   type ViewStreamContext,
   type ViewStreamHandler,
 } from "../src/index.js";
-import {
-  createFakePlatformHost,
-  createInProcessTransport,
-  createNetworkTransport,
-  createPluginClients,
-  createViewClient,
-  openViewStream,
-  type FakePlatformHost,
-} from "../src/testing/index.js";
+import { createFakePlatformHost, createPluginDriver, type FakePlatformHost, type OpenStreamOptions } from "../src/testing/index.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function streamPlugin(stream?: ViewStreamHandler) {
-  const plugin = new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Chat", author: "Tests" } });
-  plugin.addProvider(createViewProvider({ pluginName: "dashboard", views: [{ name: "chat", render: (ctx) => ui.chat({ stream: ctx.streamUrl }) }], ...(stream ? { stream } : {}) }));
-  return plugin;
+/** A chat view whose stream handler a test passes in (or none). */
+class ChatViews extends ViewProvider {
+  chat = this.view({ name: "chat", render: (ctx) => ui.chat({ stream: ctx.streamUrl }) });
+
+  constructor(handler?: ViewStreamHandler) {
+    super();
+    if (handler) this.stream = handler;
+  }
 }
+
+function streamPlugin(stream?: ViewStreamHandler) {
+  return new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Chat", author: "Tests" }, providers: [new ChatViews(stream)] });
+}
+
+/** Opens HandleStream in-process, as the platform does. */
+const openStream = (plugin: AnyPlugin, meta: Record<string, string>, options?: OpenStreamOptions) => createPluginDriver({ plugin }).openStream(meta, options);
+/** Opens HandleStream over the network. */
+const openRemoteStream = (url: string, meta: Record<string, string>) => createPluginDriver({ url }).openStream(meta);
 
 const metadata = { workspace_id: "ws-1", user_id: "u-7", user_email: "ada@example.com", trace: "t-1" };
 
@@ -58,7 +65,7 @@ describe("HandleStream", () => {
       }
       stream.send("bye");
     });
-    const stream = openViewStream(createInProcessTransport(plugin), metadata, { firstData: "first" });
+    const stream = openStream(plugin, metadata, { firstData: "first" });
     expect(await seen.promise).toEqual({ workspaceId: "ws-1", userId: "u-7", userEmail: "ada@example.com", all: metadata });
     expect(await stream.nextJson()).toEqual({ hello: "ada@example.com" });
     // Data the first message carried comes first.
@@ -77,7 +84,7 @@ describe("HandleStream", () => {
       seen.resolve(stream.metadata);
       for await (const text of stream.texts()) stream.send(text.toUpperCase());
     });
-    const stream = openViewStream(createInProcessTransport(plugin), {});
+    const stream = openStream(plugin, {});
     stream.send("héllo");
     expect(await stream.nextText()).toBe("HÉLLO");
     stream.end();
@@ -89,7 +96,7 @@ describe("HandleStream", () => {
     const plugin = streamPlugin((stream) => {
       stream.send("only this");
     });
-    const stream = openViewStream(createInProcessTransport(plugin), metadata);
+    const stream = openStream(plugin, metadata);
     expect(await stream.nextText()).toBe("only this");
     expect(await stream.next()).toBeUndefined();
   });
@@ -103,7 +110,7 @@ describe("HandleStream", () => {
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
       ended.resolve({ aborted: signal.aborted, sent: stream.send("too late") });
     });
-    const stream = openViewStream(createInProcessTransport(plugin), metadata);
+    const stream = openStream(plugin, metadata);
     expect(await stream.nextText()).toBe("ready");
     await started.promise;
     stream.cancel();
@@ -115,14 +122,14 @@ describe("HandleStream", () => {
     const plugin = streamPlugin(() => {
       throw new AgentwireError("permission_denied", "user u-7 may not chat here");
     });
-    const stream = openViewStream(createInProcessTransport(plugin), metadata);
+    const stream = openStream(plugin, metadata);
     const err = (await stream.next().catch((e: unknown) => e)) as ConnectError;
     expect(err).toBeInstanceOf(ConnectError);
     expect([err.code, err.rawMessage]).toEqual([Code.PermissionDenied, "user u-7 may not chat here"]);
   });
 
   it("answers UNIMPLEMENTED when the provider has no stream handler", async () => {
-    const stream = openViewStream(createInProcessTransport(streamPlugin()), metadata);
+    const stream = openStream(streamPlugin(), metadata);
     await expect(stream.next()).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 
@@ -130,9 +137,9 @@ describe("HandleStream", () => {
     const plugin = streamPlugin(async (stream) => {
       for await (const text of stream.texts()) stream.send({ echo: text, workspace: stream.metadata.workspaceId });
     });
-    const server = await servePlugin(plugin, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    const server = await serve({ plugin, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
     try {
-      const stream = openViewStream(createNetworkTransport(server.url), metadata);
+      const stream = openRemoteStream(server.url, metadata);
       for (const word of ["one", "two", "three"]) {
         stream.send(word);
         expect(await stream.nextJson()).toEqual({ echo: word, workspace: "ws-1" });
@@ -142,6 +149,18 @@ describe("HandleStream", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("writes JSON messages losslessly, and the stream's context carries the plugin's context", async () => {
+    const plugin = streamPlugin(async (stream, { config, env, timeoutMs, platformHost }) => {
+      stream.send({ id: 2n ** 64n - 1n, ratio: new LosslessNumber("1.0"), hasHost: typeof platformHost.runConversation === "function", deadline: timeoutMs() ?? null });
+      stream.send({ config, env });
+    });
+    const driver = createPluginDriver({ plugin });
+    await driver.register({ envVars: { A: "1" } });
+    const stream = driver.openStream(metadata);
+    expect(await stream.nextText()).toBe('{"id":18446744073709551615,"ratio":1.0,"hasHost":true,"deadline":null}');
+    expect(await stream.nextJson()).toEqual({ config: {}, env: { A: "1" } });
   });
 });
 
@@ -193,8 +212,8 @@ describe("chatRelay", () => {
         { type: "finish", agent: "helper" },
       ],
     });
-    const plugin = streamPlugin(chatRelay(createPlatformHostClient({ transport: host.transport })));
-    const stream = openViewStream(createInProcessTransport(plugin), metadata);
+    const plugin = streamPlugin(chatRelay({ host: createPlatformHostClient({ transport: host.transport }) }));
+    const stream = openStream(plugin, metadata);
     stream.send({ input: "hello" });
     const first = [];
     for (let i = 0; i < 6; i++) first.push(await stream.nextJson());
@@ -226,13 +245,16 @@ describe("chatRelay", () => {
 
   it("finds the host from PLATFORM_HOST_ADDR in the Register env vars, over real sockets", async () => {
     host = await createFakePlatformHost();
-    // The relay's client reads the address from the plugin's Register env vars.
-    const withRelay = new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Chat", author: "Tests" } });
-    withRelay.addProvider(createViewProvider({ pluginName: "dashboard", views: [{ name: "chat", render: () => [] }], stream: chatRelay(createPlatformHostClient(withRelay)) }));
-    server = await servePlugin(withRelay, { mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
-    const transport = createNetworkTransport(server.url);
-    await createPluginClients(transport).plugin.register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
-    const stream = openViewStream(createViewClient(transport), { workspace_id: "ws-remote", user_id: "u-1" });
+    // Without a host, the relay uses the plugin's own client: the address from its Register env vars.
+    class Relay extends ViewProvider {
+      chat = this.view({ name: "chat", render: () => [] });
+      override stream = chatRelay();
+    }
+    const withRelay = new Plugin({ name: "dashboard", version: "1.0.0", manifest: { description: "Chat", author: "Tests" }, providers: [new Relay()] });
+    server = await serve({ plugin: withRelay, mode: "remote", port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    const driver = createPluginDriver({ url: server.url });
+    await driver.register({ envVars: { PLATFORM_HOST_ADDR: host.address } });
+    const stream = driver.openStream({ workspace_id: "ws-remote", user_id: "u-1" });
     stream.send("what is open?");
     expect(await stream.nextJson()).toEqual({ type: "content", agent: "assistant", content: "You said: what is open?" });
     expect(await stream.nextJson()).toEqual({ type: "finish", agent: "assistant" });
@@ -246,8 +268,8 @@ describe("chatRelay", () => {
     const address = host.address;
     await host.close();
     host = undefined;
-    const plugin = streamPlugin(chatRelay(createPlatformHostClient({ address })));
-    const noWorkspace = openViewStream(createInProcessTransport(plugin), { user_id: "u-1" });
+    const plugin = streamPlugin(chatRelay({ host: createPlatformHostClient({ address }) }));
+    const noWorkspace = openStream(plugin, { user_id: "u-1" });
     noWorkspace.send("hi");
     expect(await noWorkspace.nextJson()).toEqual({
       type: "error",
@@ -256,7 +278,7 @@ describe("chatRelay", () => {
     });
     noWorkspace.end();
 
-    const stream = openViewStream(createInProcessTransport(plugin), metadata);
+    const stream = openStream(plugin, metadata);
     stream.send("   ");
     expect(await stream.nextJson()).toEqual({ type: "error", agent: "", error_message: 'the message is empty: send text, or JSON like {"input": "..."}' });
     stream.send("hello?");
@@ -274,19 +296,20 @@ describe("chatRelay", () => {
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
       },
     });
-    server = await servePlugin(streamPlugin(chatRelay(createPlatformHostClient({ address: host.address }))), {
+    server = await serve({
+      plugin: streamPlugin(chatRelay({ host: createPlatformHostClient({ address: host.address }) })),
       mode: "remote",
       port: 0,
       host: "127.0.0.1",
       handleSignals: false,
       logger: silentLogger(),
     });
-    const stream = openViewStream(createNetworkTransport(server.url), metadata);
+    const stream = openRemoteStream(server.url, metadata);
     stream.send("take your time");
     expect(await stream.nextJson()).toEqual({ type: "content", agent: "slow", content: "thinking..." });
     expect(host.calls[0]?.state).toBe("running");
     stream.cancel();
     await expect(stream.next()).rejects.toMatchObject({ code: Code.Canceled });
-    await expect.poll(() => host!.calls[0]?.state, { timeout: 5000 }).toBe("canceled");
+    expect((await host.ended(0)).state).toBe("canceled");
   });
 });

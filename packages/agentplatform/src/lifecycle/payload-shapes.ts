@@ -1,7 +1,10 @@
 // Reading a payload into its typed shape, leniently: a known field that is missing or `null` reads as its
 // zero value ("" / 0 / false / []), as proto3 and a Go platform's encoding/json (nil slices are `null`) would
-// give it; an optional one stays absent; a field the shape does not know is kept as it came. Only a known
-// field of the wrong JSON type is a problem, because a handler typed against the shape would misread it.
+// give it; an optional one stays absent; a field the shape does not know is kept as it came (exactly: the
+// payload was parsed losslessly). A known number field (`turn_number`, `temperature`, `max_tokens`) is
+// given as a `number` whatever its spelling (`1.0` is 1). Only a known field of the wrong JSON type is a
+// problem, because a handler typed against the shape would misread it.
+import { isJsonObject, isLosslessNumber } from "@agentwire/core";
 import {
   type AgentEventPayload,
   type HandoffPayload,
@@ -93,7 +96,7 @@ export function formatPayloadProblems(problems: readonly PayloadProblem[]): stri
 }
 
 function readObject(shape: ObjectShape, value: unknown, path: string, problems: PayloadProblem[]): Record<string, unknown> {
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     problems.push({ path, problem: `expected a JSON object, got ${describe(value)}` });
     return {};
   }
@@ -108,6 +111,11 @@ function readObject(shape: ObjectShape, value: unknown, path: string, problems: 
     } else if (spec.kind === "array") {
       if (!Array.isArray(raw)) problems.push({ path: at, problem: `expected an array, got ${describe(raw)}` });
       else out[field] = raw.map((element, i) => readObject(spec.of, element, `${at}[${i}]`, problems));
+    } else if (spec.kind === "number" && (typeof raw === "bigint" || isLosslessNumber(raw))) {
+      // String first: a LosslessNumber's own conversion throws for a value out of a double's range.
+      const value = Number(String(raw));
+      if (Number.isFinite(value)) out[field] = value;
+      else problems.push({ path: at, problem: `expected a finite number, got ${String(raw)}` });
     } else if (typeof raw !== spec.kind || (spec.kind === "number" && !Number.isFinite(raw))) {
       problems.push({ path: at, problem: `expected a ${spec.kind}, got ${describe(raw)}` });
     }
@@ -115,14 +123,11 @@ function readObject(shape: ObjectShape, value: unknown, path: string, problems: 
   return out;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** `number 42`, `string "x"`, `an array`: what a value was, short enough for an error message. */
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
+  if (isLosslessNumber(value)) return `number ${String(value)}`;
   if (typeof value === "object") return "an object";
   if (typeof value === "bigint") return `bigint ${value.toString()}`;
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") return typeof value;

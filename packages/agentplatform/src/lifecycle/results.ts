@@ -28,7 +28,7 @@ export type LifecycleResult<P = unknown> = ContinueResult | CancelResult | Modif
  * Let the event proceed unchanged. Returning nothing from a handler means the same.
  *
  * ```ts
- * TOOL_CALL: (payload) => (payload.tool_name === "shell" ? cancel("shell is disabled") : proceed()),
+ * toolCall = this.on("TOOL_CALL", (payload) => (payload.tool_name === "shell" ? cancel("shell is disabled") : proceed()));
  * ```
  */
 export function proceed(): ContinueResult {
@@ -40,7 +40,7 @@ export function proceed(): ContinueResult {
  * contract's response has no field for it).
  *
  * ```ts
- * TOOL_CALL: (payload) => (payload.tool_name === "shell" ? cancel("shell is disabled") : undefined),
+ * toolCall = this.on("TOOL_CALL", (payload) => (payload.tool_name === "shell" ? cancel("shell is disabled") : undefined));
  * ```
  */
 export function cancel(reason?: string): CancelResult {
@@ -54,7 +54,9 @@ export function cancel(reason?: string): CancelResult {
  * a compile error rather than an extra field the platform ignores.
  *
  * ```ts
- * TOOL_CALL: (payload) => modify({ ...payload, arguments_json: JSON.stringify({ ...JSON.parse(payload.arguments_json), dry_run: true }) }),
+ * toolCall = this.on("TOOL_CALL", (payload) =>
+ *   modify({ ...payload, arguments_json: JSON.stringify({ ...JSON.parse(payload.arguments_json), dry_run: true }) }),
+ * );
  * ```
  */
 export function modify<P>(payload: NoInfer<P>): ModifyResult<P> {

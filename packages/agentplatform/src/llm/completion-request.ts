@@ -1,7 +1,7 @@
 // What `complete` receives: `CompleteRequest` as plain data, with the two things every adapter would
 // otherwise redo: tool schemas parsed from their JSON strings, and `temperature` as the number the platform
 // meant rather than its float32 approximation.
-import { AgentwireError } from "@agentwire/core";
+import { AgentwireError, isJsonObject, parseJson, type JsonObject, type JsonValue } from "@agentwire/core";
 import type { CompleteRequest } from "../gen/agentplatform/v1/llm_pb.js";
 
 /** A tool call the assistant made earlier in the conversation (`agentplatform.v1.ToolCall`). */
@@ -37,9 +37,10 @@ export interface CompletionTool {
   readonly description: string;
   /**
    * The parameters' JSON Schema as an object; `{"type": "object", "properties": {}}` when the platform sent
-   * none. This is what OpenAI's `function.parameters` and Anthropic's `input_schema` take.
+   * none. This is what OpenAI's `function.parameters` and Anthropic's `input_schema` take. Parsed
+   * losslessly: write it back with `stringifyJson` (a bound past 2^53 is a `bigint`).
    */
-  readonly parameters: Record<string, unknown>;
+  readonly parameters: JsonObject;
   /** The schema as the platform sent it (`parameters_json_schema`). */
   readonly parametersJsonSchema: string;
 }
@@ -82,21 +83,21 @@ export function shortestFloat32(value: number): number {
   return single;
 }
 
-function parseParameters(schema: string, index: number, name: string): Record<string, unknown> {
+function parseParameters(schema: string, index: number, name: string): JsonObject {
   if (schema.trim() === "") return { type: "object", properties: {} };
   const field = `available_tools[${index}] (${JSON.stringify(name)}).parameters_json_schema`;
-  let parsed: unknown;
+  let parsed: JsonValue;
   try {
-    parsed = JSON.parse(schema);
+    parsed = parseJson(schema);
   } catch (err) {
     throw new AgentwireError("invalid_argument", `${field} is not valid JSON: ${(err as Error).message}`, { details: { field } });
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new AgentwireError("invalid_argument", `${field} must be a JSON Schema object, got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`, {
+  if (!isJsonObject(parsed)) {
+    throw new AgentwireError("invalid_argument", `${field} must be a JSON Schema object, got ${Array.isArray(parsed) ? "an array" : schema.trim().slice(0, 60)}`, {
       details: { field },
     });
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 /** `CompleteRequest` off the wire to what `complete` receives. Refuses a tool whose schema is not a JSON object. */

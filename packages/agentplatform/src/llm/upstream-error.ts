@@ -4,6 +4,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { redactSecrets } from "./redact.js";
 
+// What marks an UpstreamHttpError, across duplicate copies of this package (its ESM and CJS builds).
+const upstreamBrand = Symbol.for("agentwire.agentplatform.UpstreamHttpError");
+
 /**
  * The gRPC code for an upstream HTTP status:
  *
@@ -86,6 +89,16 @@ export class UpstreamHttpError extends ConnectError {
     );
     // The name stays "ConnectError": Connect recognises its errors by name across package copies.
     this.status = status;
+    Object.defineProperty(this, upstreamBrand, { value: true, enumerable: false });
+  }
+
+  /**
+   * True for an UpstreamHttpError (from any copy of this package) and, for a subclass, its own instances.
+   * ConnectError's own check would answer true for every ConnectError, which is not one of these.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== UpstreamHttpError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[upstreamBrand] === true;
   }
 }
 

@@ -1,8 +1,9 @@
 // From what an author declares as a tool's input to the two things the provider needs: the JSON Schema
 // ListTools sends (object-rooted, as LLM function calling requires) and the check ExecuteTool runs on the
 // arguments before the handler sees them.
-import { AgentwireError, isStandardSchema, issuePath, messageOf, type StandardSchemaV1 } from "@agentwire/core";
+import { AgentwireError, isJsonObject, isStandardSchema, issuePath, messageOf, type JsonObject, type StandardSchemaV1 } from "@agentwire/core";
 import { compileJsonSchema, jsonTypeOf, type InferJsonSchema, type JsonSchema, type JsonSchemaIssue } from "./json-schema.js";
+import { exactNumbers, plainNumbers } from "./tool-arguments.js";
 
 /**
  * A tool's input: a Standard Schema (zod 4, valibot, arktype, ...), which validates the arguments and, if it
@@ -13,7 +14,7 @@ export type ToolInputSchema = StandardSchemaV1 | JsonSchema;
 
 /** The arguments a handler gets for an input schema: the Standard Schema's output, or what the JSON Schema accepts. */
 export type InferToolInput<I> = [I] extends [undefined]
-  ? Record<string, unknown>
+  ? JsonObject
   : I extends StandardSchemaV1
     ? StandardSchemaV1.InferOutput<I>
     : I extends JsonSchema
@@ -28,8 +29,11 @@ export interface ResolvedToolInput {
   readonly jsonSchema: Readonly<Record<string, unknown>>;
   /** `jsonSchema` as the JSON text ListTools sends. */
   readonly parametersJsonSchema: string;
-  /** Checks parsed arguments (already known to be an object); answers the value the handler gets. */
-  check(args: Record<string, unknown>): Promise<ArgumentsCheck>;
+  /**
+   * Checks the arguments as parsed (losslessly, already known to be an object; see tool-arguments.ts for
+   * which numbers each validator sees) and answers the value the handler gets.
+   */
+  check(args: JsonObject): Promise<ArgumentsCheck>;
 }
 
 /** The Standard JSON Schema extension (standardschema.dev/json-schema), as far as this package uses it. */
@@ -44,10 +48,6 @@ function refuse(tool: string, message: string): AgentwireError {
   return new AgentwireError("invalid_argument", `tool ${JSON.stringify(tool)}: ${message}`);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A JSON copy of `schema` (the author may mutate theirs later), refused when it is not JSON. */
 function jsonCopy(tool: string, what: string, schema: unknown): Record<string, unknown> {
   let text: string | undefined;
@@ -57,7 +57,7 @@ function jsonCopy(tool: string, what: string, schema: unknown): Record<string, u
     throw refuse(tool, `${what} cannot be sent as JSON: ${messageOf(err)}`);
   }
   const copy: unknown = text === undefined ? undefined : JSON.parse(text);
-  if (!isPlainObject(copy)) throw refuse(tool, `${what} must be a JSON Schema object, got ${jsonTypeOf(schema)}`);
+  if (!isJsonObject(copy)) throw refuse(tool, `${what} must be a JSON Schema object, got ${jsonTypeOf(schema)}`);
   return copy;
 }
 
@@ -133,7 +133,7 @@ function standardIssues(args: unknown, issues: ReadonlyArray<StandardSchemaV1.Is
  */
 export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema: unknown): ResolvedToolInput {
   let wire: Record<string, unknown>;
-  let check: (args: Record<string, unknown>) => Promise<ArgumentsCheck>;
+  let check: (args: JsonObject) => Promise<ArgumentsCheck>;
 
   if (isStandardSchema(inputSchema)) {
     const standard = inputSchema;
@@ -143,8 +143,9 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
       jsonSchema === undefined ? derivedJsonSchema(tool, standard) : jsonCopy(tool, "its jsonSchema", jsonSchema),
     );
     check = async (args) => {
-      const result = await standard["~standard"].validate(args);
-      if (result.issues !== undefined) return { ok: false, issues: standardIssues(args, result.issues) };
+      const input = exactNumbers(args);
+      const result = await standard["~standard"].validate(input);
+      if (result.issues !== undefined) return { ok: false, issues: standardIssues(input, result.issues) };
       return { ok: true, value: result.value };
     };
   } else {
@@ -156,7 +157,7 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
     }
     const given = inputSchema ?? jsonSchema;
     const what = inputSchema !== undefined ? "its inputSchema" : "its jsonSchema";
-    if (given !== undefined && !isPlainObject(given)) {
+    if (given !== undefined && !isJsonObject(given)) {
       throw refuse(tool, `${what} must be a Standard Schema (zod, valibot, ...) or a JSON Schema object, got ${jsonTypeOf(given)}`);
     }
     wire = objectRooted(tool, what, given === undefined ? { properties: {} } : jsonCopy(tool, what, given));
@@ -165,7 +166,7 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
       throw refuse(tool, `${what} is not a JSON Schema this SDK can validate with: ${compiled.problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
     }
     check = async (args) => {
-      const issues = compiled.validate(args);
+      const issues = compiled.validate(plainNumbers(args));
       return issues.length > 0 ? { ok: false, issues } : { ok: true, value: args };
     };
   }

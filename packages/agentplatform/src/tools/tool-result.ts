@@ -1,6 +1,7 @@
 // What ExecuteTool answers. `result_json` is always JSON text, so a platform (or a conformance check) can
 // parse it whatever happened: the handler's return value on success, `{"error": "..."}` with `is_error`
 // otherwise.
+import { stringifyJson } from "@agentwire/core";
 import type { JsonSchemaIssue } from "./json-schema.js";
 
 /** `ExecuteToolResponse`'s fields. */
@@ -25,13 +26,14 @@ export function errorResult(error: string, issues?: readonly JsonSchemaIssue[]):
 }
 
 /**
- * A handler's return value as `result_json`: `JSON.stringify` of it, so a string becomes a JSON string
- * (`"done"` → `"\"done\""`) and `undefined` (a handler with nothing to say) becomes `null`. Throws when
- * the value has no JSON form (a function, a symbol, a BigInt, a cycle).
+ * A handler's return value as `result_json`, written losslessly (core's `stringifyJson`): a `bigint` or a
+ * `LosslessNumber` (as the handler got it in its arguments) goes out exactly as written, a string becomes a
+ * JSON string (`"done"` → `"\"done\""`), and `undefined` (a handler with nothing to say) becomes `null`.
+ * Throws when the value has no JSON form (a function, a symbol, a cycle).
  */
 export function encodeResult(value: unknown): string {
   if (value === undefined) return "null";
-  const text = JSON.stringify(value) as string | undefined;
+  const text = stringifyJson(value);
   if (text === undefined) throw new TypeError(`a ${typeof value} has no JSON form`);
   return text;
 }

@@ -2,7 +2,7 @@
 // becomes the input of a `PlatformHost.RunConversation`, and each event of that conversation goes back to
 // the browser as one JSON message. The reference leaves the chat WebSocket's frames unspecified; these are
 // ours (see `chatInput` and `conversationEventJson`).
-import { messageOf } from "@agentwire/core";
+import { isJsonObject, messageOf, parseJson } from "@agentwire/core";
 import { conversationErrorMessage, type ConversationMessage, type PlatformConversationEvent, type PlatformHostClient } from "../platform-host/client.js";
 import type { ViewStreamHandler } from "./view-stream.js";
 
@@ -67,15 +67,14 @@ export function chatInput(data: Uint8Array): string {
   const text = decoder.decode(data);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJson(text);
   } catch {
     return text.trim();
   }
   if (typeof parsed === "string") return parsed.trim();
-  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-    const record = parsed as Record<string, unknown>;
+  if (isJsonObject(parsed)) {
     for (const key of ["input", "message", "content", "text"]) {
-      const value = record[key];
+      const value = parsed[key];
       if (typeof value === "string") return value.trim();
     }
   }
@@ -83,6 +82,11 @@ export function chatInput(data: Uint8Array): string {
 }
 
 export interface ChatRelayOptions {
+  /**
+   * Where conversations run. Default: the plugin's own PlatformHost client (`context.platformHost`:
+   * `PLATFORM_HOST_ADDR` from the Register env vars, else the process environment).
+   */
+  host?: PlatformHostClient;
   /**
    * Send the stream's earlier turns (user inputs and the agents' `content`) as `history`, so a follow-up
    * question has its context. Default: true.
@@ -103,14 +107,20 @@ export interface ChatRelayOptions {
  * cancels a conversation still running.
  *
  * ```ts
- * createViewProvider({ pluginName: plugin.name, views, stream: chatRelay(createPlatformHostClient(plugin)) });
+ * import { chatRelay, ui, ViewProvider } from "@agentwire/agentplatform";
+ *
+ * export class Assistant extends ViewProvider {
+ *   chat = this.view({ name: "assistant", render: (ctx) => [ui.chat({ stream: ctx.streamUrl })] });
+ *   override stream = chatRelay();
+ * }
  * ```
  */
-export function chatRelay(host: PlatformHostClient, options: ChatRelayOptions = {}): ViewStreamHandler {
+export function chatRelay(options: ChatRelayOptions = {}): ViewStreamHandler {
   const keepHistory = options.keepHistory ?? true;
   const maxHistory = options.maxHistory ?? 50;
   const parseInput = options.parseInput ?? chatInput;
-  return async (stream, { signal, logger }) => {
+  return async (stream, { signal, logger, platformHost }) => {
+    const host = options.host ?? platformHost;
     const history: ConversationMessage[] = [];
     const fail = (message: string) => stream.send({ type: "error", agent: "", error_message: message });
     for await (const data of stream.incoming) {

@@ -1,4 +1,4 @@
-import { AgentwireError, messageOf } from "@agentwire/core";
+import { AgentwireError, messageOf, parseJson, type JsonValue } from "@agentwire/core";
 
 /**
  * A request the platform forwarded to `HandleRoute`, as a route handler sees it. The body is already in
@@ -26,10 +26,12 @@ export interface ViewRouteRequest {
   /** The body as UTF-8 text. */
   text(): Promise<string>;
   /**
-   * The body parsed as JSON. A body that is empty or not JSON throws an `invalid_argument` error that the
-   * route answers as 400 `{"error": "request body is not JSON: ..."}` unless the handler catches it.
+   * The body parsed as JSON, losslessly (core's `parseJson`: an integer past 2^53 is a `bigint`, `1.0` a
+   * `LosslessNumber`; `respond.json` writes them back exactly). A body that is empty or not JSON throws an
+   * `invalid_argument` error that the route answers as 400 `{"error": "request body is not JSON: ..."}`
+   * unless the handler catches it.
    */
-  json<T = unknown>(): Promise<T>;
+  json<T = JsonValue>(): Promise<T>;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -63,7 +65,7 @@ export function createRouteRequest(init: {
         throw new AgentwireError("invalid_argument", `request body is empty: ${init.method} ${init.route} expects a JSON body`);
       }
       try {
-        return JSON.parse(raw) as T;
+        return parseJson(raw) as T;
       } catch (err) {
         throw new AgentwireError("invalid_argument", `request body is not JSON: ${messageOf(err)}`, { cause: err });
       }

@@ -1,4 +1,4 @@
-import { AgentwireError, httpStatusForCode } from "@agentwire/core";
+import { AgentwireError, httpStatusForCode, stringifyJson } from "@agentwire/core";
 
 /**
  * What a route handler answers: `RouteResponse`'s fields. A string body is sent as UTF-8. Build one with
@@ -29,16 +29,17 @@ function checkStatus(status: number): number {
  * `{"error": "validation failed", "fields": {"title": "required"}}`.
  *
  * ```ts
- * route("POST", "/api/tasks", async (req) => {
- *   const body = await req.json();
- *   return respond.json(201, store.add(body));
- * });
+ * import { respond, route } from "@agentwire/agentplatform";
+ *
+ * declare const store: { add(task: unknown): { id: string } };
+ *
+ * export const addTask = route("POST", "/api/tasks", async (req) => respond.json(201, store.add(await req.json())));
  * ```
  */
 export const respond = {
-  /** `body` as JSON (`content-type: application/json`). */
+  /** `body` as JSON (`content-type: application/json`), written losslessly (a `bigint` or `LosslessNumber` exactly). */
   json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): ViewRouteResponse {
-    const text = JSON.stringify(body);
+    const text = stringifyJson(body);
     if (text === undefined) throw new TypeError(`respond.json: ${typeof body} is not JSON; pass an object, array, string, number, boolean or null`);
     return { status: checkStatus(status), body: text, headers: { "content-type": jsonType, ...headers } };
   },

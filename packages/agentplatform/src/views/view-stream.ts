@@ -3,9 +3,11 @@
 // message carries data only. The wrapper hands that metadata to the handler, gives it the incoming bytes as
 // an async iterable and a `send` for outgoing ones, and ends the RPC when the handler returns.
 import type { HandlerContext } from "@connectrpc/connect";
-import { AgentwireError, messageOf, type Logger } from "@agentwire/core";
+import { AgentwireError, messageOf, stringifyJson, type Logger } from "@agentwire/core";
+import { toConnectError } from "@agentwire/core/grpc";
+import type { ConfigSchema } from "../config-schema.js";
 import type { StreamMessage } from "../gen/agentplatform/v1/view_pb.js";
-import { toConnectError } from "../wire-error.js";
+import { CallContext, type ContextSource, type PluginContext } from "../plugin-context.js";
 
 /** The metadata keys upstream's reference documents for a stream's first message. */
 export const streamMetadataKeys = {
@@ -26,8 +28,11 @@ export interface ViewStreamMetadata {
   readonly all: Readonly<Record<string, string>>;
 }
 
-/** A value `send` writes as JSON: anything but a string (sent as text) or bytes (sent as they are). */
-export type ViewStreamJson = object | number | boolean | null;
+/**
+ * A value `send` writes as JSON (losslessly: a `bigint` or `LosslessNumber` is written exactly): anything
+ * but a string (sent as text) or bytes (sent as they are).
+ */
+export type ViewStreamJson = object | number | bigint | boolean | null;
 
 /** One open stream, as its handler sees it. */
 export interface ViewStream {
@@ -46,24 +51,25 @@ export interface ViewStream {
   send(data: Uint8Array | string | ViewStreamJson): boolean;
 }
 
-/** What a stream handler gets besides the stream. */
-export interface ViewStreamContext {
-  /** Fires when the platform (or browser) goes away, the call's deadline passes or the server stops. */
-  readonly signal: AbortSignal;
-  readonly logger: Logger;
-}
+/**
+ * What a stream handler gets besides the stream: the plugin's context. Its `signal` fires when the platform
+ * (or browser) goes away, the call's deadline passes or the server stops.
+ */
+export type ViewStreamContext<S extends ConfigSchema = ConfigSchema> = PluginContext<S>;
 
 /**
  * Serves one `HandleStream` call. The RPC ends when the returned promise settles: return once the
  * conversation is over (usually when `incoming` ends); throw to end it with an error.
  *
  * ```ts
- * stream: async (stream) => {
+ * import type { ViewStreamHandler } from "@agentwire/agentplatform";
+ *
+ * export const echo: ViewStreamHandler = async (stream) => {
  *   for await (const text of stream.texts()) stream.send({ echo: text, user: stream.metadata.userId });
- * }
+ * };
  * ```
  */
-export type ViewStreamHandler = (stream: ViewStream, context: ViewStreamContext) => void | Promise<void>;
+export type ViewStreamHandler<S extends ConfigSchema = ConfigSchema> = (stream: ViewStream, context: ViewStreamContext<S>) => void | Promise<void>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -71,7 +77,7 @@ const decoder = new TextDecoder();
 function encode(data: Uint8Array | string | ViewStreamJson): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (typeof data === "string") return encoder.encode(data);
-  const json = JSON.stringify(data);
+  const json = stringifyJson(data);
   if (json === undefined) throw new TypeError(`stream.send: ${typeof data} cannot be written as JSON`);
   return encoder.encode(json);
 }
@@ -141,6 +147,7 @@ function readMetadata(raw: Readonly<Record<string, string>>): ViewStreamMetadata
 /** The `handleStream` implementation for a Connect router, around `handler`. */
 export function serveViewStream(
   handler: ViewStreamHandler,
+  plugin: ContextSource,
   logger: Logger,
 ): (requests: AsyncIterable<StreamMessage>, ctx: HandlerContext) => AsyncGenerator<{ data: Uint8Array }> {
   return async function* handleStream(requests, ctx) {
@@ -203,7 +210,7 @@ export function serveViewStream(
     };
 
     log.debug({ metadataKeys: Object.keys(metadata.all) }, "stream opened");
-    const running = (async () => handler(stream, { signal, logger: log }))();
+    const running = (async () => handler(stream, new CallContext(plugin, signal, ctx.timeoutMs, log)))();
     running.then(
       () => outbox.close(),
       (err: unknown) => {

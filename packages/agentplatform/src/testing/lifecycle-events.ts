@@ -1,30 +1,13 @@
-// Testing helpers for the lifecycle provider: a LifecycleHook client and `sendEvent`, which encodes a payload
-// the way a platform does and decodes the answer.
-import { createClient, type CallOptions, type Client, type Transport } from "@connectrpc/connect";
-import type { Logger } from "@agentwire/core";
-import { Action, EventType, LifecycleHook } from "../gen/agentplatform/v1/lifecycle_pb.js";
-import { cancelReasonHeader } from "../lifecycle/lifecycle-hook.js";
+// Sending lifecycle events the way a platform does: the payload written as JSON into `payload_json`, the
+// answer decoded (the action by name, the MODIFY payload parsed losslessly, the cancel reason header).
+import type { CallOptions, Client } from "@connectrpc/connect";
+import { parseJson, stringifyJson } from "@agentwire/core";
+import { Action, EventType, type LifecycleHook } from "../gen/agentplatform/v1/lifecycle_pb.js";
+import { cancelReasonHeader } from "../lifecycle/hook-service.js";
 import type { LifecycleEventName, LifecyclePayloads } from "../lifecycle/payloads.js";
-import { Plugin, type AnyPlugin } from "../plugin.js";
-import { createInProcessTransport } from "./in-process.js";
 
-/** A typed `agentplatform.v1.LifecycleHook` client: `onEvent`. */
-export type LifecycleHookClient = Client<typeof LifecycleHook>;
-
-/**
- * A LifecycleHook client for `target`: a plugin (called in this process, through the same routes as
- * `servePlugin`) or any transport (`createNetworkTransport(server.url)` for a served one).
- *
- * ```ts
- * const hooks = createLifecycleHookClient(plugin);
- * const res = await sendEvent(hooks, "TOOL_CALL", { tool_name: "shell", arguments_json: "{}" });
- * expect(res.action).toBe("CANCEL");
- * ```
- */
-export function createLifecycleHookClient(target: AnyPlugin | Transport, options: { logger?: Logger } = {}): LifecycleHookClient {
-  const transport = target instanceof Plugin ? createInProcessTransport(target, options) : target;
-  return createClient(LifecycleHook, transport);
-}
+/** A typed `agentplatform.v1.LifecycleHook` client. */
+type LifecycleHookClient = Client<typeof LifecycleHook>;
 
 /** `T` itself, or any of its fields (at any depth) plus fields it does not have. */
 type PayloadInit<T> = T extends readonly (infer E)[]
@@ -52,21 +35,16 @@ export interface SendEventOptions {
 export interface SentEvent<P> {
   /** The `Action` by name; `ACTION_UNSPECIFIED` (0) would be a broken plugin's answer. */
   action: "CONTINUE" | "MODIFY" | "CANCEL" | "ACTION_UNSPECIFIED";
-  /** `modified_payload_json` parsed, when the response has one. Not checked against the event's shape. */
+  /** `modified_payload_json` parsed (losslessly), when the response has one. Not checked against the event's shape. */
   payload?: P;
   /** The cancel reason from the `agentwire-cancel-reason` header, when the hook gave one. */
   reason?: string;
 }
 
 /**
- * Sends one event the way a platform does (`payload` JSON-encoded into `payload_json`; a `Uint8Array` is
- * sent as it is, to test payloads that are not JSON) and decodes the answer. A refused call rejects with
- * the `ConnectError`.
- *
- * ```ts
- * const res = await sendEvent(hooks, "LLM_REQUEST", { model: "m", messages: [{ role: "user", content: "key sk-123" }] });
- * expect(res).toEqual({ action: "MODIFY", payload: expect.objectContaining({ model: "m" }) });
- * ```
+ * Sends one event the way a platform does (`payload` JSON-encoded, losslessly, into `payload_json`; a
+ * `Uint8Array` is sent as it is, to test payloads that are not JSON) and decodes the answer. A refused
+ * call rejects with the `ConnectError`.
  */
 export function sendEvent(
   client: LifecycleHookClient,
@@ -81,14 +59,14 @@ export function sendEvent<K extends LifecycleEventName>(
   options?: SendEventOptions,
 ): Promise<SentEvent<LifecyclePayloads[K]>>;
 /** An event type by number, e.g. one this SDK does not know: the payload is any JSON value. */
-export function sendEvent(client: LifecycleHookClient, type: EventType, payload: unknown, options?: SendEventOptions): Promise<SentEvent<unknown>>;
+export function sendEvent(client: LifecycleHookClient, type: LifecycleEventName | EventType, payload: unknown, options?: SendEventOptions): Promise<SentEvent<unknown>>;
 export async function sendEvent(
   client: LifecycleHookClient,
   type: LifecycleEventName | EventType,
   payload: unknown,
   options: SendEventOptions = {},
 ): Promise<SentEvent<unknown>> {
-  const payloadJson = payload instanceof Uint8Array ? payload : new TextEncoder().encode(JSON.stringify(payload));
+  const payloadJson = payload instanceof Uint8Array ? payload : new TextEncoder().encode(stringifyJson(payload) ?? "null");
   const header: { reason: string | null } = { reason: null };
   const callOptions: CallOptions = {
     onHeader: (headers) => {
@@ -105,7 +83,7 @@ export async function sendEvent(
   if (res.modifiedPayloadJson !== undefined) {
     const text = new TextDecoder().decode(res.modifiedPayloadJson);
     try {
-      sent.payload = JSON.parse(text) as unknown;
+      sent.payload = parseJson(text);
     } catch (err) {
       throw new Error(`the hook answered ${sent.action} with a modified_payload_json that is not JSON: ${JSON.stringify(text.slice(0, 200))}`, { cause: err });
     }

@@ -1,11 +1,7 @@
-// Testing helpers for LLM providers: a client for `LLMProvider/Complete` (in-process or over a transport),
-// and the stream assembler a host uses too: it turns a Complete stream into the completion it describes
-// and refuses a stream that breaks the contract, saying which event broke which rule.
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient, type CallOptions, type Client, type Transport } from "@connectrpc/connect";
-import { FinishReason, LLMProvider, type CompleteRequestSchema, type CompleteResponse } from "../gen/agentplatform/v1/llm_pb.js";
-import type { AnyPlugin } from "../plugin.js";
-import { createInProcessTransport } from "./in-process.js";
+// The stream assembler a test (and a host) uses: it turns a Complete stream into the completion it
+// describes and refuses a stream that breaks the contract, saying which event broke which rule.
+import { isJsonObject, parseJson } from "@agentwire/core";
+import { FinishReason, type CompleteResponse } from "../gen/agentplatform/v1/llm_pb.js";
 
 /** A tool call as the stream assembled it: the id, the name from its first delta, the argument chunks joined. */
 export interface AssembledToolCall {
@@ -83,7 +79,7 @@ const finishNames: Partial<Record<number, string>> = {
  *
  * ```ts
  * const assembler = new CompletionAssembler();
- * for await (const event of client.complete(request)) assembler.push(event);
+ * for await (const event of driver.streamCompletion(request)) assembler.push(event);
  * const { text, toolCalls, finishReason } = assembler.result();
  * ```
  */
@@ -189,11 +185,11 @@ function argumentsProblem(text: string): string | undefined {
   if (text.trim() === "") return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJson(text);
   } catch (err) {
     return `are not valid JSON (${(err as Error).message})`;
   }
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? undefined : "are not a JSON object";
+  return isJsonObject(parsed) ? undefined : "are not a JSON object";
 }
 
 /** Assembles and checks a whole `Complete` stream (see `CompletionAssembler`). */
@@ -206,41 +202,3 @@ export async function assembleCompletion(
   return assembler.result();
 }
 
-/** A `CompleteRequest` as plain data: `{ model, messages: [{ role, content }], availableTools, temperature, maxTokens }`. */
-export type CompleteRequestInit = MessageInitShape<typeof CompleteRequestSchema>;
-
-/** A client of a plugin's `LLMProvider`. */
-export interface LLMClient {
-  /** The generated client, for tests of the raw stream. */
-  readonly raw: Client<typeof LLMProvider>;
-  /** The raw `Complete` stream. */
-  stream(request: CompleteRequestInit, options?: CallOptions): AsyncIterable<CompleteResponse>;
-  /** Calls `Complete` and assembles the stream, checking its invariants (see `CompletionAssembler`). */
-  complete(request: CompleteRequestInit, options?: CallOptions & CompletionAssemblerOptions): Promise<AssembledCompletion>;
-}
-
-function isTransport(target: Transport | AnyPlugin): target is Transport {
-  return typeof (target as Transport).stream === "function" && typeof (target as Transport).unary === "function";
-}
-
-/**
- * A client of `LLMProvider/Complete`: give it the plugin to call it in-process (through the same routes and
- * error mapping as `servePlugin`), or any transport (`createNetworkTransport(url)`).
- *
- * ```ts
- * const llm = createLLMClient(plugin);
- * const result = await llm.complete({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] });
- * expect(result).toMatchObject({ text: "Hello!", finishReason: FinishReason.STOP });
- * ```
- */
-export function createLLMClient(target: Transport | AnyPlugin): LLMClient {
-  const raw = createClient(LLMProvider, isTransport(target) ? target : createInProcessTransport(target));
-  return {
-    raw,
-    stream: (request, options) => raw.complete(request, options),
-    complete: async (request, options = {}) => {
-      const { requireJsonArguments, ...callOptions } = options;
-      return assembleCompletion(raw.complete(request, callOptions), requireJsonArguments === undefined ? {} : { requireJsonArguments });
-    },
-  };
-}
