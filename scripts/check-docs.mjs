@@ -4,7 +4,9 @@
 // as its own ES module and compiled with the repository's compiler options against the built packages
 // (imports name the public packages: `@agentwire/flyte`, `@agentwire/flyte/testing`, ...). A block that
 // cannot stand alone is fenced ```ts no-check; a block fenced ```ts run is also executed with node, and must
-// exit 0 by itself. Errors are reported at the Markdown file and line they come from.
+// exit 0 by itself. A block that is a whole vitest test file (it imports "vitest", calls it() or test(), and
+// declares nothing it leaves undefined) is run with vitest. Errors are reported at the Markdown file and line
+// they come from.
 //
 //   node scripts/check-docs.mjs            check every block
 //   node scripts/check-docs.mjs docs/x.md  only these files
@@ -14,7 +16,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outDir = join(root, "node_modules", ".cache", "agentwire-docs");
+// Inside the repository (so imports resolve to the workspaces), outside node_modules (which vitest skips).
+const outDir = join(root, ".docs-check");
 
 function markdownFiles() {
   const files = ["README.md"];
@@ -70,17 +73,20 @@ mkdirSync(outDir, { recursive: true });
 const sources = new Map(); // generated file -> { file, line }
 let skipped = 0;
 const runs = [];
+const tests = [];
 for (const file of files) {
   blocksOf(file).forEach((block, index) => {
     if (block.mode === "skip") {
       skipped++;
       return;
     }
-    const name = `${file.replace(/[^\w]+/g, "_")}_${index + 1}.ts`;
+    const isTest = /from "vitest"/.test(block.code) && /^\s*(it|test|describe)\(/m.test(block.code) && !/^\s*declare\s/m.test(block.code);
+    const name = `${file.replace(/[^\w]+/g, "_")}_${index + 1}${isTest ? ".test" : ""}.ts`;
     // `export {}` makes every block a module of its own, so top-level await and names are scoped to it.
     writeFileSync(join(outDir, name), `${block.code}\nexport {};\n`);
     sources.set(name, { file, line: block.line });
     if (block.mode === "run") runs.push(name);
+    if (isTest) tests.push(name);
   });
 }
 
@@ -123,4 +129,21 @@ for (const name of runs) {
   }
 }
 if (failedRuns > 0) process.exit(1);
-console.error(`docs: ${sources.size} TypeScript block(s) in ${files.length} file(s) type-check${runs.length ? `, ${runs.length} ran` : ""}${skipped ? `; ${skipped} fenced no-check` : ""}`);
+
+if (tests.length > 0) {
+  writeFileSync(join(outDir, "vitest.config.mjs"), 'export default { test: { include: ["*.test.ts"], testTimeout: 60000 } };\n');
+  const vitest = spawnSync(process.execPath, [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", outDir, "--config", join(outDir, "vitest.config.mjs")], {
+    encoding: "utf8",
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+  });
+  if (vitest.status !== 0) {
+    console.error(`${vitest.stdout}${vitest.stderr}`);
+    const where = tests.map((t) => `${sources.get(t).file}:${sources.get(t).line}`).join(", ");
+    console.error(`docs: a test block of the docs failed (${where}); the output above names the file`);
+    process.exit(1);
+  }
+}
+console.error(
+  `docs: ${sources.size} TypeScript block(s) in ${files.length} file(s) type-check${runs.length ? `, ${runs.length} ran` : ""}${tests.length ? `, ${tests.length} ran as vitest tests` : ""}${skipped ? `; ${skipped} fenced no-check` : ""}`,
+);

@@ -24,7 +24,7 @@ export function createPluginHealth(plugin: AnyPlugin, logger: Logger): PluginHea
   const services = ["plugin", PluginService.typeName, Health.typeName, ...plugin.providers.map((p) => providerService(p).typeName)];
   const health = new GrpcHealth({
     services,
-    ...(probe === undefined ? {} : { probe: (signal: AbortSignal) => probe(signal, logger) }),
+    ...(probe === undefined ? {} : { probe: (signal: AbortSignal, timeoutMs: () => number | undefined) => probe(signal, logger, timeoutMs) }),
     logger,
   });
   health.setServing(plugin.serving);

@@ -28,7 +28,7 @@ export function pluginServices(plugin: AnyPlugin, options: { logger?: Logger; he
         throw toConnectError(err);
       }
     },
-    health: async (_req, ctx) => ({ status: (await health.isServing(ctx.signal).catch((err: unknown) => Promise.reject(toConnectError(err)))) ? Status.SERVING : Status.NOT_SERVING }),
+    health: async (_req, ctx) => ({ status: (await health.isServing(ctx.signal, ctx.timeoutMs).catch((err: unknown) => Promise.reject(toConnectError(err)))) ? Status.SERVING : Status.NOT_SERVING }),
     getManifest: () => ({ manifestHcl: plugin.manifestHcl }),
   });
   const runtime = { plugin, logger };

@@ -4,7 +4,7 @@ import { formatProblems, resolveConfig, type ConfigProblem, type ConfigSchema, t
 import { Capability } from "./gen/agentplatform/v1/plugin_pb.js";
 import { manifestProblems, renderManifestHcl, type PluginManifest, type PluginType } from "./manifest.js";
 import { createPlatformHostClient, type PlatformHostClient } from "./platform-host/client.js";
-import { noDeadline, type PluginCallContext } from "./plugin-context.js";
+import type { PluginCallContext } from "./plugin-context.js";
 import { attachProvider, checkAttachable, describeProvider, providerKind, type PluginProvider, type ProviderKind } from "./provider.js";
 
 /** The protocol version a plugin reports in `RegisterResponse.metadata.protocol_version` (ours, not upstream's). */
@@ -71,7 +71,7 @@ export interface PluginInternals {
     context: PluginCallContext,
   ) => Promise<RegisterResult>;
   /** The `health` callback, abandoned when `signal` fires; undefined when the plugin has none. */
-  readonly probe: ((signal: AbortSignal, logger: Logger) => Promise<boolean>) | undefined;
+  readonly probe: ((signal: AbortSignal, logger: Logger, timeoutMs: () => number | undefined) => Promise<boolean>) | undefined;
   /** Calls `listener` whenever `setServing` changes the flag; returns the function that unsubscribes. */
   readonly onServingChange: (listener: (serving: boolean) => void) => () => void;
 }
@@ -190,7 +190,7 @@ export class Plugin<const S extends ConfigSchema = Record<never, never>> {
       probe:
         health === undefined
           ? undefined
-          : (signal, logger) => untilAborted(Promise.resolve().then(() => health({ signal, logger, timeoutMs: noDeadline })), signal),
+          : (signal, logger, timeoutMs) => untilAborted(Promise.resolve().then(() => health({ signal, logger, timeoutMs })), signal),
       onServingChange: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);

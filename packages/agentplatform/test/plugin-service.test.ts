@@ -278,3 +278,28 @@ describe("serve", () => {
     expect((await rejection(fresh.clients.health.check({ service: "" }, { timeoutMs: 2000 }))).code).toBe(Code.Unavailable);
   });
 });
+
+describe("the health callback's context", () => {
+  it("carries the time left before the caller's deadline, on both health protocols", async () => {
+    const seen: (number | undefined)[] = [];
+    const plugin = new Plugin({
+      name: "deadline",
+      version: "1.0.0",
+      manifest: { description: "d", author: "a" },
+      health: ({ timeoutMs }) => {
+        seen.push(timeoutMs());
+        return true;
+      },
+    });
+    const driver = createPluginDriver({ plugin });
+    await driver.clients.plugin.health({}, { timeoutMs: 30_000 });
+    await driver.clients.health.check({ service: "" }, { timeoutMs: 30_000 });
+    await driver.clients.plugin.health({});
+    expect(seen).toHaveLength(3);
+    for (const left of seen.slice(0, 2)) {
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(30_000);
+    }
+    expect(seen[2]).toBeUndefined();
+  });
+});

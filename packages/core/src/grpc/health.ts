@@ -5,6 +5,8 @@ import { Health, HealthCheckResponse_ServingStatus } from "../gen/health/v1/heal
 import { serviceTable, type AnyServiceTable, type ServiceTable } from "./service-table.js";
 import { toConnectError } from "./connect-error.js";
 
+const noDeadline = (): number | undefined => undefined;
+
 export interface GrpcHealthOptions {
   /**
    * The service names answered besides `""` (the whole server), e.g. the services the server hosts and
@@ -13,10 +15,11 @@ export interface GrpcHealthOptions {
    */
   services: readonly string[] | (() => readonly string[]);
   /**
-   * Asked on every check while serving is on: return false (or throw) to answer NOT_SERVING. A Watch asks
-   * it again every `pollMs`, since its answer can change by itself. Default: always serving.
+   * Asked on every check while serving is on, with the call's signal and time left: return false (or throw)
+   * to answer NOT_SERVING. A Watch asks it again every `pollMs`, since its answer can change by itself.
+   * Default: always serving.
    */
-  probe?: (signal: AbortSignal) => boolean | Promise<boolean>;
+  probe?: (signal: AbortSignal, timeoutMs: () => number | undefined) => boolean | Promise<boolean>;
   /** How often a Watch re-asks `probe`. Default: 5 000 ms. */
   pollMs?: number;
   /** Where a probe that throws is logged. Default: silent. */
@@ -49,7 +52,7 @@ export class GrpcHealth {
     this.logger = options.logger ?? silentLogger();
     this.table = serviceTable(Health, {
       check: async (req, ctx) => {
-        const status = await this.status(req.service, ctx.signal);
+        const status = await this.status(req.service, ctx.signal, ctx.timeoutMs);
         if (status === undefined) {
           throw new ConnectError(`unknown service ${JSON.stringify(req.service)}; known: "", ${this.serviceNames().join(", ")}`, Code.NotFound);
         }
@@ -57,7 +60,7 @@ export class GrpcHealth {
       },
       watch: (req, ctx) => this.watch(req.service, ctx),
       list: async (_req, ctx) => {
-        const status = (await this.status("", ctx.signal))!;
+        const status = (await this.status("", ctx.signal, ctx.timeoutMs))!;
         return { statuses: Object.fromEntries(["", ...this.serviceNames()].map((name) => [name, { status }])) };
       },
     });
@@ -98,11 +101,11 @@ export class GrpcHealth {
    * Whether the server as a whole is serving: the flag, then the probe. A probe that throws means
    * NOT_SERVING (and is logged), unless the call itself was cancelled, which rejects with its error.
    */
-  async isServing(signal: AbortSignal): Promise<boolean> {
+  async isServing(signal: AbortSignal, timeoutMs: () => number | undefined = noDeadline): Promise<boolean> {
     if (this.draining || !this.serving) return false;
     if (this.options.probe === undefined) return true;
     try {
-      return await this.options.probe(signal);
+      return await this.options.probe(signal, timeoutMs);
     } catch (err) {
       if (signal.aborted) throw err;
       this.logger.warn({ err }, "health probe failed: answering NOT_SERVING");
@@ -111,11 +114,11 @@ export class GrpcHealth {
   }
 
   /** The status of `service` (`""` for the whole server), or undefined for a name this server does not know. */
-  async status(service: string, signal: AbortSignal): Promise<HealthCheckResponse_ServingStatus | undefined> {
+  async status(service: string, signal: AbortSignal, timeoutMs: () => number | undefined = noDeadline): Promise<HealthCheckResponse_ServingStatus | undefined> {
     if (service !== "" && !this.serviceNames().includes(service)) return undefined;
     let serving: boolean;
     try {
-      serving = await this.isServing(signal);
+      serving = await this.isServing(signal, timeoutMs);
     } catch (err) {
       throw toConnectError(err);
     }
