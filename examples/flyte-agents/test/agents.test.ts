@@ -3,23 +3,15 @@ import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError, defineTask, toLiteralMap } from "@agentwire/flyte";
+import { Code, defineTask, toLiteralMap } from "@agentwire/flyte";
 import { createFlyteDriver, taskTemplate } from "@agentwire/flyte/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchJobAgent, batchJobTask, BatchJobStore, HttpRequestAgent, httpRequestTask } from "../src/index.js";
+import { grpcError } from "@agentwire/test-support";
 
 const jobsDir = mkdtempSync(join(tmpdir(), "agentwire-batch-test-"));
 const driver = createFlyteDriver({ agents: [new BatchJobAgent(new BatchJobStore(jobsDir)), new HttpRequestAgent()], pollIntervalMs: 20 });
 const { clients } = driver;
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
 
 describe("batch_job", () => {
   it("runs a script to SUCCEEDED with its exit code and stdout", async () => {
@@ -58,7 +50,7 @@ describe("batch_job", () => {
   });
 
   it("refuses a missing script with INVALID_ARGUMENT naming it", async () => {
-    const err = await rejection(
+    const err = await grpcError(
       clients.async.createTask({ template: taskTemplate(defineTask({ taskType: "batch_job", inputs: {} })), inputs: toLiteralMap({}, {}) }),
     );
     expect(err.code).toBe(Code.InvalidArgument);
@@ -67,7 +59,7 @@ describe("batch_job", () => {
 
   it("refuses resource_meta that would escape the jobs directory", async () => {
     const forged = new TextEncoder().encode(JSON.stringify({ jobId: "../../etc", pgid: 1, host: "x" }));
-    const err = await rejection(clients.async.getTask({ taskCategory: { name: "batch_job", version: 0 }, resourceMeta: forged }));
+    const err = await grpcError(clients.async.getTask({ taskCategory: { name: "batch_job", version: 0 }, resourceMeta: forged }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toContain("jobId: jobId must be the UUID CreateTask returned");
   });

@@ -1,11 +1,12 @@
 // The plugin against a fake OpenAI-compatible server on loopback, called in-process the way an author tests:
 // the exact upstream request, the assembled stream, finish and error mapping, the key's lookup order, and
 // cancellation reaching the upstream connection.
-import { Capability, Code, ConnectError, FinishReason } from "@agentwire/agentplatform";
+import { Capability, Code, FinishReason } from "@agentwire/agentplatform";
 import { createPluginDriver } from "@agentwire/agentplatform/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIPlugin, type OpenAIPluginOptions } from "../src/index.js";
 import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "./fake-openai.js";
+import { grpcError } from "@agentwire/test-support";
 
 // Deliberately not shaped like any known key format: only redaction by value can keep it out of messages.
 const key = "fake-key-7d1c0a9e55b2";
@@ -35,15 +36,6 @@ async function registered(setup: Setup = {}) {
   return { plugin, registration, pluginClient: driver.clients.plugin, llm: driver };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
-
 function plain(events: readonly { event: { case: string | undefined; value?: unknown } }[]): unknown[] {
   return events.map(({ event }) => {
     const { $typeName: _, ...value } = (event.value ?? {}) as Record<string, unknown>;
@@ -66,12 +58,12 @@ describe("Register", () => {
   });
 
   it("refuses bad settings with INVALID_ARGUMENT naming the field", async () => {
-    const url = await rejection(registered({ config: { base_url: "ftp://example.com" } }));
+    const url = await grpcError(registered({ config: { base_url: "ftp://example.com" } }));
     expect(url.code).toBe(Code.InvalidArgument);
     expect(url.rawMessage).toContain("base_url");
-    const temperature = await rejection(registered({ config: { default_temperature: "3" } }));
+    const temperature = await grpcError(registered({ config: { default_temperature: "3" } }));
     expect(temperature.rawMessage).toBe("default_temperature: 3 is outside 0 to 2");
-    const tokens = await rejection(registered({ config: { default_max_tokens: "12.5" } }));
+    const tokens = await grpcError(registered({ config: { default_max_tokens: "12.5" } }));
     expect(tokens.rawMessage).toBe("default_max_tokens: 12.5 is not a positive whole number");
   });
 });
@@ -92,7 +84,7 @@ describe("the API key (api_key_env)", () => {
   });
 
   it("refuses Register with FAILED_PRECONDITION naming the variable when neither has it", async () => {
-    const err = await rejection(registered({ envVars: { OTHER: "x" }, options: { processEnv: { ALSO_OTHER: "y" } } }));
+    const err = await grpcError(registered({ envVars: { OTHER: "x" }, options: { processEnv: { ALSO_OTHER: "y" } } }));
     expect(err.code).toBe(Code.FailedPrecondition);
     expect(err.rawMessage).toBe(
       'api_key_env: the environment variable "TEST_OPENAI_KEY" is not set (looked in Register\'s env_vars, then the plugin\'s environment); set it, or point api_key_env at the variable that holds the key',
@@ -117,7 +109,7 @@ describe("the API key (api_key_env)", () => {
   });
 
   it("is needed before Complete: an unregistered plugin answers FAILED_PRECONDITION", async () => {
-    const err = await rejection(createPluginDriver({ plugin: createOpenAIPlugin({ processEnv: {} }) }).complete(hello));
+    const err = await grpcError(createPluginDriver({ plugin: createOpenAIPlugin({ processEnv: {} }) }).complete(hello));
     expect(err.code).toBe(Code.FailedPrecondition);
     expect(err.rawMessage).toContain("has not called Register");
   });
@@ -246,10 +238,10 @@ describe("the upstream request", () => {
 
   it("refuses a message it cannot map with INVALID_ARGUMENT naming it, without calling the upstream", async () => {
     const { llm } = await registered();
-    const role = await rejection(llm.complete({ messages: [{ role: "user", content: "hi" }, { role: "critic", content: "meh" }] }));
+    const role = await grpcError(llm.complete({ messages: [{ role: "user", content: "hi" }, { role: "critic", content: "meh" }] }));
     expect(role.code).toBe(Code.InvalidArgument);
     expect(role.rawMessage).toBe('messages[1].role: "critic" is not "system", "user" or "assistant" (or a tool result with tool_call_id)');
-    const tool = await rejection(llm.complete({ messages: [{ role: "tool", content: "{}" }] }));
+    const tool = await grpcError(llm.complete({ messages: [{ role: "tool", content: "{}" }] }));
     expect(tool.rawMessage).toBe("messages[0].tool_call_id: is missing; a tool result must name the call it answers");
     expect(fake.requests).toHaveLength(0);
   });
@@ -390,7 +382,7 @@ describe("upstream failures", () => {
   it.each(cases)("maps HTTP %i to its gRPC code with the upstream's message and never the key", async (status, body, code, message) => {
     fake.reply({ status, body: JSON.stringify(body) });
     const { llm } = await registered();
-    const err = await rejection(llm.complete(hello));
+    const err = await grpcError(llm.complete(hello));
     expect(err.code).toBe(code);
     expect(err.rawMessage).toBe(`127.0.0.1:${fake.port} answered HTTP ${status}: ${message}`);
     expect(`${err.message} ${JSON.stringify(err.metadata)}`).not.toContain(key);
@@ -401,7 +393,7 @@ describe("upstream failures", () => {
     const url = closed.baseUrl;
     await closed.close();
     const { llm } = await registered({ config: { base_url: url } });
-    const err = await rejection(llm.complete(hello));
+    const err = await grpcError(llm.complete(hello));
     expect(err.code).toBe(Code.Unavailable);
     expect(err.rawMessage).toBe(`cannot reach ${url}/chat/completions: fetch failed (ECONNREFUSED)`);
   });
@@ -410,7 +402,7 @@ describe("upstream failures", () => {
     fake.reply({ pieces: [...sse([chunk({ content: "Partial" })], { done: false }), `data: {"error":{"message":"upstream overloaded (key ${key})","type":"server_error"}}\n\n`] });
     const { llm } = await registered();
     const events: string[] = [];
-    const err = await rejection(
+    const err = await grpcError(
       (async () => {
         for await (const e of llm.streamCompletion(hello)) events.push(e.event.case ?? "");
       })(),
@@ -423,7 +415,7 @@ describe("upstream failures", () => {
   it("answers UNAVAILABLE when the stream stops before a finish_reason or [DONE]", async () => {
     fake.reply({ pieces: sse([chunk({ content: "Once upon a" })], { done: false }) });
     const { llm } = await registered();
-    const err = await rejection(llm.complete(hello));
+    const err = await grpcError(llm.complete(hello));
     expect(err.code).toBe(Code.Unavailable);
     expect(err.rawMessage).toBe(`127.0.0.1:${fake.port} sent a broken stream: the stream ended before a finish_reason or [DONE]`);
   });
@@ -431,7 +423,7 @@ describe("upstream failures", () => {
   it("answers UNAVAILABLE for an event that is not JSON", async () => {
     fake.reply({ pieces: ["data: <html>oops</html>\n\n"] });
     const { llm } = await registered();
-    const err = await rejection(llm.complete(hello));
+    const err = await grpcError(llm.complete(hello));
     expect(err.code).toBe(Code.Unavailable);
     expect(err.rawMessage).toBe(`127.0.0.1:${fake.port} sent a broken stream: an event that is not a JSON object: "<html>oops</html>"`);
   });
@@ -443,7 +435,7 @@ describe("cancellation", () => {
     const { llm } = await registered();
     const controller = new AbortController();
     const events: string[] = [];
-    const err = await rejection(
+    const err = await grpcError(
       (async () => {
         for await (const e of llm.streamCompletion(hello, { signal: controller.signal })) {
           events.push(e.event.case ?? "");
@@ -461,7 +453,7 @@ describe("cancellation", () => {
   it("aborts the upstream request when the call's deadline passes", async () => {
     fake.reply({ pieces: sse([chunk({ role: "assistant", content: "" })], { done: false }), hang: true });
     const { llm } = await registered();
-    const err = await rejection(llm.complete(hello, { timeoutMs: 300 }));
+    const err = await grpcError(llm.complete(hello, { timeoutMs: 300 }));
     expect(err.code).toBe(Code.DeadlineExceeded);
     await fake.clientClosed();
     expect(fake.closedByClient).toBe(1);

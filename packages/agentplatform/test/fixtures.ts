@@ -1,6 +1,5 @@
 import { PassThrough } from "node:stream";
 import { AgentwireError, createLogger, silentLogger, type Logger } from "@agentwire/core";
-import { ConnectError } from "@connectrpc/connect";
 import {
   defineConfigSchema,
   LifecycleHook,
@@ -119,15 +118,8 @@ export function capturingLogger(lines: string[], level: "debug" | "info" = "debu
   return createLogger({ destination: stream, level });
 }
 
-/** The ConnectError a call failed with; throws if it succeeded. */
-export async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
+/** The ConnectError a call failed with; throws if it succeeded (test-support's `grpcError`). */
+export { grpcError as rejection } from "@agentwire/test-support";
 
 /** The AgentwireError `fn` throws (or rejects with). */
 export async function refusal(fn: () => unknown): Promise<AgentwireError> {

@@ -1,21 +1,13 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExecuteTaskSyncRequestSchema, State, type ExecuteTaskSyncRequest } from "../src/gen/flyteidl/admin/agent_pb.js";
 import { defineTask, fromLiteralMap, toLiteralMap, types } from "../src/index.js";
 import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, taskTemplate } from "../src/testing/index.js";
 import { brokenTask, BrokenAgent, capturedLogger, DoublerAgent, doublerTask, GreeterAgent, greetTask, jobs } from "./fixtures.js";
+import { grpcError } from "@agentwire/test-support";
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
 
 function setup() {
   const captured = capturedLogger();
@@ -38,7 +30,7 @@ describe("AgentMetadataService", () => {
   it("answers GetAgent, and NOT_FOUND naming the known agents for an unknown one", async () => {
     const { metadata } = setup();
     expect((await metadata.getAgent({ name: "Greeter" })).agent?.supportedTaskTypes).toEqual(["greet"]);
-    const err = await rejection(metadata.getAgent({ name: "Nope" }));
+    const err = await grpcError(metadata.getAgent({ name: "Nope" }));
     expect(err.code).toBe(Code.NotFound);
     expect(err.rawMessage).toContain('"Nope"');
     expect(err.rawMessage).toContain('"Doubler"');
@@ -83,35 +75,35 @@ describe("AsyncAgentService", () => {
 
   it("refuses an unknown task type or version with NOT_FOUND naming it and the known ones", async () => {
     const { async } = setup();
-    const err = await rejection(async.createTask({ template: taskTemplate(defineTask({ taskType: "bigquery" })), inputs: {} }));
+    const err = await grpcError(async.createTask({ template: taskTemplate(defineTask({ taskType: "bigquery" })), inputs: {} }));
     expect(err.code).toBe(Code.NotFound);
     expect(err.rawMessage).toBe('no agent for task type "bigquery" version 0; this server has: doubler (v0), broken (v2), greet (v0)');
-    const wrongVersion = await rejection(async.getTask({ taskCategory: { name: "broken", version: 1 }, resourceMeta: enc({ mode: "x" }) }));
+    const wrongVersion = await grpcError(async.getTask({ taskCategory: { name: "broken", version: 1 }, resourceMeta: enc({ mode: "x" }) }));
     expect(wrongVersion.code).toBe(Code.NotFound);
     expect(wrongVersion.rawMessage).toContain('"broken" version 1');
   });
 
   it("refuses requests missing what routing needs", async () => {
     const { async } = setup();
-    const noTemplate = await rejection(async.createTask({}));
+    const noTemplate = await grpcError(async.createTask({}));
     expect(noTemplate.code).toBe(Code.InvalidArgument);
     expect(noTemplate.rawMessage).toContain("template is required");
-    const noType = await rejection(async.createTask({ template: { type: "" } }));
+    const noType = await grpcError(async.createTask({ template: { type: "" } }));
     expect(noType.rawMessage).toContain("template.type is empty");
-    const noCategory = await rejection(async.getTask({ resourceMeta: enc({ jobId: "x" }) }));
+    const noCategory = await grpcError(async.getTask({ resourceMeta: enc({ jobId: "x" }) }));
     expect(noCategory.code).toBe(Code.InvalidArgument);
     expect(noCategory.rawMessage).toContain("task_category.name is empty");
   });
 
   it("refuses a missing or mistyped input naming it", async () => {
     const { async } = setup();
-    const missing = await rejection(
+    const missing = await grpcError(
       async.createTask({ template: taskTemplate(defineTask({ taskType: "doubler", inputs: {} })), inputs: toLiteralMap({}, {}) }),
     );
     expect(missing.code).toBe(Code.InvalidArgument);
     expect(missing.rawMessage).toContain('missing input "n"');
 
-    const mistyped = await rejection(
+    const mistyped = await grpcError(
       async.createTask({
         template: taskTemplate(defineTask({ taskType: "doubler", inputs: { n: types.string() } })),
         inputs: toLiteralMap({ n: "three" }, { n: types.string() }),
@@ -125,13 +117,13 @@ describe("AsyncAgentService", () => {
   it("refuses bad resource_meta with INVALID_ARGUMENT and keeps serving", async () => {
     const { async } = setup();
     const category = { name: "doubler", version: 0 };
-    const empty = await rejection(async.getTask({ taskCategory: category, resourceMeta: new Uint8Array() }));
+    const empty = await grpcError(async.getTask({ taskCategory: category, resourceMeta: new Uint8Array() }));
     expect(empty.code).toBe(Code.InvalidArgument);
     expect(empty.rawMessage).toContain("resource_meta is empty");
-    const garbage = await rejection(async.getTask({ taskCategory: category, resourceMeta: new Uint8Array([0xff, 0x00, 0x7b]) }));
+    const garbage = await grpcError(async.getTask({ taskCategory: category, resourceMeta: new Uint8Array([0xff, 0x00, 0x7b]) }));
     expect(garbage.code).toBe(Code.InvalidArgument);
     expect(garbage.rawMessage).toContain("resource_meta (3 bytes) is not valid for DoublerAgent");
-    const invalid = await rejection(async.deleteTask({ taskCategory: category, resourceMeta: enc({ jobId: 5 }) }));
+    const invalid = await grpcError(async.deleteTask({ taskCategory: category, resourceMeta: enc({ jobId: 5 }) }));
     expect(invalid.code).toBe(Code.InvalidArgument);
     expect(invalid.rawMessage).toBe("resource_meta for DoublerAgent is invalid: jobId: jobId must be a string");
     // Still serving.
@@ -141,7 +133,7 @@ describe("AsyncAgentService", () => {
 
   it("turns an agent exception into INTERNAL with its message, logged with its stack", async () => {
     const { async, logged } = setup();
-    const err = await rejection(
+    const err = await grpcError(
       async.createTask({ template: taskTemplate(doublerTask), inputs: toLiteralMap({ n: 13 }, doublerTask.inputs) }),
     );
     expect(err.code).toBe(Code.Internal);
@@ -154,20 +146,20 @@ describe("AsyncAgentService", () => {
   it("refuses what Propeller would misread in an agent's answer", async () => {
     const { async } = setup();
     const category = { name: "broken", version: 2 };
-    const badPhase = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "bad-phase" }) }));
+    const badPhase = await grpcError(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "bad-phase" }) }));
     expect(badPhase.code).toBe(Code.Internal);
     expect(badPhase.rawMessage).toContain('returned phase "DONE"; a phase is one of QUEUED');
-    const early = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "outputs-while-running" }) }));
+    const early = await grpcError(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "outputs-while-running" }) }));
     expect(early.rawMessage).toContain("returned outputs with phase RUNNING");
-    const badOutput = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "bad-output" }) }));
+    const badOutput = await grpcError(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "bad-output" }) }));
     expect(badOutput.code).toBe(Code.Internal);
     expect(badOutput.rawMessage).toContain('output "x"');
-    const plain = await rejection(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "plain-outputs" }) }));
+    const plain = await grpcError(async.getTask({ taskCategory: category, resourceMeta: enc({ mode: "plain-outputs" }) }));
     expect(plain.code).toBe(Code.Internal);
     expect(plain.rawMessage).toBe(
       "BrokenAgent.get returned an object without a phase ({ x }); it must return a result such as this.succeeded(outputs) or this.failed(message)",
     );
-    const noMeta = await rejection(
+    const noMeta = await grpcError(
       async.createTask({ template: taskTemplate(brokenTask), inputs: toLiteralMap({ mode: "no-meta" }, brokenTask.inputs) }),
     );
     expect(noMeta.rawMessage).toContain("BrokenAgent.create returned undefined");
@@ -187,7 +179,7 @@ describe("AsyncAgentService", () => {
 
   it("answers FAILED_PRECONDITION for a TaskFailure thrown by create", async () => {
     const { async } = setup();
-    const err = await rejection(
+    const err = await grpcError(
       async.createTask({ template: taskTemplate(brokenTask), inputs: toLiteralMap({ mode: "fail-create" }, brokenTask.inputs) }),
     );
     expect(err.code).toBe(Code.FailedPrecondition);
@@ -196,7 +188,7 @@ describe("AsyncAgentService", () => {
 
   it("refuses async calls for a sync agent", async () => {
     const { async } = setup();
-    const err = await rejection(async.createTask({ template: taskTemplate(greetTask), inputs: {} }));
+    const err = await grpcError(async.createTask({ template: taskTemplate(greetTask), inputs: {} }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toContain("served by a sync agent (Greeter); call ExecuteTaskSync");
   });
@@ -212,7 +204,7 @@ describe("AsyncAgentService", () => {
     expect(results).toHaveLength(1);
     expect(results[0]?.metric).toBe("EXECUTION_METRIC_USED_CPU_AVG");
     expect(results[0]?.data).toEqual({ resultType: "matrix", result: [{ metric: { job: "j9" }, values: [[1700000000, "0.5"]] }] });
-    const none = await rejection(async.getTaskMetrics({ taskCategory: { name: "broken", version: 2 }, resourceMeta: enc({ mode: "x" }) }));
+    const none = await grpcError(async.getTaskMetrics({ taskCategory: { name: "broken", version: 2 }, resourceMeta: enc({ mode: "x" }) }));
     expect(none.code).toBe(Code.Unimplemented);
     expect(none.rawMessage).toContain("does not report metrics");
   });
@@ -224,7 +216,7 @@ describe("AsyncAgentService", () => {
       if (part.part.case === "body") lines.push(...part.part.value.structuredLines.map((l) => l.message));
     }
     expect(lines).toEqual(["log of j", "second line"]);
-    const none = await rejection(
+    const none = await grpcError(
       (async () => {
         for await (const _ of async.getTaskLogs({ taskCategory: { name: "broken", version: 2 }, resourceMeta: enc({ mode: "x" }) })) {
           // drain
@@ -272,13 +264,13 @@ describe("SyncAgentService", () => {
   });
 
   it("answers INTERNAL for an exception, a non-terminal phase, and outputs returned without a result", async () => {
-    const crash = await rejection(collect(propellerStream("crash")));
+    const crash = await grpcError(collect(propellerStream("crash")));
     expect(crash.code).toBe(Code.Internal);
     expect(crash.rawMessage).toBe("greeting buffer overflow");
-    const pending = await rejection(collect(propellerStream("pending")));
+    const pending = await grpcError(collect(propellerStream("pending")));
     expect(pending.code).toBe(Code.Internal);
     expect(pending.rawMessage).toContain("a sync agent must return a terminal phase");
-    const plain = await rejection(collect(propellerStream("plain")));
+    const plain = await grpcError(collect(propellerStream("plain")));
     expect(plain.code).toBe(Code.Internal);
     expect(plain.rawMessage).toBe(
       "GreeterAgent.execute returned an object without a phase ({ greeting }); it must return a result such as this.succeeded(outputs) or this.failed(message)",
@@ -286,7 +278,7 @@ describe("SyncAgentService", () => {
   });
 
   it("names the missing input when the stream ends after the header", async () => {
-    const err = await rejection(collect(propellerStream(undefined)));
+    const err = await grpcError(collect(propellerStream(undefined)));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toContain('missing input "who"');
   });
@@ -295,7 +287,7 @@ describe("SyncAgentService", () => {
     async function* inputsFirst(): AsyncIterable<ExecuteTaskSyncRequest> {
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: {} } });
     }
-    const wrongOrder = await rejection(collect(inputsFirst()));
+    const wrongOrder = await grpcError(collect(inputsFirst()));
     expect(wrongOrder.code).toBe(Code.InvalidArgument);
     expect(wrongOrder.rawMessage).toContain("the first message must be a header");
 
@@ -303,7 +295,7 @@ describe("SyncAgentService", () => {
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template: taskTemplate(doublerTask) } } });
       yield create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: toLiteralMap({ n: 1 }, undefined) } });
     }
-    const wrongKind = await rejection(collect(toAsync()));
+    const wrongKind = await grpcError(collect(toAsync()));
     expect(wrongKind.code).toBe(Code.InvalidArgument);
     expect(wrongKind.rawMessage).toContain("served by an async agent (Doubler); call CreateTask");
   });
@@ -316,7 +308,7 @@ describe("grpc.health.v1", () => {
     expect((await health.check({ service: "flyteidl.service.AsyncAgentService" })).status).toBe(
       HealthCheckResponse_ServingStatus.SERVING,
     );
-    const err = await rejection(health.check({ service: "example.Unknown" }));
+    const err = await grpcError(health.check({ service: "example.Unknown" }));
     expect(err.code).toBe(Code.NotFound);
   });
 });

@@ -21,3 +21,4 @@ export {
   type ProvisionOptions,
   type ProvisionOutcome,
 } from "./provision.js";
+export { grpcError } from "./grpc-error.js";
