@@ -9,10 +9,10 @@ import { checkTaskDefinition, taskVariables } from "./task-definition.js";
 
 /** Any agent the server can host: what `serve({ agents })` and the test driver take. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Agent = AsyncAgent<any, any> | SyncAgent<any>;
+export type AnyAgent = AsyncAgent<any, any> | SyncAgent<any>;
 
 export interface RegisteredAgent {
-  agent: Agent;
+  agent: AnyAgent;
   name: string;
   category: { name: string; version: number };
   isSync: boolean;
@@ -30,14 +30,14 @@ export interface RegisteredAgent {
 export class AgentRegistry {
   private readonly byKey = new Map<string, RegisteredAgent>();
 
-  constructor(agents: readonly Agent[]) {
+  constructor(agents: readonly AnyAgent[]) {
     if (agents.length === 0) {
       throw new AgentwireError("invalid_argument", "no agents to serve: pass at least one AsyncAgent or SyncAgent in `agents`");
     }
     for (const agent of agents) this.add(agent);
   }
 
-  private add(agent: Agent): void {
+  private add(agent: AnyAgent): void {
     const isSync = agent instanceof SyncAgent;
     if (!isSync && !(agent instanceof AsyncAgent)) {
       throw new AgentwireError("invalid_argument", `${String(agent)} is not an agent: extend AsyncAgent or SyncAgent`);

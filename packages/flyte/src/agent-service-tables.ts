@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from "@agentwire/core";
 import { GrpcHealth, Health, type AnyServiceTable } from "@agentwire/core/grpc";
 import { agentMetadataService } from "./agent-metadata-service.js";
 import type { AgentMetrics } from "./agent-metrics.js";
-import { AgentRegistry, type Agent } from "./agent-registry.js";
+import { AgentRegistry, type AnyAgent } from "./agent-registry.js";
 import { asyncAgentService } from "./async-agent-service.js";
 import { CallInstrumentation } from "./call-instrumentation.js";
 import { AgentMetadataService, AsyncAgentService, SyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
@@ -37,7 +37,7 @@ export interface AgentServiceTables {
  * The service tables of an agent server. `serve` mounts them on its HTTP/2 server and the in-process
  * test transport on a Connect router, so tests go through the same code as production.
  */
-export function agentServiceTables(agents: readonly Agent[] | AgentRegistry, options: AgentServiceTablesOptions = {}): AgentServiceTables {
+export function agentServiceTables(agents: readonly AnyAgent[] | AgentRegistry, options: AgentServiceTablesOptions = {}): AgentServiceTables {
   const registry = agents instanceof AgentRegistry ? agents : new AgentRegistry(agents);
   const health = options.health ?? new GrpcHealth({ services: healthServiceNames });
   const runtime = {

@@ -11,7 +11,7 @@
 export { defineTask, type AnyTaskDefinition, type InputsOf, type OutputsOf, type TaskDefinition, type TaskDefinitionInit } from "./task-definition.js";
 export { AsyncAgent, type TaskLogLine, type TaskMetricResult } from "./async-agent.js";
 export { SyncAgent } from "./sync-agent.js";
-export type { Agent } from "./agent-registry.js";
+export type { AnyAgent } from "./agent-registry.js";
 export type { AgentContext, DeleteContext, GetContext, LogsContext, MetricsContext, TaskContext } from "./agent-context.js";
 export { TaskFailure, type TaskFailureOptions } from "./task-failure.js";
 export {
@@ -30,7 +30,7 @@ export {
 } from "./task-resource.js";
 export type { TaskCategory } from "./task-category.js";
 export { jsonResourceMetaCodec, maxResourceMetaBytes, type ResourceMetaCodec } from "./resource-meta.js";
-export { serve, type AgentServer, type ServeOptions } from "./serve.js";
+export { serve, type FlyteServer, type ServeOptions } from "./serve.js";
 export {
   fromLiteralMap,
   LiteralTypeError,

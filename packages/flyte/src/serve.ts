@@ -1,7 +1,7 @@
 import { createLogger, resolveListenAddress, portFromEnv, startMetricsServer, type ListeningServer, type RunningServer } from "@agentwire/core";
 import { serveGrpc, type GrpcServerOptions } from "@agentwire/core/grpc";
 import { AgentMetrics } from "./agent-metrics.js";
-import type { Agent } from "./agent-registry.js";
+import type { AnyAgent } from "./agent-registry.js";
 import { agentServiceTables } from "./agent-service-tables.js";
 
 /** flytekit's port, and its Helm chart's. */
@@ -15,7 +15,7 @@ const defaultHost = "::";
  */
 export interface ServeOptions extends GrpcServerOptions {
   /** The agents to host; each task type (and version) once. */
-  agents: readonly Agent[];
+  agents: readonly AnyAgent[];
   /**
    * Port of a Prometheus `/metrics` endpoint with flytekit's metric names, on the same host as the gRPC
    * port. Default: `METRICS_PORT` from the environment, else no endpoint (flytekit's default is 9090; set
@@ -25,7 +25,7 @@ export interface ServeOptions extends GrpcServerOptions {
 }
 
 /** A running agent server. */
-export interface AgentServer extends RunningServer {
+export interface FlyteServer extends RunningServer {
   /** The Prometheus endpoint's port, when one was started. */
   readonly metricsPort: number | undefined;
 }
@@ -36,14 +36,14 @@ export interface AgentServer extends RunningServer {
  * JSON logs, flytekit's Prometheus metrics and a graceful shutdown on SIGTERM.
  *
  * ```ts
- * import { serve, type Agent } from "@agentwire/flyte";
+ * import { serve, type AnyAgent } from "@agentwire/flyte";
  *
- * declare const agents: Agent[];
+ * declare const agents: AnyAgent[];
  * const server = await serve({ agents });
  * // Propeller: plugins.connector-service.defaultConnector.endpoint: "dns:///my-agents:8000", insecure: true
  * ```
  */
-export async function serve(options: ServeOptions): Promise<AgentServer> {
+export async function serve(options: ServeOptions): Promise<FlyteServer> {
   const { agents, metricsPort: metricsPortOption, ...grpcOptions } = options;
   const logger = options.logger ?? createLogger({ name: "agentwire-flyte" });
   const metrics = new AgentMetrics();

@@ -2,7 +2,7 @@
 // delete exactly, over a real server: integers past 2^53 and numbers such as 1.0 that JSON.parse would change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
-import { AsyncAgent, defineTask, LosslessNumber, serve, type AgentServer, type JsonObject, type TaskContext } from "../src/index.js";
+import { AsyncAgent, defineTask, LosslessNumber, serve, type FlyteServer, type JsonObject, type TaskContext } from "../src/index.js";
 import { createFlyteDriver, type PropellerDriver } from "../src/testing/index.js";
 
 const metaTask = defineTask({ taskType: "exact_meta" });
@@ -34,7 +34,7 @@ class ExactMetaAgent extends AsyncAgent<typeof metaTask> {
 
 describe("resource_meta over a real server", () => {
   const agent = new ExactMetaAgent();
-  let server: AgentServer;
+  let server: FlyteServer;
   let driver: PropellerDriver;
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { AgentMetadataService, AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
-import { AsyncAgent, defineTask, serve, toLiteralMap, type AgentServer, type ServeOptions, type TaskContext } from "../src/index.js";
+import { AsyncAgent, defineTask, serve, toLiteralMap, type FlyteServer, type ServeOptions, type TaskContext } from "../src/index.js";
 import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, taskTemplate } from "../src/testing/index.js";
 import { DoublerAgent, doublerTask, GreeterAgent, greetTask } from "./fixtures.js";
 
@@ -37,7 +37,7 @@ class SlowAgent extends AsyncAgent<typeof slowTask, { id: string }> {
   async delete() {}
 }
 
-const servers: AgentServer[] = [];
+const servers: FlyteServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });

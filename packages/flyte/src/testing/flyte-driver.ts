@@ -1,12 +1,12 @@
 import type { Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import type { Agent } from "../agent-registry.js";
+import type { AnyAgent } from "../agent-registry.js";
 import { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
 import { PropellerDriver, type PropellerDriverOptions } from "./propeller-driver.js";
 
 /** Agents in this process, called without a port: the way to unit-test an agent. */
 export interface InProcessDriverOptions extends PropellerDriverOptions, InProcessTransportOptions {
-  agents: readonly Agent[];
+  agents: readonly AnyAgent[];
 }
 
 /** A running agent server (yours, flytekit's, or one in a cluster), over gRPC (HTTP/2). */
@@ -29,9 +29,9 @@ export type FlyteDriverOptions = InProcessDriverOptions | NetworkDriverOptions |
  *
  * ```ts
  * import { createFlyteDriver } from "@agentwire/flyte/testing";
- * import { defineTask, types, type Agent } from "@agentwire/flyte";
+ * import { defineTask, types, type AnyAgent } from "@agentwire/flyte";
  *
- * declare const agents: Agent[];
+ * declare const agents: AnyAgent[];
  * const doubler = defineTask({ taskType: "doubler", inputs: { n: types.integer() }, outputs: { doubled: types.integer() } });
  *
  * const driver = createFlyteDriver({ agents, pollIntervalMs: 5 });

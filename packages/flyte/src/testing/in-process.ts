@@ -1,7 +1,7 @@
 import { createRouterTransport, type Transport } from "@connectrpc/connect";
 import type { Logger } from "@agentwire/core";
 import { routesFor } from "@agentwire/core/grpc";
-import type { Agent } from "../agent-registry.js";
+import type { AnyAgent } from "../agent-registry.js";
 import { agentServiceTables } from "../agent-service-tables.js";
 
 /** Logging of the in-process server. */
@@ -18,12 +18,12 @@ export interface InProcessTransportOptions {
  * ```ts
  * import { createClient } from "@connectrpc/connect";
  * import { createInProcessTransport } from "@agentwire/flyte/testing";
- * import type { Agent } from "@agentwire/flyte";
+ * import type { AnyAgent } from "@agentwire/flyte";
  *
- * declare const agents: Agent[];
+ * declare const agents: AnyAgent[];
  * const transport = createInProcessTransport({ agents });
  * ```
  */
-export function createInProcessTransport(target: { agents: readonly Agent[] }, options: InProcessTransportOptions = {}): Transport {
+export function createInProcessTransport(target: { agents: readonly AnyAgent[] }, options: InProcessTransportOptions = {}): Transport {
   return createRouterTransport(routesFor(agentServiceTables(target.agents, options).tables));
 }

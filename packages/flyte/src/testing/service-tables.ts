@@ -2,7 +2,7 @@ import type { Logger } from "@agentwire/core";
 import type { AnyServiceTable } from "@agentwire/core/grpc";
 import type { Registry } from "prom-client";
 import { AgentMetrics } from "../agent-metrics.js";
-import type { Agent } from "../agent-registry.js";
+import type { AnyAgent } from "../agent-registry.js";
 import { agentServiceTables as tablesOf } from "../agent-service-tables.js";
 
 /** How the tables log and measure. */
@@ -18,7 +18,7 @@ export interface AgentServiceTablesOptions {
  * grpc.health.v1), for a host or a server of your own: pass them to `routesFor` from
  * `@agentwire/core/grpc` for a Connect router.
  */
-export function agentServiceTables(agents: readonly Agent[], options: AgentServiceTablesOptions = {}): AnyServiceTable[] {
+export function agentServiceTables(agents: readonly AnyAgent[], options: AgentServiceTablesOptions = {}): AnyServiceTable[] {
   return tablesOf(agents, {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.metricsRegistry === undefined ? {} : { metrics: new AgentMetrics(options.metricsRegistry) }),

@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import type { Agent } from "../agent-registry.js";
+import type { AnyAgent } from "../agent-registry.js";
 import { IdentifierSchema, ResourceType } from "../gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../gen/flyteidl/core/tasks_pb.js";
 import { TypedInterfaceSchema } from "../gen/flyteidl/core/interface_pb.js";
@@ -22,7 +22,7 @@ export function taskOf<Task extends AnyTaskDefinition>(target: Task | { readonly
  * its declared interface, and `custom`. A side the task leaves undeclared stays unset, so the agent sees no
  * interface there (as with a template built by hand) and types are inferred from the literals.
  */
-export function taskTemplate(target: AnyTaskDefinition | Agent, options: TaskTemplateOptions = {}): TaskTemplate {
+export function taskTemplate(target: AnyTaskDefinition | AnyAgent, options: TaskTemplateOptions = {}): TaskTemplate {
   const task = taskOf(target as AnyTaskDefinition);
   const inputs = asVariableMap(task.inputs);
   const outputs = asVariableMap(task.outputs);
