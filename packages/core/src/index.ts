@@ -15,7 +15,19 @@ export {
   messageOf,
   type AgentwireErrorOptions,
 } from "./errors.js";
-export { isJsonObject, isLosslessNumber, LosslessNumber, parseJson, stringifyJson, type JsonObject, type JsonValue } from "./json.js";
+export {
+  exactNumber,
+  exactNumbers,
+  isJsonObject,
+  isLosslessNumber,
+  LosslessNumber,
+  parseJson,
+  plainNumbers,
+  stringifyJson,
+  toNumber,
+  type JsonObject,
+  type JsonValue,
+} from "./json.js";
 export {
   formatIssues,
   isStandardSchema,
@@ -35,4 +47,4 @@ export {
 export { CallTracker } from "./call-tracker.js";
 export { listenGracefully, nodeServerTransport, type AnyServer, type ListeningServer } from "./graceful-server.js";
 export { onShutdownSignals, type ShutdownSignalsOptions } from "./shutdown-signals.js";
-export { startMetricsServer, type MetricsServerOptions } from "./metrics-server.js";
+export { startMetricsServer, type MetricsServerOptions, type MetricsSource } from "./metrics-server.js";

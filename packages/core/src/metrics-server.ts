@@ -1,15 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Registry } from "prom-client";
 import { CallTracker } from "./call-tracker.js";
 import { listenGracefully, type ListeningServer } from "./graceful-server.js";
+
+/** What a metrics endpoint serves: prom-client's `Registry` has this shape. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 export interface MetricsServerOptions {
   /** Port of the Prometheus endpoint; 0 picks a free one. */
   port: number;
   /** Address to bind. Default: Node's default (all interfaces). */
   host?: string;
-  /** What to expose. */
-  registry: Registry;
+  /** What to expose: a prom-client `Registry`, or anything with its `metrics()` and `contentType`. */
+  registry: MetricsSource;
 }
 
 /** Serves `registry` at `GET /metrics` in the Prometheus text format; every other path is 404. */

@@ -103,7 +103,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let removeSignals: (() => void) | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      removeSignals?.();
       options.onDraining?.();
       if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
       const reason = options.shutdownReason ?? "server shutting down";
@@ -113,6 +112,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await Promise.all([transport.close(shutdownTimeoutMs + cutGraceMs), ...(options.alsoClose ?? []).map((c) => c(cutGraceMs))]);
       } finally {
         clearTimeout(timer);
+        // Only now: a second SIGTERM while draining must still exit at once, and a signal this server
+        // ignores (a local plugin's SIGINT) must stay ignored until it is closed.
+        removeSignals?.();
       }
     })();
     return closing;

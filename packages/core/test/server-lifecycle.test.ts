@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createClient } from "@connectrpc/connect";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AgentwireError, CallTracker, checkPort, connectUrl, nodeServerTransport, portFromEnv, resolveListenAddress, startServer } from "../src/index.js";
-import { GrpcHealth, Health, HealthCheckResponse_ServingStatus, serveGrpc } from "../src/grpc/index.js";
+import { GrpcHealth, Health, HealthCheckResponse_ServingStatus, routesFor, serveGrpc } from "../src/grpc/index.js";
 
 function latch<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -120,6 +120,14 @@ describe("serveGrpc and grpc.health.v1", () => {
     expect(seen).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);
   });
 
+  it("refuses a maxMessageBytes that is not a positive whole number, naming the option", async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      await expect(serveGrpc([], { defaultPort: 0, defaultHost: "127.0.0.1", handleSignals: false, maxMessageBytes: bad })).rejects.toThrow(
+        `maxMessageBytes must be a positive whole number of bytes, e.g. 4194304; got ${String(bad)}`,
+      );
+    }
+  });
+
   it("answers NOT_FOUND naming the known services, and NOT_SERVING while the probe says so", async () => {
     let ok = true;
     const health = new GrpcHealth({ services: ["acme.Greeter"], probe: () => ok });
@@ -134,5 +142,32 @@ describe("serveGrpc and grpc.health.v1", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("GrpcHealth Watch and a drain that begins while the probe is asked", () => {
+  it("still sends NOT_SERVING before the stream ends", async () => {
+    const probeAsked = latch();
+    const answer = latch<boolean>();
+    let calls = 0;
+    const health = new GrpcHealth({
+      services: [],
+      probe: () => {
+        calls += 1;
+        if (calls > 1) return true;
+        probeAsked.resolve();
+        return answer.promise;
+      },
+    });
+    const client = createClient(Health, createRouterTransport(routesFor([health.table])));
+    const seen: HealthCheckResponse_ServingStatus[] = [];
+    const watching = (async () => {
+      for await (const res of client.watch({ service: "" })) seen.push(res.status);
+    })();
+    await probeAsked.promise;
+    health.drain();
+    answer.resolve(true); // the probe's answer, given before the drain, says SERVING
+    await watching;
+    expect(seen.at(-1)).toBe(HealthCheckResponse_ServingStatus.NOT_SERVING);
   });
 });

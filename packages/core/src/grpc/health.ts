@@ -140,14 +140,20 @@ export class GrpcHealth {
     try {
       while (!ctx.signal.aborted) {
         const seen = changes;
-        const status = (await this.status(service, ctx.signal)) ?? HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN;
+        const status = (await this.status(service, ctx.signal, ctx.timeoutMs)) ?? HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN;
         if (status !== last) {
           last = status;
           yield { status };
         }
-        // Draining: the watcher has its NOT_SERVING; ending the stream now lets shutdown finish at once
-        // instead of waiting out its deadline for a stream that never ends by itself.
-        if (this.draining) return;
+        // Draining: the watcher gets its NOT_SERVING (also when the drain began while the probe was being
+        // asked), then the stream ends, so shutdown finishes at once instead of waiting out its deadline
+        // for a stream that never ends by itself.
+        if (this.draining) {
+          if (last !== HealthCheckResponse_ServingStatus.NOT_SERVING && status !== HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN) {
+            yield { status: HealthCheckResponse_ServingStatus.NOT_SERVING };
+          }
+          return;
+        }
         if (changes !== seen) continue;
         let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {

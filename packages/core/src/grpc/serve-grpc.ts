@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { createSecureServer, createServer } from "node:http2";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { CallTracker } from "../call-tracker.js";
+import { AgentwireError } from "../errors.js";
 import { nodeServerTransport } from "../graceful-server.js";
 import { startServer, type LifecycleOptions, type RunningServer, type StartServerOptions } from "../server-lifecycle.js";
 import type { GrpcHealth } from "./health.js";
@@ -46,6 +47,13 @@ export const defaultMaxMessageBytes = 4 * 1024 * 1024;
  */
 export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpcOptions): Promise<RunningServer> {
   const maxBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    return Promise.reject(
+      new AgentwireError("invalid_argument", `maxMessageBytes must be a positive whole number of bytes, e.g. ${defaultMaxMessageBytes}; got ${String(maxBytes)}`, {
+        details: { field: "maxMessageBytes", value: maxBytes },
+      }),
+    );
+  }
   const { health, onDraining, tls, maxMessageBytes: _max, ...lifecycle } = options;
   return startServer({
     ...lifecycle,
