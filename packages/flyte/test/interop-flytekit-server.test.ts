@@ -1,5 +1,5 @@
 // Interop with flytekit's own agent server: test/interop/flytekit_agent.py defines two connectors with
-// flytekit's connector API, `pyflyte serve connector` serves them, and our PropellerDriver drives them over
+// flytekit's connector API, `pyflyte serve connector` serves them, and our FlyteDriver drives them over
 // real gRPC. This pins down the client half of agentwire (driver, resource decoding, literal decoding)
 // against the reference implementation, including the literal types flytekit infers for outputs.
 //
@@ -14,7 +14,7 @@ import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython,
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineTask, fromLiteralMap, types } from "../src/index.js";
-import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, type PropellerDriver } from "../src/testing/index.js";
+import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, type FlyteDriver } from "../src/testing/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const agentModuleDir = join(here, "interop");
@@ -56,12 +56,12 @@ function decodeMeta(bytes: Uint8Array): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
-describe.skipIf(skipPython)(pythonSuiteName("PropellerDriver against flytekit's `pyflyte serve connector`"), () => {
+describe.skipIf(skipPython)(pythonSuiteName("FlyteDriver against flytekit's `pyflyte serve connector`"), () => {
   let server: ChildProcess | undefined;
   let serverLog = "";
   let stateDir = "";
   let baseUrl = "";
-  let driver: PropellerDriver;
+  let driver: FlyteDriver;
 
   const readState = (name: string) => readFileSync(join(stateDir, name), "utf8");
 

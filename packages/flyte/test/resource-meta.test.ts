@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "@agentwire/core";
 import { AsyncAgent, defineTask, LosslessNumber, serve, type FlyteServer, type JsonObject, type TaskContext } from "../src/index.js";
-import { createFlyteDriver, type PropellerDriver } from "../src/testing/index.js";
+import { createFlyteDriver, type FlyteDriver } from "../src/testing/index.js";
 
 const metaTask = defineTask({ taskType: "exact_meta" });
 
@@ -35,7 +35,7 @@ class ExactMetaAgent extends AsyncAgent<typeof metaTask> {
 describe("resource_meta over a real server", () => {
   const agent = new ExactMetaAgent();
   let server: FlyteServer;
-  let driver: PropellerDriver;
+  let driver: FlyteDriver;
 
   beforeAll(async () => {
     server = await serve({ agents: [agent], port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });

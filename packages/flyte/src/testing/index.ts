@@ -9,17 +9,21 @@
  * - The enums a raw test compares with: `TaskExecution_Phase` (a Resource's `phase`) and
  *   `HealthCheckResponse_ServingStatus`.
  */
-export { createFlyteDriver, type FlyteDriverOptions, type InProcessDriverOptions, type NetworkDriverOptions, type TransportDriverOptions } from "./flyte-driver.js";
+export {
+  createFlyteDriver,
+  type FlyteDriver,
+  type FlyteDriverOptions,
+  type FlyteDriverSettings,
+  type InProcessDriverOptions,
+  type LaunchedTask,
+  type NetworkDriverOptions,
+  type PhaseEvent,
+  type RunOptions,
+  type TaskRun,
+  type TaskTarget,
+  type TransportDriverOptions,
+} from "./flyte-driver.js";
 export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
-export type {
-  LaunchedTask,
-  PhaseEvent,
-  PropellerDriver,
-  PropellerDriverOptions,
-  RunOptions,
-  TaskRun,
-  TaskTarget,
-} from "./propeller-driver.js";
 export type { AgentClients } from "./agent-clients.js";
 export { taskTemplate, type TaskTemplateOptions } from "./task-template.js";
 export { agentServiceTables, type AgentServiceTablesOptions } from "./service-tables.js";

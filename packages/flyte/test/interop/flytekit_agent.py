@@ -1,6 +1,6 @@
 """Two connectors written with flytekit's own connector API, served by `pyflyte serve connector`.
 
-interop-flytekit-server.test.ts drives them with agentwire's PropellerDriver over real gRPC, so this is the
+interop-flytekit-server.test.ts drives them with agentwire's FlyteDriver over real gRPC, so this is the
 reference behaviour our client side must understand: flytekit's resource_meta (UTF-8 JSON of a dataclass),
 its Resource encoding, and the literal types it infers for outputs it has no interface for.
 

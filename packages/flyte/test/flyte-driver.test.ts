@@ -2,14 +2,15 @@ import { Code, createRouterTransport } from "@connectrpc/connect";
 import { beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
 import { defineTask } from "../src/index.js";
-import { createFlyteDriver, type PhaseEvent, type PropellerDriverOptions } from "../src/testing/index.js";
+import { AgentwireError } from "@agentwire/core";
+import { createFlyteDriver, type FlyteDriver, type FlyteDriverOptions, type FlyteDriverSettings, type PhaseEvent } from "../src/testing/index.js";
 import { DoublerAgent, doublerTask, GreeterAgent, greetTask, jobs } from "./fixtures.js";
 
-function driver(options: PropellerDriverOptions = {}) {
+function driver(options: FlyteDriverSettings = {}) {
   return createFlyteDriver({ agents: [new DoublerAgent(), new GreeterAgent()], pollIntervalMs: 5, ...options });
 }
 
-describe("PropellerDriver", () => {
+describe("FlyteDriver", () => {
   beforeEach(() => jobs.clear());
 
   it("runs an async task to SUCCEEDED with typed outputs, recording phase changes only", async () => {
@@ -106,5 +107,21 @@ describe("PropellerDriver", () => {
     );
     const run = await createFlyteDriver({ transport, pollIntervalMs: 1 }).run(defineTask({ taskType: "x" }));
     expect(run.phase).toBe("RETRYABLE_FAILED");
+  });
+
+  it("is a FlyteDriver, made from one target and the common settings", () => {
+    expectTypeOf(createFlyteDriver).returns.toEqualTypeOf<FlyteDriver>();
+    expectTypeOf<{ url: string; callTimeoutMs: number }>().toMatchTypeOf<FlyteDriverOptions>();
+    // Settings without a target are not options: they fail to compile, not at the first call.
+    expectTypeOf<FlyteDriverSettings>().not.toMatchTypeOf<FlyteDriverOptions>();
+    expectTypeOf<{ pollIntervalMs: number }>().not.toMatchTypeOf<FlyteDriverOptions>();
+  });
+
+  it("refuses no target or two, naming the three it takes", () => {
+    const none = {} as FlyteDriverOptions;
+    expect(() => createFlyteDriver(none)).toThrow(AgentwireError);
+    expect(() => createFlyteDriver(none)).toThrow("createFlyteDriver needs exactly one of `agents` (in-process), `url` (a server over gRPC) or `transport`; got none");
+    const two = { agents: [new DoublerAgent()], url: "http://127.0.0.1:8000" } as FlyteDriverOptions;
+    expect(() => createFlyteDriver(two)).toThrow("got agents and url");
   });
 });
