@@ -1,12 +1,19 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { AgentwireError, silentLogger } from "@agentwire/core";
 import { LosslessNumber, serve, type ActiveWorkflowServer } from "../src/index.js";
-import { createActiveWorkflowDriver, createInProcessTransport, type DriverWarning } from "../src/testing/index.js";
+import {
+  createActiveWorkflowDriver,
+  createInProcessTransport,
+  type ActiveWorkflowDriver,
+  type ActiveWorkflowDriverOptions,
+  type ActiveWorkflowDriverSettings,
+  type DriverWarning,
+} from "../src/testing/index.js";
 import { formatAwTime } from "../src/testing/aw-records.js";
-import { DigestAgent, EchoAgent, captureLogger, type Json } from "./fixtures.js";
+import { DigestAgent, EchoAgent, captureLogger, latch, type Json } from "./fixtures.js";
 
 /**
  * A remote agent written with bare node:http: each path answers one fixed body (malformed on purpose),
@@ -423,8 +430,46 @@ describe("the testing entry's shape", () => {
   });
 
   it("createActiveWorkflowDriver takes exactly one of agent, url or transport", () => {
-    expect(() => createActiveWorkflowDriver({})).toThrow("createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
-    expect(() => createActiveWorkflowDriver({ agent: new EchoAgent(), url: "http://127.0.0.1:1/" })).toThrow(/exactly one of/);
+    // @ts-expect-error -- settings without a target do not compile (the target is a union)
+    expect(() => createActiveWorkflowDriver({})).toThrow("createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`; got none");
+    // @ts-expect-error -- the same with a setting
+    expect(() => createActiveWorkflowDriver({ strict: true })).toThrow(AgentwireError);
+    const two = { agent: new EchoAgent(), url: "http://127.0.0.1:1/" } as ActiveWorkflowDriverOptions;
+    expect(() => createActiveWorkflowDriver(two)).toThrow(/exactly one of .*; got agent and url$/);
+  });
+
+  it("is an ActiveWorkflowDriver, made from one target and the common settings", () => {
+    expectTypeOf(createActiveWorkflowDriver).returns.toEqualTypeOf<ActiveWorkflowDriver>();
+    expectTypeOf<ActiveWorkflowDriverSettings>().not.toMatchTypeOf<ActiveWorkflowDriverOptions>();
+    expectTypeOf<{ url: string; callTimeoutMs: number; strict: boolean }>().toMatchTypeOf<ActiveWorkflowDriverOptions>();
+    expectTypeOf<{ agent: EchoAgent; timeZone: string }>().toMatchTypeOf<ActiveWorkflowDriverOptions>();
+  });
+
+  it("callTimeoutMs is Net::HTTP's read timeout: no answer within it is a transport_error, as ActiveWorkflow's job raises", async () => {
+    const arrived = latch();
+    // Takes the request and never answers.
+    const silent = createServer(() => arrived.resolve());
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+      const driver = createActiveWorkflowDriver({ url, callTimeoutMs: 50 });
+      const instance = await driver.createInstance({ options: {}, name: "slow" });
+      const outcome = await driver.check(instance);
+      await arrived.promise;
+      expect(outcome.failed).toBe(true);
+      expect(outcome.warnings).toEqual([
+        expect.objectContaining({ code: "transport_error", message: `no answer from ${url}: Net::ReadTimeout: no answer from ${url} within 50 ms` }),
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it("refuses a callTimeoutMs that is not a positive number of milliseconds", () => {
+    expect(() => createActiveWorkflowDriver({ url: "http://127.0.0.1:1/", callTimeoutMs: 0 })).toThrow(
+      "callTimeoutMs must be a positive number of milliseconds, e.g. 60000 (Net::HTTP's read timeout); got 0",
+    );
   });
 
   it("signs bodies with hmac for a server that requires it", async () => {

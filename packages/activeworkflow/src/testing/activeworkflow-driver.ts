@@ -1,29 +1,16 @@
-import { AgentwireError, isJsonObject, messageOf, stringifyJson, type JsonObject, type Logger } from "@agentwire/core";
+import { AgentwireError, isJsonObject, messageOf, stringifyJson, type JsonObject } from "@agentwire/core";
 import type { AgentHandler, AnyRemoteHttpAgent } from "../agent-handler.js";
 import { cloneJson } from "../json-values.js";
 import type { AwMessage } from "../wire-format.js";
 import type { AgentInstance, AgentInstanceInit } from "./agent-instance.js";
-import { createHttpTransport, createInProcessTransport, type AgentTransport, type HmacSigning } from "./agent-transport.js";
+import { createHttpTransport, createInProcessTransport, type AgentTransport, type HmacSigning, type InProcessTransportOptions } from "./agent-transport.js";
 import { applyResult } from "./apply-result.js";
 import { checkTimeZone, messageRecord, registerRequest, type CallRequest } from "./aw-records.js";
 import { checkRegistration, type RegisterOutcome } from "./check-registration.js";
 import type { DriverWarning } from "./driver-warning.js";
 
-export interface ActiveWorkflowDriverOptions {
-  /** Drive this agent in-process (no port), through the same handler `serve` uses. */
-  agent?: AnyRemoteHttpAgent | AgentHandler;
-  /** Or drive the agent at this URL over real HTTP, with ActiveWorkflow's headers. */
-  url?: string;
-  /** Or any transport (a proxy, a recorder). */
-  transport?: AgentTransport;
-  /** Extra headers on HTTP calls, e.g. the `Authorization` a proxy in front of the agent would add. */
-  headers?: Record<string, string>;
-  /** Sign each HTTP body as `serve({ auth: { hmac } })` checks it (ActiveWorkflow itself never signs). Default: off. */
-  hmac?: HmacSigning;
-  /** HTTP read timeout, like Net::HTTP's. Default: 60 000 ms. */
-  timeoutMs?: number;
-  /** The in-process handler's logger. Default: silent. */
-  logger?: Logger;
+/** How the driver behaves, whatever it drives: the ActiveWorkflow it plays. */
+export interface ActiveWorkflowDriverSettings {
   /** Owner of created instances and messages. Default: 1. */
   userId?: number;
   /**
@@ -38,6 +25,35 @@ export interface ActiveWorkflowDriverOptions {
   /** Throw (an `AgentwireError` listing them) on any warning instead of only reporting it. Default: false. */
   strict?: boolean;
 }
+
+/** An agent in this process, driven without a port through the same handler `serve` uses. */
+export interface InProcessDriverOptions extends ActiveWorkflowDriverSettings, InProcessTransportOptions {
+  agent: AnyRemoteHttpAgent | AgentHandler;
+}
+
+/** A running agent server (yours, a Python or Ruby one), over real HTTP with ActiveWorkflow's headers. */
+export interface NetworkDriverOptions extends ActiveWorkflowDriverSettings {
+  /** The agent's URL, e.g. `http://127.0.0.1:4567/digest` (`server.agents[i].url`). */
+  url: string;
+  /** Extra headers on each call, e.g. the `Authorization` a proxy in front of the agent would add. Default: none. */
+  headers?: Record<string, string>;
+  /** Sign each body as `serve({ auth: { hmac } })` checks it (ActiveWorkflow itself never signs). Default: off. */
+  hmac?: HmacSigning;
+  /**
+   * How long the driver waits for an answer: Net::HTTP's read timeout, which ActiveWorkflow leaves at its
+   * 60 s default (it sends no deadline of its own). When it passes, the call ends as a `transport_error`,
+   * as ActiveWorkflow's job raises `Net::ReadTimeout`. Default: 60 000.
+   */
+  callTimeoutMs?: number;
+}
+
+/** Any `AgentTransport` of your own: a recorder, a proxy. */
+export interface TransportDriverOptions extends ActiveWorkflowDriverSettings {
+  transport: AgentTransport;
+}
+
+/** What `createActiveWorkflowDriver` takes: where the agent is (exactly one target), plus the driver's settings. */
+export type ActiveWorkflowDriverOptions = InProcessDriverOptions | NetworkDriverOptions | TransportDriverOptions;
 
 /** What one `check` or `receive` did: the request sent, the answer, and its effect as ActiveWorkflow would apply it. */
 export interface CallOutcome {
@@ -87,28 +103,42 @@ export interface ReceiveOptions {
  */
 export class ActiveWorkflowDriver {
   readonly transport: AgentTransport;
-  private readonly options: ActiveWorkflowDriverOptions;
+  private readonly options: ActiveWorkflowDriverSettings;
   private nextAgentId = 1;
   private nextMessageId = 1;
   private sourceAgentId: number | undefined;
   private registered: RegisterOutcome | undefined;
 
   constructor(options: ActiveWorkflowDriverOptions) {
-    const given = [options.agent, options.url, options.transport].filter((x) => x !== undefined).length;
-    if (given !== 1) {
-      throw new AgentwireError("invalid_argument", "createActiveWorkflowDriver needs exactly one of `agent` (in-process), `url` (HTTP) or `transport`");
+    // The types say one target; a JavaScript caller (or a spread that dropped one) may still give none or two.
+    const targets: { agent?: unknown; url?: unknown; transport?: unknown } = options;
+    const given = (["agent", "url", "transport"] as const).filter((key) => targets[key] !== undefined);
+    if (given.length !== 1) {
+      throw new AgentwireError(
+        "invalid_argument",
+        `createActiveWorkflowDriver needs exactly one of \`agent\` (in-process), \`url\` (HTTP) or \`transport\`; got ${given.length === 0 ? "none" : given.join(" and ")}`,
+      );
     }
     checkTimeZone(options.timeZone);
     this.options = options;
-    this.transport =
-      options.transport ??
-      (options.url !== undefined
-        ? createHttpTransport(options.url, {
-            ...(options.headers ? { headers: options.headers } : {}),
-            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-            ...(options.hmac ? { hmac: options.hmac } : {}),
-          })
-        : createInProcessTransport({ agent: options.agent! }, options.logger ? { logger: options.logger } : {}));
+    if ("transport" in options) {
+      this.transport = options.transport;
+    } else if ("url" in options) {
+      const timeoutMs = options.callTimeoutMs;
+      if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+        throw new AgentwireError(
+          "invalid_argument",
+          `callTimeoutMs must be a positive number of milliseconds, e.g. 60000 (Net::HTTP's read timeout); got ${String(timeoutMs)}`,
+        );
+      }
+      this.transport = createHttpTransport(options.url, {
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(options.callTimeoutMs === undefined ? {} : { timeoutMs: options.callTimeoutMs }),
+        ...(options.hmac === undefined ? {} : { hmac: options.hmac }),
+      });
+    } else {
+      this.transport = createInProcessTransport({ agent: options.agent }, options.logger === undefined ? {} : { logger: options.logger });
+    }
   }
 
   private get userId(): number {
@@ -261,9 +291,10 @@ export class ActiveWorkflowDriver {
 }
 
 /**
- * The way to test an ActiveWorkflow agent: `{ agent }` drives it in-process (no port) through the handler
- * `serve` uses, `{ url }` drives a running server over HTTP with ActiveWorkflow's headers, `{ transport }`
- * anything else (a recorder, a proxy).
+ * The way to test an ActiveWorkflow agent: an `ActiveWorkflowDriver` for exactly one target. `{ agent }`
+ * drives it in-process (no port) through the handler `serve` uses, `{ url }` drives a running server over
+ * HTTP with ActiveWorkflow's headers (and `headers`, `hmac`, `callTimeoutMs`), `{ transport }` anything
+ * else (a recorder, a proxy); the settings (`timeZone`, `now`, `userId`, `strict`) go with any of them.
  *
  * ```ts
  * import { expect } from "vitest";

@@ -1,8 +1,9 @@
 /**
  * @agentwire/activeworkflow/testing: test agents the way ActiveWorkflow calls them.
  *
- * - `createActiveWorkflowDriver({ agent })` drives an agent in-process (no port) through the same handler
- *   `serve` uses; `{ url }` drives a running server over HTTP with ActiveWorkflow's exact headers.
+ * - `createActiveWorkflowDriver({ agent } | { url } | { transport })`: `{ agent }` drives an agent
+ *   in-process (no port) through the same handler `serve` uses; `{ url }` drives a running server over
+ *   HTTP with ActiveWorkflow's exact headers; `{ transport }` any `AgentTransport`.
  * - The driver applies answers as ActiveWorkflow does and reports, as `DriverWarning`s, everything the
  *   real client would choke on.
  * - `createWorkflowRunner()` links instances and propagates messages, one `receive` per message.
@@ -13,8 +14,12 @@ export {
   createActiveWorkflowDriver,
   type ActiveWorkflowDriver,
   type ActiveWorkflowDriverOptions,
+  type ActiveWorkflowDriverSettings,
   type CallOutcome,
+  type InProcessDriverOptions,
+  type NetworkDriverOptions,
   type ReceiveOptions,
+  type TransportDriverOptions,
 } from "./activeworkflow-driver.js";
 export type { AgentInstance, AgentInstanceInit, AgentLogEntry } from "./agent-instance.js";
 export {
