@@ -4,8 +4,7 @@
 // would apply (messages emitted, memory, log and error lines, warnings). Exits non-zero if any call ends
 // differently from what it should. Needs `npm run build` first.
 import { createServer } from "node:http";
-import { createLogger, LosslessNumber, serve } from "@agentwire/activeworkflow";
-import { stringifyJson } from "@agentwire/core";
+import { createLogger, LosslessNumber, serve, stringifyJson } from "@agentwire/activeworkflow";
 import { createActiveWorkflowDriver, createWorkflowRunner } from "@agentwire/activeworkflow/testing";
 import { DigestAgent, HttpStatusAgent } from "@agentwire/example-activeworkflow-agents";
 

@@ -12,8 +12,9 @@ import type { AwMessage, Credential } from "./wire-format.js";
  * instance can run at once, so nothing may live on the agent object between calls.
  *
  * Values are core's `JsonValue`, exactly as ActiveWorkflow sent them: an integer past 2^53 is a `bigint`,
- * a number written `1.0` or `1e3` is a `LosslessNumber` (`Number(x)` gives its value), and each goes back
- * as it came when you emit it or keep it in memory.
+ * a number written `1.0` or `1e3` is a `LosslessNumber` (`toNumber(x)` gives the nearest `number`, where
+ * `Number(x)` throws for one out of a double's range such as `1e400`), and each goes back as it came when
+ * you emit it or keep it in memory.
  *
  * ```ts
  * import type { AgentContext } from "@agentwire/activeworkflow";
@@ -24,7 +25,7 @@ import type { AwMessage, Credential } from "./wire-format.js";
  *   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(0, ctx.timeoutMs() - 5_000))]);
  *   const res = await fetch(ctx.options.url, { headers: { authorization: `Bearer ${token}` }, signal });
  *   const items = (await res.json()) as Array<{ id: number; title: string }>;
- *   const lastId = Number(ctx.memory.last_id ?? 0);
+ *   const lastId = typeof ctx.memory.last_id === "number" ? ctx.memory.last_id : 0;
  *   for (const item of items.filter((i) => i.id > lastId)) ctx.emit({ title: item.title, id: item.id });
  *   ctx.updateMemory({ last_id: Math.max(lastId, ...items.map((i) => i.id)) });
  *   ctx.log(`fetched ${items.length} items`);

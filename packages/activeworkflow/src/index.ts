@@ -28,4 +28,18 @@ export type { RequestAuthOptions } from "./request-auth.js";
 export { serve, type ActiveWorkflowServer, type ServeOptions } from "./serve.js";
 export type { AgentsByPath, ServedAgent } from "./route-table.js";
 export type { AwMessage, Credential, ErrorBody, Registration, RemoteAgentResult } from "./wire-format.js";
-export { AgentwireError, ErrorCode, createLogger, LosslessNumber, type Logger, type JsonValue, type JsonObject } from "@agentwire/core";
+// From core, so an author needs neither @agentwire/core nor JSON.parse for wire data.
+export {
+  AgentwireError,
+  ErrorCode,
+  createLogger,
+  isJsonObject,
+  isLosslessNumber,
+  LosslessNumber,
+  parseJson,
+  stringifyJson,
+  toNumber,
+  type JsonObject,
+  type JsonValue,
+  type Logger,
+} from "@agentwire/core";

@@ -185,6 +185,20 @@ describe("json-values helpers", () => {
   });
 });
 
+describe("@agentwire/activeworkflow's JSON helpers", () => {
+  it("are core's, re-exported, so an author reads and writes wire JSON without @agentwire/core", async () => {
+    const aw = await import("../src/index.js");
+    const core = await import("@agentwire/core");
+    for (const name of ["parseJson", "stringifyJson", "isJsonObject", "isLosslessNumber", "toNumber", "LosslessNumber"] as const) {
+      expect(aw[name], name).toBe(core[name]);
+    }
+    expect(aw.stringifyJson(aw.parseJson(exact))).toBe(exact);
+    // toNumber never throws, where Number() on a LosslessNumber out of a double's range does.
+    expect(aw.toNumber(new LosslessNumber("1e400"))).toBe(Infinity);
+    expect(() => Number(new LosslessNumber("1e400"))).toThrow(/overflow/);
+  });
+});
+
 describe("typing", () => {
   it("lets a zod schema's options type and JsonValue payloads meet", () => {
     const schema = z.object({ n: z.number() });

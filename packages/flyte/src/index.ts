@@ -56,7 +56,21 @@ export {
   type StructuredDatasetValue,
   type ToLiteralMapOptions,
 } from "./literals/index.js";
-export { AgentwireError, ErrorCode, createLogger, LosslessNumber, type Logger, type JsonValue, type JsonObject } from "@agentwire/core";
+// From core, so an author needs neither @agentwire/core nor JSON.parse for wire data (resource_meta).
+export {
+  AgentwireError,
+  ErrorCode,
+  createLogger,
+  isJsonObject,
+  isLosslessNumber,
+  LosslessNumber,
+  parseJson,
+  stringifyJson,
+  toNumber,
+  type JsonObject,
+  type JsonValue,
+  type Logger,
+} from "@agentwire/core";
 export { Code, ConnectError } from "@connectrpc/connect";
 // The protobuf types authors meet in signatures (generated from flyteidl; see src/gen).
 export type { TaskExecutionMetadata } from "./gen/flyteidl/admin/agent_pb.js";

@@ -66,3 +66,17 @@ describe("resource_meta over a real server", () => {
     expect((agent.received[0]?.meta.progress as LosslessNumber).value).toBe("0.50");
   });
 });
+
+describe("@agentwire/flyte's JSON helpers", () => {
+  it("are core's, re-exported, so an author reads and writes wire JSON without @agentwire/core", async () => {
+    const flyte = await import("../src/index.js");
+    const core = await import("@agentwire/core");
+    for (const name of ["parseJson", "stringifyJson", "isJsonObject", "isLosslessNumber", "toNumber", "LosslessNumber"] as const) {
+      expect(flyte[name], name).toBe(core[name]);
+    }
+    const meta = flyte.parseJson(handleText);
+    expect(flyte.isJsonObject(meta)).toBe(true);
+    expect(flyte.stringifyJson(meta)).toBe(handleText);
+    expect(flyte.toNumber(new flyte.LosslessNumber("1e400"))).toBe(Infinity);
+  });
+});
