@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   AgentwireError,
+  exactNumbers,
   formatIssues,
   httpStatusForCode,
   isJsonObject,
@@ -18,7 +19,7 @@ import {
 import { CallContext, type CheckContext, type ReceiveContext } from "./agent-context.js";
 import { assertAgentName } from "./agent-name.js";
 import { CallSignal } from "./call-signal.js";
-import { cloneJson, describeKind, jsonEqual, toJson, toJsonValue, withPlainNumbers } from "./json-values.js";
+import { cloneJson, describeKind, jsonEqual, toJson, toJsonValue } from "./json-values.js";
 import { Redactor } from "./redactor.js";
 import type { RemoteHttpAgent } from "./remote-http-agent.js";
 import { parseRequest, type ParsedRequest } from "./request-parser.js";
@@ -173,8 +174,9 @@ export function createServedAgentHandler(agent: AnyRemoteHttpAgent, options: Age
     };
 
     // The parsed options belong to this call; only object-valued defaults need copying. Their numbers are
-    // plain where a number holds them exactly (`10.0` → 10): options are never sent back.
-    const merged: JsonObject = { ...(defaultsFlat ? defaults : cloneJson(defaults)), ...withPlainNumbers(request.options) };
+    // plain where a number holds them exactly (core's exactNumbers: `10.0` → 10; integers past 2^53 and
+    // longer decimals keep their exact form): options are never sent back.
+    const merged: JsonObject = { ...(defaultsFlat ? defaults : cloneJson(defaults)), ...exactNumbers(request.options) };
     if (agent.optionsSchema === undefined) return invoke(scope, merged);
     return validateWithSchema(agent.optionsSchema, merged).then((validated) => {
       if (validated.ok) return invoke(scope, validated.value as JsonObject);

@@ -1,4 +1,4 @@
-import { isJsonObject, isLosslessNumber, type JsonObject, type JsonValue } from "@agentwire/core";
+import { isJsonObject, isLosslessNumber } from "@agentwire/core";
 
 /**
  * The helpers the SDK uses to walk the JSON values that cross ActiveWorkflow's wire (options, memory,
@@ -178,61 +178,4 @@ export function jsonEqual(json: unknown, other: unknown): boolean {
     if (!Object.hasOwn(other, key) || !jsonEqual((json as Record<string, unknown>)[key], other[key])) return false;
   }
   return true;
-}
-
-/** `-12.50e3` → sign, significant digits and the exponent of the first one, so `1.0` and `1` compare equal. */
-function decimalKey(text: string): string {
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (match === null) return text;
-  const [, sign, whole = "", fraction = "", exponent = "0"] = match;
-  const digits = whole + fraction;
-  const leading = digits.length - digits.replace(/^0+/, "").length;
-  const significant = digits.slice(leading).replace(/0+$/, "");
-  if (significant === "") return "0";
-  return `${sign}${significant}e${Number(exponent) + whole.length - leading - 1}`;
-}
-
-/**
- * Whether a `number` holds the value written as `text` exactly (`1.0`, `2.50`, `1e3`, `-0` do;
- * `0.30000000000000000001` does not).
- */
-function fitsNumber(text: string): boolean {
-  const n = Number(text);
-  if (!Number.isFinite(n)) return false;
-  if (n === 0) return decimalKey(text) === "0";
-  return decimalKey(text) === decimalKey(String(n));
-}
-
-/**
- * The options an agent sees: every `LosslessNumber` that a `number` holds exactly becomes that number
- * (`10.0` → `10`, `1e3` → `1000`), so an options schema's `z.number()` and a typed `Options` interface
- * get numbers. Options are never sent back, so only the way a number was written is lost, not its value;
- * integers past 2^53 stay `bigint`s and longer decimals stay `LosslessNumber`s. Copies only along the
- * path to a converted number.
- */
-export function withPlainNumbers<T extends JsonValue>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
-  if (isLosslessNumber(value)) return (fitsNumber(value.value) ? Number(value.value) : value) as T;
-  if (Array.isArray(value)) {
-    let out: JsonValue[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i]!;
-      const converted = withPlainNumbers(item);
-      if (converted !== item) out ??= value.slice();
-      if (out !== undefined) out[i] = converted;
-    }
-    return (out ?? value) as T;
-  }
-  const object: JsonObject = value;
-  let out: JsonObject | undefined;
-  for (const key of Object.keys(object)) {
-    const item = object[key]!;
-    const converted = withPlainNumbers(item);
-    if (converted !== item && out === undefined) {
-      out = {};
-      for (const k of Object.keys(object)) setOwn(out, k, object[k]);
-    }
-    if (out !== undefined) setOwn(out, key, converted);
-  }
-  return (out ?? value) as T;
 }

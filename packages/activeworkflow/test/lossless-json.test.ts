@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isLosslessNumber, parseJson } from "@agentwire/core";
 import { LosslessNumber, RemoteHttpAgent, createAgentHandler, type CheckContext, type JsonObject, type ReceiveContext } from "../src/index.js";
 import { createActiveWorkflowDriver, createWorkflowRunner } from "../src/testing/index.js";
-import { cloneJson, jsonEqual, toJson, withPlainNumbers } from "../src/json-values.js";
+import { cloneJson, jsonEqual, toJson } from "../src/json-values.js";
 import { rubyFloat, rubyInspect } from "../src/testing/apply-result.js";
 import { DigestAgent, EchoAgent, SinkAgent, type Json } from "./fixtures.js";
 
@@ -120,11 +120,21 @@ describe("options", () => {
         seen.push(ctx.options);
       }
     }
-    await answer(new Opts(), '{"method":"check","params":{"options":{"a":10.0,"b":[1.50],"c":0.30000000000000000001,"d":12345678901234567891},"memory":{},"credentials":[],"message":null}}');
-    expect(seen[0]!.a).toBe(10);
-    expect(seen[0]!.b).toEqual([1.5]);
-    expect((seen[0]!.c as LosslessNumber).value).toBe("0.30000000000000000001");
-    expect(seen[0]!.d).toBe(12345678901234567891n);
+    await answer(
+      new Opts(),
+      '{"method":"check","params":{"options":{"a":10.0,"b":[1.50,1e2],"c":0.30000000000000000001,"d":12345678901234567891,"e":-0,"f":1e400,"__proto__":{"g":2.0}},"memory":{},"credentials":[],"message":null}}',
+    );
+    const options = seen[0]!;
+    expect(options.a).toBe(10);
+    expect(options.b).toEqual([1.5, 100]);
+    expect((options.c as LosslessNumber).value).toBe("0.30000000000000000001");
+    expect(options.d).toBe(12345678901234567891n);
+    expect(Object.is(options.e, -0)).toBe(true);
+    // No double holds 1e400: it stays as written rather than becoming Infinity.
+    expect((options.f as LosslessNumber).value).toBe("1e400");
+    // A "__proto__" key stays an ordinary key, converted like any other, and the prototype is untouched.
+    expect(Object.getPrototypeOf(options)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(options, "__proto__")?.value).toEqual({ g: 2 });
   });
 });
 
@@ -173,15 +183,6 @@ describe("json-values helpers", () => {
     const loop: Record<string, unknown> = { big: 2n ** 64n };
     loop.self = loop;
     expect(() => toJson(loop, "memory")).toThrow(/^memory is not JSON-serializable: Converting circular structure to JSON/);
-  });
-
-  it("withPlainNumbers turns exact decimals into numbers, copying only what changes", () => {
-    const value = parseJson('{"a":10.0,"b":{"c":"x"},"d":[1e2,0.30000000000000000001],"e":-0}') as JsonObject;
-    const plain = withPlainNumbers(value);
-    expect(plain).toEqual({ a: 10, b: { c: "x" }, d: [100, new LosslessNumber("0.30000000000000000001")], e: -0 });
-    expect(plain.b).toBe(value.b);
-    const untouched = { a: 1, b: [2] };
-    expect(withPlainNumbers(untouched)).toBe(untouched);
   });
 });
 
