@@ -16,7 +16,11 @@ export const healthServiceNames: readonly string[] = [
   Health.typeName,
 ];
 
-export interface AgentServiceTablesOptions {
+/**
+ * What `createAgentServiceTables` takes. Internal: the public `AgentServiceTablesOptions` (in `testing`)
+ * takes a prom-client registry instead of `AgentMetrics`, and no `health`.
+ */
+export interface CreateAgentServiceTablesOptions {
   /** Default: a logger that drops everything (tests); `serve` passes a JSON logger on stderr. */
   logger?: Logger;
   /** Where flytekit's per-call metrics go. Default: none recorded. */
@@ -34,10 +38,11 @@ export interface AgentServiceTables {
 }
 
 /**
- * The service tables of an agent server. `serve` mounts them on its HTTP/2 server and the in-process
- * test transport on a Connect router, so tests go through the same code as production.
+ * The service tables of an agent server, with the registry and health `serve` drives. `serve` mounts them
+ * on its HTTP/2 server and the in-process test transport on a Connect router, so tests go through the same
+ * code as production. (The public `agentServiceTables` in `testing` returns only the tables.)
  */
-export function agentServiceTables(agents: readonly AnyAgent[] | AgentRegistry, options: AgentServiceTablesOptions = {}): AgentServiceTables {
+export function createAgentServiceTables(agents: readonly AnyAgent[] | AgentRegistry, options: CreateAgentServiceTablesOptions = {}): AgentServiceTables {
   const registry = agents instanceof AgentRegistry ? agents : new AgentRegistry(agents);
   const health = options.health ?? new GrpcHealth({ services: healthServiceNames });
   const runtime = {

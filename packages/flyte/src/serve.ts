@@ -2,7 +2,7 @@ import { createLogger, resolveListenAddress, portFromEnv, startMetricsServer, ty
 import { serveGrpc, type GrpcServerOptions } from "@agentwire/core/grpc";
 import { AgentMetrics } from "./agent-metrics.js";
 import type { AnyAgent } from "./agent-registry.js";
-import { agentServiceTables } from "./agent-service-tables.js";
+import { createAgentServiceTables } from "./agent-service-tables.js";
 
 /** flytekit's port, and its Helm chart's. */
 const defaultPort = 8000;
@@ -47,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
   const { agents, metricsPort: metricsPortOption, ...grpcOptions } = options;
   const logger = options.logger ?? createLogger({ name: "agentwire-flyte" });
   const metrics = new AgentMetrics();
-  const { tables, registry, health } = agentServiceTables(agents, { logger, metrics });
+  const { tables, registry, health } = createAgentServiceTables(agents, { logger, metrics });
 
   let metricsServer: ListeningServer | undefined;
   const metricsPort = metricsPortOption ?? portFromEnv("METRICS_PORT");

@@ -2,7 +2,7 @@ import { createRouterTransport, type Transport } from "@connectrpc/connect";
 import type { Logger } from "@agentwire/core";
 import { routesFor } from "@agentwire/core/grpc";
 import type { AnyAgent } from "../agent-registry.js";
-import { agentServiceTables } from "../agent-service-tables.js";
+import { createAgentServiceTables } from "../agent-service-tables.js";
 
 /** Logging of the in-process server. */
 export interface InProcessTransportOptions {
@@ -25,5 +25,5 @@ export interface InProcessTransportOptions {
  * ```
  */
 export function createInProcessTransport(target: { agents: readonly AnyAgent[] }, options: InProcessTransportOptions = {}): Transport {
-  return createRouterTransport(routesFor(agentServiceTables(target.agents, options).tables));
+  return createRouterTransport(routesFor(createAgentServiceTables(target.agents, options).tables));
 }

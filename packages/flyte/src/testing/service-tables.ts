@@ -3,7 +3,7 @@ import type { AnyServiceTable } from "@agentwire/core/grpc";
 import type { Registry } from "prom-client";
 import { AgentMetrics } from "../agent-metrics.js";
 import type { AnyAgent } from "../agent-registry.js";
-import { agentServiceTables as tablesOf } from "../agent-service-tables.js";
+import { createAgentServiceTables } from "../agent-service-tables.js";
 
 /** How the tables log and measure. */
 export interface AgentServiceTablesOptions {
@@ -19,7 +19,7 @@ export interface AgentServiceTablesOptions {
  * `@agentwire/core/grpc` for a Connect router.
  */
 export function agentServiceTables(agents: readonly AnyAgent[], options: AgentServiceTablesOptions = {}): AnyServiceTable[] {
-  return tablesOf(agents, {
+  return createAgentServiceTables(agents, {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.metricsRegistry === undefined ? {} : { metrics: new AgentMetrics(options.metricsRegistry) }),
   }).tables;
