@@ -11,6 +11,7 @@ export interface TaskFailureOptions {
 }
 
 // Shared by every copy of the package (its ESM and CJS builds both loaded), so `instanceof` holds across them.
+// Not core's isBrandedInstance: that reads the brands AgentwireError's constructor records, and TaskFailure is not one.
 const brand = Symbol.for("agentwire.flyte.TaskFailure");
 
 /**

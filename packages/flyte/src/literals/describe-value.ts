@@ -1,5 +1,5 @@
 import type { Literal } from "../gen/flyteidl/core/literals_pb.js";
-import { isPlainObject } from "./plain-object.js";
+import { isPlainRecord } from "./plain-object.js";
 
 /** Strings in error messages are cut to this many characters so a 10 MB script doesn't flood a log line. */
 const MAX_PREVIEW = 40;
@@ -50,7 +50,7 @@ export function describeValue(value: unknown): string {
   if (value instanceof Uint8Array) return `Uint8Array (${count(value.length, "byte", "bytes")})`;
   if (value instanceof Map) return `Map (${count(value.size, "entry", "entries")})`;
   if (value instanceof Set) return `Set (${count(value.size, "entry", "entries")})`;
-  if (isPlainObject(value)) return `object ${keysPreview(Object.keys(value))}`;
+  if (isPlainRecord(value)) return `object ${keysPreview(Object.keys(value))}`;
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === "string" && name !== "" ? `${name} instance` : "object";
 }

@@ -2,7 +2,7 @@ import { equals } from "@bufbuild/protobuf";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../gen/flyteidl/core/types_pb.js";
 import { refuse, type CodecOptions } from "./codec-options.js";
 import { describeValue } from "./describe-value.js";
-import { childPath, indexPath, isPlainObject } from "./plain-object.js";
+import { childPath, indexPath, isPlainRecord } from "./plain-object.js";
 import { types } from "./types.js";
 
 function isSimple(type: LiteralType, simple: SimpleType): boolean {
@@ -82,7 +82,7 @@ export function inferLiteralType(value: unknown, path = "", options: CodecOption
     }
     return types.map(unify(valueTypes));
   }
-  if (isPlainObject(value)) return types.struct();
+  if (isPlainRecord(value)) return types.struct();
   return refuse(
     options,
     path,

@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { refuse, type CodecOptions } from "./codec-options.js";
 import { describeValue } from "./describe-value.js";
-import { childPath, indexPath, isPlainObject, setOwn } from "./plain-object.js";
+import { childPath, indexPath, isPlainRecord, setOwn } from "./plain-object.js";
 
 /*
  * The legacy STRUCT encoding: a google.protobuf.Struct, which protobuf-es holds as a plain JSON object.
@@ -48,7 +48,7 @@ function toJson(value: unknown, path: string, options: CodecOptions, seen: Set<o
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((item, i) => toJson(item, indexPath(path, i), options, seen));
-    if (!isPlainObject(value)) return refuse(options, path, JSONABLE, describeValue(value), USE_MSGPACK);
+    if (!isPlainRecord(value)) return refuse(options, path, JSONABLE, describeValue(value), USE_MSGPACK);
     return toJsonObject(value, path, options, seen);
   } finally {
     seen.delete(value);

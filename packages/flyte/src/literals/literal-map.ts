@@ -8,7 +8,7 @@ import { describeValue } from "./describe-value.js";
 import type { DecodedValues, EncodableValues, FlyteTypes } from "./flyte-type.js";
 import { fromLiteral } from "./from-literal.js";
 import { inferLiteralType } from "./infer.js";
-import { isPlainObject, setOwn } from "./plain-object.js";
+import { isPlainRecord, setOwn } from "./plain-object.js";
 import { toLiteral } from "./to-literal.js";
 import { variables as variableMap } from "./types.js";
 
@@ -105,7 +105,7 @@ export function toLiteralMap(
 ): LiteralMap {
   const variables = asVariableMap(types);
   const direction = options.direction ?? "input";
-  if (!isPlainObject(values)) {
+  if (!isPlainRecord(values)) {
     return refuse(
       options,
       "",

@@ -2,7 +2,7 @@ import { Decoder, Encoder } from "@msgpack/msgpack";
 import { refuse, type CodecOptions } from "./codec-options.js";
 import { describeValue } from "./describe-value.js";
 import { isInt64, int64ToJs } from "./int64.js";
-import { childPath, indexPath, isPlainObject, setOwn } from "./plain-object.js";
+import { childPath, indexPath, isPlainRecord, setOwn } from "./plain-object.js";
 
 /*
  * Msgpack as flytekit writes it (msgpack-python via mashumaro): maps as maps, integers in the smallest
@@ -72,7 +72,7 @@ function prepare(value: unknown, path: string, options: CodecOptions, seen: Set<
       }
       return out;
     }
-    if (!isPlainObject(value)) {
+    if (!isPlainRecord(value)) {
       return refuse(options, path, ENCODABLE, describeValue(value), "Convert class instances to plain objects first");
     }
     // `undefined` properties are dropped, as JSON.stringify drops them.
@@ -96,7 +96,7 @@ function settle(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) value[i] = settle(value[i]);
     return value;
   }
-  if (isPlainObject(value)) {
+  if (isPlainRecord(value)) {
     for (const k of Object.keys(value)) value[k] = settle(value[k]);
   }
   return value;

@@ -1,3 +1,5 @@
+import { isJsonObject } from "@agentwire/core";
+
 /**
  * Helpers for telling a "plain object" (what a user means by a record of values) apart from every other
  * kind of object, and for writing keys that come from the wire without tripping over `__proto__`.
@@ -8,11 +10,13 @@
  * Dates, Maps, Uint8Arrays and class instances. Class instances are refused on purpose: their fields
  * may live behind getters or carry meaning a structural copy would lose, so the author should convert
  * them (or call `toJSON()`) explicitly.
+ *
+ * The test is core's `isJsonObject`; only the type differs. A record the codec takes holds any values
+ * (`Date`, `Uint8Array`, `bigint`, `undefined`, and what msgpack decodes), and the codec writes such values
+ * into it, so it narrows to `Record<string, unknown>` rather than to a `JsonObject` of JSON values.
  */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return isJsonObject(value);
 }
 
 /**

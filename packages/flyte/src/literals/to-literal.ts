@@ -19,7 +19,7 @@ import { isInt64 } from "./int64.js";
 import { toJsonObject } from "./json-struct.js";
 import { LiteralTypeError } from "./literal-type-error.js";
 import { encodeMsgpack } from "./msgpack-codec.js";
-import { childPath, indexPath, isPlainObject } from "./plain-object.js";
+import { childPath, indexPath, isPlainRecord } from "./plain-object.js";
 import { parseIsoTimestamp, timestampFromJsDate } from "./timestamp.js";
 import { isMsgpackStruct } from "./types.js";
 
@@ -164,7 +164,7 @@ function simpleToLiteral(value: unknown, simple: SimpleType, type: LiteralType, 
       return refuse(options, path, expected, got, "Pass a Uint8Array (a Buffer is one)");
 
     case SimpleType.STRUCT: {
-      if (!isPlainObject(value)) {
+      if (!isPlainRecord(value)) {
         return refuse(options, path, expected, got, "Pass a plain object such as { key: 1 }");
       }
       if (isMsgpackStruct(type)) {
@@ -175,7 +175,7 @@ function simpleToLiteral(value: unknown, simple: SimpleType, type: LiteralType, 
     }
 
     case SimpleType.ERROR: {
-      if (isPlainObject(value) && typeof value.message === "string" && (value.failedNodeId === undefined || typeof value.failedNodeId === "string")) {
+      if (isPlainRecord(value) && typeof value.message === "string" && (value.failedNodeId === undefined || typeof value.failedNodeId === "string")) {
         return scalar({ case: "error", value: { message: value.message, failedNodeId: value.failedNodeId ?? "" } });
       }
       return refuse(options, path, expected, got, "Pass { message: string, failedNodeId?: string }");
@@ -194,7 +194,7 @@ function mapToLiteral(value: unknown, valueType: LiteralType, type: LiteralType,
       }
       entries.push([k, v]);
     }
-  } else if (isPlainObject(value)) {
+  } else if (isPlainRecord(value)) {
     entries = Object.entries(value);
   } else {
     return refuse(
@@ -240,7 +240,7 @@ function referenceObject(
   example: string,
 ): Record<string, unknown> {
   const record = typeof value === "string" ? { uri: value } : value;
-  if (!isPlainObject(record)) return refuse(
+  if (!isPlainRecord(record)) return refuse(
     options,
     path,
     expected,
@@ -365,7 +365,7 @@ function matchesNaturally(value: unknown, variant: LiteralType): boolean {
     case SimpleType.BINARY:
       return value instanceof Uint8Array;
     case SimpleType.STRUCT:
-      return isPlainObject(value);
+      return isPlainRecord(value);
     default:
       return false;
   }
