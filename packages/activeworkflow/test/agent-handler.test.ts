@@ -644,22 +644,38 @@ describe("signal", () => {
 
 describe("timeoutMs", () => {
   it("counts ActiveWorkflow's 60 s read timeout down from when the request arrived, and stops at 0", async () => {
-    const seen: number[] = [];
+    // What the agent read, and performance.now() right after it read it.
+    const seen: Array<{ left: number; readAt: number }> = [];
     class Timed extends SinkAgent {
       override async receive(ctx: ReceiveContext) {
-        seen.push(ctx.timeoutMs());
+        const left = ctx.timeoutMs();
+        seen.push({ left, readAt: performance.now() });
       }
     }
     const handler = createServedAgentHandler(new Timed());
     const body = JSON.stringify(receive({}));
-    await handler.handle(body, undefined, performance.now() - 59_000);
-    await handler.handle(body, undefined, performance.now() - 61_000);
-    await handler.handle(body, undefined);
-    expect(seen[0]).toBeGreaterThanOrEqual(0);
-    expect(seen[0]).toBeLessThanOrEqual(1_000);
-    expect(seen[1]).toBe(0);
-    expect(seen[2]).toBeGreaterThan(59_000);
-    expect(seen[2]).toBeLessThanOrEqual(activeWorkflowReadTimeoutMs);
+    /**
+     * Calls with the request arriving `ago` ms before now (or, with no `ago`, at the handler's own clock
+     * reading, which is after `sent`), and returns the bounds the rule allows: the arrival lies in
+     * [sent − ago, readAt], so what is left lies in [60 000 − (readAt − (sent − ago)), 60 000 − ago], floored and
+     * never below 0. However slow the machine, the value must fall in them.
+     */
+    async function call(ago?: number) {
+      const sent = performance.now();
+      await (ago === undefined ? handler.handle(body, undefined) : handler.handle(body, undefined, sent - ago));
+      const { left, readAt } = seen.at(-1)!;
+      const elapsed = readAt - (sent - (ago ?? 0));
+      const most = ago === undefined ? activeWorkflowReadTimeoutMs : Math.max(0, activeWorkflowReadTimeoutMs - ago);
+      return { left, least: Math.max(0, Math.floor(activeWorkflowReadTimeoutMs - elapsed)), most };
+    }
+    for (const ago of [59_000, 61_000, undefined]) {
+      const { left, least, most } = await call(ago);
+      expect(Number.isInteger(left)).toBe(true);
+      expect(left).toBeGreaterThanOrEqual(least);
+      expect(left).toBeLessThanOrEqual(most);
+    }
+    // Past the 60 s, it stays at 0 rather than going negative.
+    expect(seen[1]!.left).toBe(0);
   });
 
   it("is on check contexts too", async () => {
