@@ -31,7 +31,8 @@ await new Promise((resolve) => closed.close(resolve));
 
 const server = await serve({
   agents: { "/digest": new DigestAgent(), "/http-status": new HttpStatusAgent() },
-  port: Number(process.env.PORT ?? 0),
+  // PORT when set (read by serve, decimal only), else a free port.
+  ...(process.env.PORT ? {} : { port: 0 }),
   host: "127.0.0.1",
   handleSignals: false,
   printTo: false,
