@@ -1,4 +1,4 @@
-import { createLogger, resolveListenAddress, portFromEnv, startMetricsServer, type ListeningServer, type RunningServer } from "@agentwire/core";
+import { checkPort, createLogger, portFromEnv, resolveListenAddress, startMetricsServer, type ListeningServer, type RunningServer } from "@agentwire/core";
 import { serveGrpc, type GrpcServerOptions } from "@agentwire/core/grpc";
 import { AgentMetrics } from "./agent-metrics.js";
 import type { AnyAgent } from "./agent-registry.js";
@@ -19,7 +19,8 @@ export interface ServeOptions extends GrpcServerOptions {
   /**
    * Port of a Prometheus `/metrics` endpoint with flytekit's metric names, on the same host as the gRPC
    * port. Default: `METRICS_PORT` from the environment, else no endpoint (flytekit's default is 9090; set
-   * it to match). 0 picks a free port.
+   * it to match). 0 picks a free port. Decimal 0 to 65535, like `port`: anything else is refused with
+   * `invalid_argument` naming `metricsPort` (or `METRICS_PORT`).
    */
   metricsPort?: number;
 }
@@ -45,12 +46,13 @@ export interface FlyteServer extends RunningServer {
  */
 export async function serve(options: ServeOptions): Promise<FlyteServer> {
   const { agents, metricsPort: metricsPortOption, ...grpcOptions } = options;
+  // By the same rule as `port` and PORT: decimal, 0 to 65535, refused naming the option or the variable.
+  const metricsPort = metricsPortOption === undefined ? portFromEnv("METRICS_PORT") : checkPort(metricsPortOption, "metricsPort");
   const logger = options.logger ?? createLogger({ name: "agentwire-flyte" });
   const metrics = new AgentMetrics();
   const { tables, registry, health } = createAgentServiceTables(agents, { logger, metrics });
 
   let metricsServer: ListeningServer | undefined;
-  const metricsPort = metricsPortOption ?? portFromEnv("METRICS_PORT");
   if (metricsPort !== undefined) {
     // The same host as the gRPC port, by the same rule (option, then HOST, then all interfaces).
     const { host } = resolveListenAddress({ defaultPort, defaultHost, ...(options.host === undefined ? {} : { host: options.host }), fromEnv: { port: false } });

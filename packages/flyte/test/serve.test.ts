@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "@agentwire/core";
+import { AgentwireError, silentLogger } from "@agentwire/core";
+import { freePort } from "@agentwire/test-support";
 import { AgentMetadataService, AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
 import { AsyncAgent, defineTask, serve, toLiteralMap, type FlyteServer, type ServeOptions, type TaskContext } from "../src/index.js";
 import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, taskTemplate } from "../src/testing/index.js";
@@ -179,6 +180,25 @@ describe("serve", () => {
     await expect(start({ port: 70_000 })).rejects.toThrow("port=70000 is not a port number");
   });
 
+  it("refuses a metricsPort that is not a port, naming the option, before binding anything", async () => {
+    const refusal = start({ metricsPort: 70_000 });
+    await expect(refusal).rejects.toThrow(AgentwireError);
+    await expect(refusal).rejects.toThrow(
+      "metricsPort=70000 is not a port number: use decimal digits from 0 to 65535 (0 picks a free port)",
+    );
+    await expect(start({ metricsPort: -1 })).rejects.toThrow("metricsPort=-1 is not a port number");
+    await expect(start({ metricsPort: 80.5 })).rejects.toThrow("metricsPort=80.5 is not a port number");
+  });
+
+  it("refuses maxMessageBytes 0, and leaves the metrics port it had bound free again", async () => {
+    const metricsPort = await freePort();
+    await expect(start({ maxMessageBytes: 0, metricsPort })).rejects.toThrow(
+      "maxMessageBytes must be a positive whole number of bytes, e.g. 4194304; got 0",
+    );
+    const server = await start({ metricsPort });
+    expect(server.metricsPort).toBe(metricsPort);
+  });
+
   it("takes PORT and METRICS_PORT from the environment, decimal only", async () => {
     const saved = { PORT: process.env.PORT, METRICS_PORT: process.env.METRICS_PORT };
     try {
@@ -187,6 +207,10 @@ describe("serve", () => {
         'PORT="0x1F" is not a port number',
       );
       process.env.PORT = "0";
+      process.env.METRICS_PORT = "0x1F";
+      await expect(serve({ agents: [new GreeterAgent()], handleSignals: false, logger: silentLogger() })).rejects.toThrow(
+        'METRICS_PORT="0x1F" is not a port number',
+      );
       process.env.METRICS_PORT = "0";
       const server = await serve({ agents: [new GreeterAgent()], host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
       servers.push(server);
