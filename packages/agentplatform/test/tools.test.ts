@@ -25,7 +25,7 @@ function withTools(setup: (tools: TestTools<typeof filesConfig>) => void, option
   const tools = new TestTools<typeof filesConfig>();
   setup(tools);
   const plugin = filesPlugin(tools);
-  const driver = createPluginDriver({ plugin }, options.logs ? { logger: capturingLogger(options.logs) } : {});
+  const driver = createPluginDriver(options.logs ? { plugin, logger: capturingLogger(options.logs) } : { plugin });
   return { plugin, tools, driver, client: driver.clients.tools };
 }
 
