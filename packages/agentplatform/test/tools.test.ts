@@ -337,6 +337,34 @@ describe("ExecuteTool", () => {
     expect(below.resultJson).toContain("id: ");
   });
 
+  it("answers a number past a double's range (1e400) with an is_error naming the field, or takes it where the schema allows it", async () => {
+    let got: unknown;
+    const { client } = withTools((tools) => {
+      tools.add("bounded", { description: "d", inputSchema: { type: "object", properties: { ratio: { type: "number", maximum: 10 } } } }, () => null);
+      tools.add("any_number", { description: "d", inputSchema: { type: "object", properties: { ratio: { type: "number" } } } }, (input) => {
+        got = input.ratio;
+        return input;
+      });
+      tools.add("zod", { description: "d", inputSchema: z.object({ ratio: z.number() }) }, () => null);
+    });
+    const bounded = await client.executeTool({ name: "bounded", argumentsJson: '{"ratio":1e400}' });
+    expect(bounded).toMatchObject({ isError: true });
+    expect(JSON.parse(bounded.resultJson)).toEqual({
+      error: 'invalid arguments for tool "bounded": ratio: must be <= 10, got Infinity',
+      issues: [{ path: "ratio", message: "must be <= 10, got Infinity" }],
+    });
+    const below = await client.executeTool({ name: "bounded", argumentsJson: '{"ratio":-1e400}' });
+    expect(below).toMatchObject({ isError: false });
+    // Allowed: the handler gets it exactly, and it goes back out as it came.
+    const any = await client.executeTool({ name: "any_number", argumentsJson: '{"ratio":1e400}' });
+    expect(any).toMatchObject({ isError: false, resultJson: '{"ratio":1e400}' });
+    expect(got).toEqual(new LosslessNumber("1e400"));
+    // A Standard Schema's number type gets the LosslessNumber (not a rounded Infinity) and refuses it by name.
+    const zod = await client.executeTool({ name: "zod", argumentsJson: '{"ratio":1e400}' });
+    expect(zod.isError).toBe(true);
+    expect(zod.resultJson).toContain("ratio: Invalid input: expected number");
+  });
+
   it("gives a Standard Schema the numbers a double holds as numbers, and keeps the others exact", async () => {
     const { driver, client } = withTools((tools) => {
       tools.add(

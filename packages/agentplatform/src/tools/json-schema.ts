@@ -246,6 +246,8 @@ function pathOf(data: unknown, base: string, instancePath: string): string {
 }
 
 function show(value: unknown): string {
+  // A number past a double's range (an argument written 1e400) is compared as Infinity: say so, not `null`.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

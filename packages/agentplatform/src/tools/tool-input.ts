@@ -1,9 +1,18 @@
 // From what an author declares as a tool's input to the two things the provider needs: the JSON Schema
 // ListTools sends (object-rooted, as LLM function calling requires) and the check ExecuteTool runs on the
 // arguments before the handler sees them.
-import { AgentwireError, isJsonObject, isStandardSchema, issuePath, messageOf, type JsonObject, type StandardSchemaV1 } from "@agentwire/core";
+import {
+  AgentwireError,
+  exactNumbers,
+  isJsonObject,
+  isStandardSchema,
+  issuePath,
+  messageOf,
+  plainNumbers,
+  type JsonObject,
+  type StandardSchemaV1,
+} from "@agentwire/core";
 import { compileJsonSchema, jsonTypeOf, type InferJsonSchema, type JsonSchema, type JsonSchemaIssue } from "./json-schema.js";
-import { exactNumbers, plainNumbers } from "./tool-arguments.js";
 
 /**
  * A tool's input: a Standard Schema (zod 4, valibot, arktype, ...), which validates the arguments and, if it
