@@ -8,6 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 // Only the format table (plain functions and regexes): ajv-formats' entry point also loads its own copy of
 // ajv for the formatMinimum keywords, which are not used here.
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import type { LosslessNumber } from "@agentwire/core";
 
 /** The type names JSON Schema defines. */
 export type JsonSchemaTypeName = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
@@ -94,19 +95,21 @@ type ObjectOf<S> = S extends { readonly properties: infer P }
 
 type OfTypeName<T, S> = T extends "string"
   ? string
-  : T extends "number" | "integer"
-    ? number
-    : T extends "boolean"
-      ? boolean
-      : T extends "null"
-        ? null
-        : T extends "array"
-          ? S extends { readonly items: infer I }
-            ? InferJsonSchema<I>[]
-            : unknown[]
-          : T extends "object"
-            ? ObjectOf<S>
-            : unknown;
+  : T extends "integer"
+    ? number | bigint
+    : T extends "number"
+      ? number | bigint | LosslessNumber
+      : T extends "boolean"
+        ? boolean
+        : T extends "null"
+          ? null
+          : T extends "array"
+            ? S extends { readonly items: infer I }
+              ? InferJsonSchema<I>[]
+              : unknown[]
+            : T extends "object"
+              ? ObjectOf<S>
+              : unknown;
 
 /**
  * The value a JSON Schema written as a literal accepts, for the common keywords (`type`, `properties`,
@@ -114,9 +117,16 @@ type OfTypeName<T, S> = T extends "string"
  * ...) is `unknown`. This is what a tool handler's input is typed as when the tool's `inputSchema` is a
  * JSON Schema.
  *
+ * Numbers are typed as the handler gets them (core's `exactNumbers` of the arguments): a number a double
+ * holds exactly is a `number` (`1.0` is `1`), an integer past 2^53 a `bigint`, and any other number (more
+ * digits than a double holds: `0.1000000000000000055511151231257827`) a `LosslessNumber`. So `integer` is
+ * `number | bigint` and `number` is `number | bigint | LosslessNumber`. (One rare case escapes `integer`'s
+ * type: an integer a double cannot hold, written with a fraction or an exponent, such as
+ * `18446744073709551615.0` or `1e400`, stays a `LosslessNumber`.)
+ *
  * ```ts
- * type Args = InferJsonSchema<{ type: "object"; properties: { path: { type: "string" } }; required: ["path"] }>;
- * // { path: string }
+ * type Args = InferJsonSchema<{ type: "object"; properties: { path: { type: "string" }; depth: { type: "integer" } }; required: ["path"] }>;
+ * // { path: string; depth?: number | bigint }
  * ```
  */
 export type InferJsonSchema<S> = S extends true

@@ -174,9 +174,13 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
     if (compiled.problems.length > 0) {
       throw refuse(tool, `${what} is not a JSON Schema this SDK can validate with: ${compiled.problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
     }
+    // The handler of a JSON Schema tool gets what its type (InferJsonSchema) says: every number a double
+    // holds exactly as a `number` (`1.0` is 1), as a Standard Schema tool does. Without a schema, the
+    // arguments are handed over exactly as sent (a `JsonObject`).
+    const handlerValue = given === undefined ? (args: JsonObject) => args : (args: JsonObject) => exactNumbers(args);
     check = async (args) => {
       const issues = compiled.validate(plainNumbers(args));
-      return issues.length > 0 ? { ok: false, issues } : { ok: true, value: args };
+      return issues.length > 0 ? { ok: false, issues } : { ok: true, value: handlerValue(args) };
     };
   }
 
