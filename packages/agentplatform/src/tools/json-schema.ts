@@ -375,7 +375,7 @@ function metaProblems(errors: readonly ErrorObject[], schema: unknown): JsonSche
   const byPath = new Map<string, string[]>();
   for (const error of errors) {
     if (error.keyword === "anyOf" || error.keyword === "oneOf") continue;
-    for (const issue of describe(error, schema, "", false)) {
+    for (const issue of issuesOfError(error, schema, "", false)) {
       const message = metaHint(error, issue.path) ?? issue.message;
       const messages = byPath.get(issue.path) ?? [];
       if (!messages.includes(message)) messages.push(message);
@@ -580,7 +580,7 @@ function explain(errors: readonly ErrorObject[], data: unknown, base: string, su
   const issues: JsonSchemaIssue[] = [];
   errors.forEach((error, i) => {
     if (hidden.has(i)) return;
-    issues.push(...(folded.get(i) ?? describe(error, data, base, nullable && error.instancePath === "")));
+    issues.push(...(folded.get(i) ?? issuesOfError(error, data, base, nullable && error.instancePath === "")));
   });
   const seen = new Set<string>();
   return issues.filter((issue) => {
@@ -643,14 +643,15 @@ function foldContains(error: ErrorObject, data: unknown, base: string, sub: SubV
 }
 
 /** One ajv error as issues (none for the ones that only repeat others: `if`, `propertyNames`). */
-function describe(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
-  const issues = describeValue(error, data, base, nullable);
+function issuesOfError(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+  const issues = valueIssuesOf(error, data, base, nullable);
   // An error of `propertyNames`' schema is about a key of the object at `instancePath`, not a value.
   if (error.propertyName === undefined) return issues;
   return issues.map((issue) => ({ path: issue.path, message: `property name ${show(error.propertyName)}: ${issue.message}` }));
 }
 
-function describeValue(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+/** One ajv error about a value as issues, each at the value's path and in this package's words. */
+function valueIssuesOf(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
   const path = pathOf(data, base, error.instancePath);
   const value = error.data;
   const params = error.params as Record<string, unknown>;
