@@ -164,7 +164,7 @@ function transportFor(options: PluginDriverOptions): Transport {
   if ("url" in options && options.url !== undefined) return createGrpcTransport({ baseUrl: nonEmptyString(options.url, "url") });
   if ("address" in options && options.address !== undefined) return createGrpcTransport({ baseUrl: `http://${nonEmptyString(options.address, "address")}` });
   const { transport } = options as TransportDriverOptions;
-  if (typeof transport !== "object" || typeof transport.unary !== "function" || typeof transport.stream !== "function") {
+  if (typeof transport !== "object" || transport === null || typeof transport.unary !== "function" || typeof transport.stream !== "function") {
     throw new AgentwireError("invalid_argument", "createPluginDriver: transport must be a Connect Transport (with unary and stream), e.g. createGrpcTransport({ baseUrl })");
   }
   return transport;
