@@ -1,6 +1,7 @@
 import {
   AgentwireError,
   chatRelay,
+  isJsonObject,
   Plugin,
   respond,
   route,
@@ -10,7 +11,6 @@ import {
   type ViewRouteContext,
   type ViewRouteRequest,
 } from "@agentwire/agentplatform";
-import { isJsonObject } from "@agentwire/core";
 import { TaskStore, type Task } from "./task-store.js";
 
 /** The longest title a task may have. */

@@ -3,12 +3,12 @@ import {
   defineConfigSchema,
   LLMProvider,
   Plugin,
+  stringifyJson,
   upstreamErrorFromResponse,
   type CompletionContext,
   type CompletionRequest,
   type ConfigValues,
 } from "@agentwire/agentplatform";
-import { stringifyJson } from "@agentwire/core";
 import { toChatCompletionsBody } from "./chat-request.js";
 import { emitChatCompletion, streamChatCompletion, type ChatStreamOptions } from "./chat-stream.js";
 import { parseSse, StreamReadError } from "./sse.js";

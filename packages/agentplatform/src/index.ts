@@ -166,6 +166,7 @@ export { ViewProvider as ViewProviderService } from "./gen/agentplatform/v1/view
 export { Action, EventType, LifecycleHook as LifecycleHookService } from "./gen/agentplatform/v1/lifecycle_pb.js";
 export { PlatformHost as PlatformHostService } from "./gen/agentplatform/v1/platform_pb.js";
 
-// From core and connect, so a plugin needs only this package.
+// From core and connect, so a plugin needs only this package (and never `JSON.parse` for wire data).
 export { AgentwireError, ErrorCode, createLogger, LosslessNumber, type Logger, type JsonValue, type JsonObject } from "@agentwire/core";
+export { parseJson, stringifyJson, isJsonObject, isLosslessNumber, toNumber } from "@agentwire/core";
 export { Code, ConnectError } from "@connectrpc/connect";

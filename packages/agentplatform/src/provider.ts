@@ -1,6 +1,6 @@
 // What the four provider classes share: how a provider is attached to exactly one plugin (through the
 // plugin's `providers` option, the only way), how the plugin's servers find the service it answers, and the
-// check that catches a provider made but never attached (serve refuses to start, naming its class).
+// list of providers made but never attached (serve warns, naming their classes).
 import type { DescService } from "@bufbuild/protobuf";
 import { AgentwireError, type Logger } from "@agentwire/core";
 import type { AnyServiceTable } from "@agentwire/core/grpc";
@@ -28,8 +28,23 @@ interface ProviderWiring {
 }
 
 const wirings = new WeakMap<object, ProviderWiring>();
-// Providers made and not (yet) attached: `serve` refuses to start while there are any.
-const unattached = new Set<object>();
+
+/**
+ * Providers made and not (yet) attached, held weakly: `serve` warns about the ones still alive. One that is
+ * dropped (a stray instance, the providers of a refused `new Plugin`) is forgotten when it is collected,
+ * so it neither breaks nor haunts a later, unrelated `serve`.
+ */
+const unattached = new Set<WeakRef<object>>();
+const unattachedRefs = new WeakMap<object, WeakRef<object>>();
+const collected = new FinalizationRegistry<WeakRef<object>>((ref) => unattached.delete(ref));
+
+function forgetUnattached(provider: object): void {
+  const ref = unattachedRefs.get(provider);
+  if (ref === undefined) return;
+  unattached.delete(ref);
+  unattachedRefs.delete(provider);
+  collected.unregister(ref);
+}
 
 declare const configType: unique symbol;
 
@@ -56,7 +71,10 @@ export abstract class ProviderBase<S extends ConfigSchema> implements PluginProv
 
   protected constructor(kind: ProviderKind, service: DescService, table: (runtime: ProviderRuntime) => AnyServiceTable) {
     wirings.set(this, { kind, service, className: new.target.name || kind, table, attachedTo: undefined });
-    unattached.add(this);
+    const ref = new WeakRef<object>(this);
+    unattached.add(ref);
+    unattachedRefs.set(this, ref);
+    collected.register(this, ref, ref);
   }
 }
 
@@ -109,7 +127,7 @@ export function checkAttachable(provider: unknown, plugin: string, where: string
 /** Attaches a provider (checked with `checkAttachable`) to the plugin named `plugin`. */
 export function attachProvider(provider: object, plugin: string): void {
   wiringOf(provider)!.attachedTo = plugin;
-  unattached.delete(provider);
+  forgetUnattached(provider);
 }
 
 /**
@@ -132,11 +150,17 @@ export function checkDeclarable(provider: object, what: string): void {
  * provider anyone can attach, and `serve` should not report it as forgotten.
  */
 export function declarationFailed(provider: object, error: unknown): never {
-  unattached.delete(provider);
+  forgetUnattached(provider);
   throw error;
 }
 
-/** The providers made in this process and never attached to a plugin, by description. */
+/** The providers made in this process, never attached to a plugin and still alive, by description. */
 export function unattachedProviders(): string[] {
-  return [...unattached].map(describeProvider);
+  const alive: string[] = [];
+  for (const ref of unattached) {
+    const provider = ref.deref();
+    if (provider === undefined) unattached.delete(ref);
+    else alive.push(describeProvider(provider));
+  }
+  return alive;
 }

@@ -1,4 +1,4 @@
-import { AgentwireError, createLogger, hostPort, type RunningServer } from "@agentwire/core";
+import { AgentwireError, createLogger, hostPort, type Logger, type RunningServer } from "@agentwire/core";
 import { serveGrpc, type GrpcServerOptions, type ServeGrpcOptions } from "@agentwire/core/grpc";
 import { Capability } from "./gen/agentplatform/v1/plugin_pb.js";
 import { formatHandshake } from "./handshake.js";
@@ -61,15 +61,18 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** Refuses to serve while a provider was made and never given to a plugin: its tools or views would silently be missing. */
-function checkAllAttached(plugin: AnyPlugin): void {
+/**
+ * Warns about each provider made in this process, never given to a plugin and still alive: its tools,
+ * views or hooks are not served. Only a warning: the provider may belong to another plugin's code (or a
+ * refused `new Plugin`), and must not stop this one from serving.
+ */
+function warnUnattached(plugin: AnyPlugin, logger: Logger): void {
   const forgotten = unattachedProviders();
   if (forgotten.length === 0) return;
-  throw new AgentwireError(
-    "failed_precondition",
-    `cannot serve plugin ${JSON.stringify(plugin.name)}: ${forgotten.join(", ")} ${forgotten.length === 1 ? "was" : "were"} created but never attached to a plugin; ` +
-      `pass ${forgotten.length === 1 ? "it" : "them"} in new Plugin({ ..., providers: [...] })`,
-    { details: { providers: forgotten } },
+  logger.warn(
+    { providers: forgotten },
+    `serving plugin ${JSON.stringify(plugin.name)} without ${forgotten.join(", ")}: ${forgotten.length === 1 ? "it was" : "they were"} created but never attached to a plugin, ` +
+      `so ${forgotten.length === 1 ? "its" : "their"} tools, views or hooks are not served; pass ${forgotten.length === 1 ? "it" : "them"} in new Plugin({ ..., providers: [...] })`,
   );
 }
 
@@ -102,8 +105,8 @@ export async function serve(options: ServeOptions): Promise<PluginServer> {
   // First, before anything can print: in local mode the first stdout line must be the handshake.
   const writeHandshake =
     mode === "local" ? (handshakeOutput ? (text: string) => void handshakeOutput.write(text) : guardStdout()) : undefined;
-  checkAllAttached(plugin);
   const logger = lifecycle.logger ?? createLogger({ name: plugin.name });
+  warnUnattached(plugin, logger);
   const pluginHealth = createPluginHealth(plugin, logger);
   const services = pluginServices(plugin, { logger, health: pluginHealth });
   const modeDefaults: Partial<ServeGrpcOptions> =

@@ -41,7 +41,7 @@ function hookPlugin(
     hook.add(name, handler as LifecycleHandler<typeof name>, onError === undefined ? {} : { onError });
   }
   const plugin = new Plugin({ name: "hooks", version: "0.1.0", manifest: { description: "Lifecycle hooks under test", author: "agentwire tests" }, providers: [hook] });
-  return { plugin, hook, client: createPluginDriver({ plugin }, logger ? { logger } : {}) };
+  return { plugin, hook, client: createPluginDriver(logger ? { plugin, logger } : { plugin }) };
 }
 
 /** One event through the driver. */

@@ -6,7 +6,7 @@ import { AgentwireError, silentLogger } from "@agentwire/core";
 import { Code } from "@connectrpc/connect";
 import { Capability, Plugin, serve, Status, ToolProvider, type AnyPlugin, type PluginServer } from "../src/index.js";
 import { createPluginDriver, HealthCheckResponse_ServingStatus as Serving, parseHandshake, type PluginDriver } from "../src/testing/index.js";
-import { rejection, TestHook, TestTools, validConfig, weatherPlugin } from "./fixtures.js";
+import { capturingLogger, rejection, TestHook, TestTools, validConfig, weatherPlugin } from "./fixtures.js";
 
 const servers: PluginServer[] = [];
 afterEach(async () => {
@@ -228,23 +228,34 @@ describe("serve", () => {
     await expect(serve({ plugin: weatherPlugin(), handleSignals: false, logger: silentLogger() })).rejects.toThrow(/PORT="0x1F" is not a port number/);
   });
 
-  it("refuses to serve while a provider was made and never given to a plugin, naming its class", async () => {
+  it("serves while a provider was made and never given to a plugin, warning with its class", async () => {
     class FileTools extends ToolProvider {}
     const forgotten = new FileTools();
-    const err = await serve({ plugin: weatherPlugin(), port: 0, handleSignals: false, logger: silentLogger() }).then(
-      () => undefined,
-      (e: unknown) => e as AgentwireError,
-    );
-    expect(err).toBeInstanceOf(AgentwireError);
-    expect(err!.code).toBe("failed_precondition");
-    expect(err!.message).toBe(
-      'cannot serve plugin "weather": FileTools (a ToolProvider) was created but never attached to a plugin; pass it in new Plugin({ ..., providers: [...] })',
-    );
-    // Given to a plugin, it is served.
-    const plugin = new Plugin({ name: "files", version: "1.0.0", manifest: { description: "d", author: "a" }, providers: [forgotten] });
-    const server = await serve({ plugin, port: 0, host: "127.0.0.1", handleSignals: false, logger: silentLogger() });
+    // A refused plugin's providers stay free (and unattached) too.
+    class Stray extends ToolProvider {}
+    const stray = new Stray();
+    expect(() => new Plugin({ name: "stray", version: "1.0", manifest: { description: "d", author: "a" }, providers: [stray] })).toThrow(AgentwireError);
+    const lines: string[] = [];
+    const server = await serve({ plugin: weatherPlugin(), port: 0, host: "127.0.0.1", handleSignals: false, logger: capturingLogger(lines) });
     servers.push(server);
-    expect((await createPluginDriver({ url: server.url }).register()).capabilities).toEqual([Capability.TOOL_PROVIDER]);
+    expect(await createPluginDriver({ url: server.url }).health()).toBe(Status.SERVING);
+    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string; providers?: string[] }).find((l) => l.level === 40);
+    // Other tests' dropped providers may still be alive (not yet collected), so only these two are certain.
+    expect(warning?.msg).toMatch(/^serving plugin "weather" without .*FileTools \(a ToolProvider\), Stray \(a ToolProvider\)/);
+    expect(warning?.msg).toMatch(
+      /: they were created but never attached to a plugin, so their tools, views or hooks are not served; pass them in new Plugin\(\{ \.\.\., providers: \[\.\.\.\] \}\)$/,
+    );
+    expect(warning?.providers).toEqual(expect.arrayContaining(["FileTools (a ToolProvider)", "Stray (a ToolProvider)"]));
+    // Given to a plugin, it is served, and no longer named.
+    const plugin = new Plugin({ name: "files", version: "1.0.0", manifest: { description: "d", author: "a" }, providers: [forgotten] });
+    new Plugin({ name: "stray", version: "1.0.0", manifest: { description: "d", author: "a" }, providers: [stray] });
+    const quiet: string[] = [];
+    const files = await serve({ plugin, port: 0, host: "127.0.0.1", handleSignals: false, logger: capturingLogger(quiet) });
+    servers.push(files);
+    expect((await createPluginDriver({ url: files.url }).register()).capabilities).toEqual([Capability.TOOL_PROVIDER]);
+    const named = quiet.map((l) => JSON.parse(l) as { providers?: string[] }).flatMap((l) => l.providers ?? []);
+    expect(named).not.toContain("FileTools (a ToolProvider)");
+    expect(named).not.toContain("Stray (a ToolProvider)");
   });
 
   it("lets in-flight calls finish while health watchers see NOT_SERVING, then closes", async () => {

@@ -1,5 +1,7 @@
 // The Plugin itself: Register's config handling (merge, coercion, validation, onRegister), the providers it
 // is made with (one way in, at most one per kind, each provider on one plugin), and the manifest checks.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { AgentwireError } from "@agentwire/core";
 import {
@@ -289,6 +291,24 @@ describe("providers", () => {
     expect(unattachedProviders()).not.toContain("Broken (a ToolProvider)");
     weatherPlugin({ providers: [forgotten] });
     expect(unattachedProviders()).toHaveLength(before);
+  });
+
+  it("are held weakly while unattached: one that is dropped is forgotten once collected", async () => {
+    // `global.gc` without --expose-gc (a documented V8 flag, set before its first use).
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    class Dropped extends ToolProvider {}
+    class Kept extends ToolProvider {}
+    const kept = new Kept();
+    (() => void new Dropped())();
+    expect(unattachedProviders()).toEqual(expect.arrayContaining(["Dropped (a ToolProvider)", "Kept (a ToolProvider)"]));
+    // A WeakRef's target stays alive until the end of the job that made or read it: collect in a later one.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(unattachedProviders()).not.toContain("Dropped (a ToolProvider)");
+    expect(unattachedProviders()).toContain("Kept (a ToolProvider)");
+    weatherPlugin({ providers: [kept] });
+    expect(unattachedProviders()).not.toContain("Kept (a ToolProvider)");
   });
 
   it("carry the plugin's typed config into every handler, and fit a plugin whose schema has more fields", () => {

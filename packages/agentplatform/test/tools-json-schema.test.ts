@@ -3,7 +3,7 @@
 // validate is refused with.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
-import { Plugin, supportedJsonSchemaDialects, type InferJsonSchema, type JsonSchema } from "../src/index.js";
+import { Plugin, supportedJsonSchemaDialects, type InferJsonSchema, type JsonSchema, type LosslessNumber } from "../src/index.js";
 import { createPluginDriver } from "../src/testing/index.js";
 import { TestTools } from "./fixtures.js";
 import { compileJsonSchema, jsonSchemaProblems, validateJsonSchema } from "../src/tools/json-schema.js";
@@ -323,5 +323,28 @@ describe("InferJsonSchema", () => {
     };
     expectTypeOf<S>().toExtend<JsonSchema>();
     expectTypeOf<InferJsonSchema<S>>().toEqualTypeOf<{ name: string; tags?: string[]; mode?: "a" | "b"; when?: string | null; ref?: unknown }>();
+  });
+
+  it("types numbers as a handler gets them: integer as number | bigint, number as number | bigint | LosslessNumber", () => {
+    type S = {
+      type: "object";
+      properties: {
+        count: { type: "integer" };
+        ratio: { type: "number" };
+        maybe: { type: ["integer", "null"] };
+        samples: { type: "array"; items: { type: "number" } };
+        level: { enum: [1, 2, 3] };
+      };
+      required: ["count", "ratio", "maybe", "samples", "level"];
+    };
+    expectTypeOf<InferJsonSchema<S>>().toEqualTypeOf<{
+      count: number | bigint;
+      ratio: number | bigint | LosslessNumber;
+      maybe: number | bigint | null;
+      samples: (number | bigint | LosslessNumber)[];
+      level: 1 | 2 | 3;
+    }>();
+    expectTypeOf<InferJsonSchema<{ type: "integer" }>>().toEqualTypeOf<number | bigint>();
+    expectTypeOf<InferJsonSchema<{ type: "number" }>>().toEqualTypeOf<number | bigint | LosslessNumber>();
   });
 });

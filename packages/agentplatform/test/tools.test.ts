@@ -25,7 +25,7 @@ function withTools(setup: (tools: TestTools<typeof filesConfig>) => void, option
   const tools = new TestTools<typeof filesConfig>();
   setup(tools);
   const plugin = filesPlugin(tools);
-  const driver = createPluginDriver({ plugin }, options.logs ? { logger: capturingLogger(options.logs) } : {});
+  const driver = createPluginDriver(options.logs ? { plugin, logger: capturingLogger(options.logs) } : { plugin });
   return { plugin, tools, driver, client: driver.clients.tools };
 }
 
@@ -315,26 +315,87 @@ describe("ExecuteTool", () => {
     expect((await connectError(call)).code).toBe(Code.Canceled);
   });
 
-  it("gives a JSON Schema tool its arguments exactly as sent, numbers included", async () => {
-    let got: JsonObject | undefined;
+  it("gives a JSON Schema tool's handler the numbers its type says: exact, and a number where a double holds it", async () => {
+    let got: unknown;
     const { client } = withTools((tools) =>
       tools.add(
-        "echo",
-        { description: "Echo", inputSchema: { type: "object", properties: { id: { type: "integer", minimum: 0 }, neg: { type: "integer" }, ratio: { type: "number" } } } },
+        "measure",
+        {
+          description: "Measures",
+          inputSchema: {
+            type: "object",
+            properties: { id: { type: "integer", minimum: 0 }, neg: { type: "integer" }, ratio: { type: "number" }, fine: { type: "number" }, nested: { type: "array", items: { type: "number" } } },
+          },
+        },
         (input) => {
+          expectTypeOf(input.id).toEqualTypeOf<number | bigint | undefined>();
+          expectTypeOf(input.ratio).toEqualTypeOf<number | bigint | LosslessNumber | undefined>();
           got = input;
-          return input;
+          // 1.0 arrives as the number 1, so arithmetic on it works.
+          return { ...input, next: typeof input.ratio === "number" ? input.ratio + 1 : null };
         },
       ),
     );
-    const sent = '{"id":18446744073709551615,"neg":-9007199254740993,"ratio":1.0,"nested":[2.50,1e3]}';
-    const res = await client.executeTool({ name: "echo", argumentsJson: sent });
-    expect(res).toEqual(expect.objectContaining({ isError: false, resultJson: sent }));
-    expect(got).toEqual({ id: 18446744073709551615n, neg: -9007199254740993n, ratio: new LosslessNumber("1.0"), nested: [new LosslessNumber("2.50"), new LosslessNumber("1e3")] });
+    const sent = '{"id":18446744073709551615,"neg":-9007199254740993,"ratio":1.0,"fine":0.1000000000000000055511151231257827,"nested":[2.50,1e3]}';
+    const res = await client.executeTool({ name: "measure", argumentsJson: sent });
+    expect(got).toEqual({
+      id: 18446744073709551615n,
+      neg: -9007199254740993n,
+      ratio: 1,
+      fine: new LosslessNumber("0.1000000000000000055511151231257827"),
+      nested: [2.5, 1000],
+    });
+    expect(res).toEqual(
+      expect.objectContaining({
+        isError: false,
+        resultJson: '{"id":18446744073709551615,"neg":-9007199254740993,"ratio":1,"fine":0.1000000000000000055511151231257827,"nested":[2.5,1000],"next":2}',
+      }),
+    );
     // The validator sees plain numbers: an exact integer past 2^53 is still an integer, and minimum still applies.
-    const below = await client.executeTool({ name: "echo", argumentsJson: '{"id":-18446744073709551615}' });
+    const below = await client.executeTool({ name: "measure", argumentsJson: '{"id":-18446744073709551615}' });
     expect(below.isError).toBe(true);
     expect(below.resultJson).toContain("id: ");
+  });
+
+  it("gives a tool without a schema its arguments exactly as sent", async () => {
+    let got: JsonObject | undefined;
+    const { client } = withTools((tools) =>
+      tools.add("echo", { description: "Echo" }, (input) => {
+        got = input;
+        return input;
+      }),
+    );
+    const sent = '{"id":18446744073709551615,"ratio":1.0,"nested":[2.50,1e3]}';
+    expect(await client.executeTool({ name: "echo", argumentsJson: sent })).toEqual(expect.objectContaining({ isError: false, resultJson: sent }));
+    expect(got).toEqual({ id: 18446744073709551615n, ratio: new LosslessNumber("1.0"), nested: [new LosslessNumber("2.50"), new LosslessNumber("1e3")] });
+  });
+
+  it("answers a number past a double's range (1e400) with an is_error naming the field, or takes it where the schema allows it", async () => {
+    let got: unknown;
+    const { client } = withTools((tools) => {
+      tools.add("bounded", { description: "d", inputSchema: { type: "object", properties: { ratio: { type: "number", maximum: 10 } } } }, () => null);
+      tools.add("any_number", { description: "d", inputSchema: { type: "object", properties: { ratio: { type: "number" } } } }, (input) => {
+        got = input.ratio;
+        return input;
+      });
+      tools.add("zod", { description: "d", inputSchema: z.object({ ratio: z.number() }) }, () => null);
+    });
+    const bounded = await client.executeTool({ name: "bounded", argumentsJson: '{"ratio":1e400}' });
+    expect(bounded).toMatchObject({ isError: true });
+    expect(JSON.parse(bounded.resultJson)).toEqual({
+      error: 'invalid arguments for tool "bounded": ratio: must be <= 10, got Infinity',
+      issues: [{ path: "ratio", message: "must be <= 10, got Infinity" }],
+    });
+    const below = await client.executeTool({ name: "bounded", argumentsJson: '{"ratio":-1e400}' });
+    expect(below).toMatchObject({ isError: false });
+    // Allowed: the handler gets it exactly, and it goes back out as it came.
+    const any = await client.executeTool({ name: "any_number", argumentsJson: '{"ratio":1e400}' });
+    expect(any).toMatchObject({ isError: false, resultJson: '{"ratio":1e400}' });
+    expect(got).toEqual(new LosslessNumber("1e400"));
+    // A Standard Schema's number type gets the LosslessNumber (not a rounded Infinity) and refuses it by name.
+    const zod = await client.executeTool({ name: "zod", argumentsJson: '{"ratio":1e400}' });
+    expect(zod.isError).toBe(true);
+    expect(zod.resultJson).toContain("ratio: Invalid input: expected number");
   });
 
   it("gives a Standard Schema the numbers a double holds as numbers, and keeps the others exact", async () => {
@@ -518,7 +579,7 @@ describe("declaring a tool", () => {
       expectTypeOf(input).toEqualTypeOf<{ path: string; encoding: "utf8" | "base64" }>();
     });
     tools.add("json", { description: "d", inputSchema: searchArgs }, (input) => {
-      expectTypeOf(input).toEqualTypeOf<{ pattern: string; path?: string; limit?: number; options?: { case_sensitive: boolean } }>();
+      expectTypeOf(input).toEqualTypeOf<{ pattern: string; path?: string; limit?: number | bigint; options?: { case_sensitive: boolean } }>();
     });
     tools.add(
       "literal",

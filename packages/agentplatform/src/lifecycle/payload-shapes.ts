@@ -97,7 +97,7 @@ export function formatPayloadProblems(problems: readonly PayloadProblem[]): stri
 
 function readObject(shape: ObjectShape, value: unknown, path: string, problems: PayloadProblem[]): Record<string, unknown> {
   if (!isJsonObject(value)) {
-    problems.push({ path, problem: `expected a JSON object, got ${describe(value)}` });
+    problems.push({ path, problem: `expected a JSON object, got ${typeAndValue(value)}` });
     return {};
   }
   const out: Record<string, unknown> = { ...value };
@@ -109,7 +109,7 @@ function readObject(shape: ObjectShape, value: unknown, path: string, problems: 
       else if ("optional" in spec) delete out[field];
       else out[field] = spec.kind === "string" ? "" : spec.kind === "number" ? 0 : false;
     } else if (spec.kind === "array") {
-      if (!Array.isArray(raw)) problems.push({ path: at, problem: `expected an array, got ${describe(raw)}` });
+      if (!Array.isArray(raw)) problems.push({ path: at, problem: `expected an array, got ${typeAndValue(raw)}` });
       else out[field] = raw.map((element, i) => readObject(spec.of, element, `${at}[${i}]`, problems));
     } else if (spec.kind === "number" && (typeof raw === "bigint" || isLosslessNumber(raw))) {
       // String first: a LosslessNumber's own conversion throws for a value out of a double's range.
@@ -117,14 +117,14 @@ function readObject(shape: ObjectShape, value: unknown, path: string, problems: 
       if (Number.isFinite(value)) out[field] = value;
       else problems.push({ path: at, problem: `expected a finite number, got ${String(raw)}` });
     } else if (typeof raw !== spec.kind || (spec.kind === "number" && !Number.isFinite(raw))) {
-      problems.push({ path: at, problem: `expected a ${spec.kind}, got ${describe(raw)}` });
+      problems.push({ path: at, problem: `expected a ${spec.kind}, got ${typeAndValue(raw)}` });
     }
   }
   return out;
 }
 
 /** `number 42`, `string "x"`, `an array`: what a value was, short enough for an error message. */
-function describe(value: unknown): string {
+function typeAndValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (isLosslessNumber(value)) return `number ${String(value)}`;

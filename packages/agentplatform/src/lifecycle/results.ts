@@ -53,10 +53,16 @@ export function cancel(reason?: string): CancelResult {
  * `modify(...)` straight from the handler (or write `modify<ToolCallPayload>(...)`): a misspelt field is then
  * a compile error rather than an extra field the platform ignores.
  *
+ * `arguments_json` (and any other JSON inside a payload) is read and written with `parseJson` and
+ * `stringifyJson` from this package, so its numbers go on as the model wrote them (`JSON.parse` would
+ * round an id past 2^53 and turn `1.0` into `1`):
+ *
  * ```ts
- * toolCall = this.on("TOOL_CALL", (payload) =>
- *   modify({ ...payload, arguments_json: JSON.stringify({ ...JSON.parse(payload.arguments_json), dry_run: true }) }),
- * );
+ * toolCall = this.on("TOOL_CALL", (payload) => {
+ *   const args = parseJson(payload.arguments_json || "{}");
+ *   if (!isJsonObject(args)) return cancel("arguments_json is not a JSON object");
+ *   return modify({ ...payload, arguments_json: stringifyJson({ ...args, dry_run: true }) ?? payload.arguments_json });
+ * });
  * ```
  */
 export function modify<P>(payload: NoInfer<P>): ModifyResult<P> {

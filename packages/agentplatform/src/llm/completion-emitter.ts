@@ -105,7 +105,7 @@ const reasonNames: Partial<Record<number, string>> = {
 };
 
 /** A value as a refusal quotes it: strings quoted, numbers as written (NaN too), objects as JSON. */
-function describe(value: unknown): string {
+function quoteValue(value: unknown): string {
   switch (typeof value) {
     case "string":
       return JSON.stringify(value);
@@ -147,18 +147,18 @@ export class StreamEmitter implements CompletionEmitter {
   }
 
   text(content: string): void {
-    if (typeof content !== "string") this.refuse(`text(${describe(content)}): the text must be a string`);
+    if (typeof content !== "string") this.refuse(`text(${quoteValue(content)}): the text must be a string`);
     this.requireOpen("text()");
     if (content !== "") this.send({ event: { case: "delta", value: { content } } });
   }
 
   toolCall(id: string, delta: ToolCallDeltaInit): void {
-    const call = `toolCall(${describe(id)})`;
+    const call = `toolCall(${quoteValue(id)})`;
     this.requireId(call, id);
     if (typeof delta !== "object" || delta === null) this.refuse(`${call}: the delta must be an object { name?, argumentsDelta? }`);
     const { name, argumentsDelta = "" } = delta;
-    if (name !== undefined && typeof name !== "string") this.refuse(`${call}: the name must be a string, got ${describe(name)}`);
-    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${describe(argumentsDelta)}`);
+    if (name !== undefined && typeof name !== "string") this.refuse(`${call}: the name must be a string, got ${quoteValue(name)}`);
+    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${quoteValue(argumentsDelta)}`);
     this.requireOpen(call);
     const known = this.calls.get(id);
     if (known === undefined) {
@@ -169,39 +169,39 @@ export class StreamEmitter implements CompletionEmitter {
       return;
     }
     if (name !== undefined && name !== "" && name !== known) {
-      this.refuse(`${call}: the call is to ${describe(known)}; a later delta cannot rename it to ${describe(name)}`);
+      this.refuse(`${call}: the call is to ${quoteValue(known)}; a later delta cannot rename it to ${quoteValue(name)}`);
     }
     if (argumentsDelta !== "") this.send({ event: { case: "toolCallDelta", value: { id, argumentsChunk: argumentsDelta } } });
   }
 
   startToolCall(id: string, name: string, argumentsDelta = ""): void {
-    const call = `startToolCall(${describe(id)})`;
+    const call = `startToolCall(${quoteValue(id)})`;
     this.requireId(call, id);
-    if (typeof name !== "string" || name === "") this.refuse(`${call}: the tool's name must be a non-empty string, got ${describe(name)}`);
-    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${describe(argumentsDelta)}`);
+    if (typeof name !== "string" || name === "") this.refuse(`${call}: the tool's name must be a non-empty string, got ${quoteValue(name)}`);
+    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${quoteValue(argumentsDelta)}`);
     this.requireOpen(call);
     if (this.calls.has(id)) this.refuse(`${call}: the call was already started (ids are unique within a completion)`);
     this.start(id, name, argumentsDelta);
   }
 
   toolCallArguments(id: string, argumentsDelta: string): void {
-    const call = `toolCallArguments(${describe(id)})`;
+    const call = `toolCallArguments(${quoteValue(id)})`;
     this.requireId(call, id);
-    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${describe(argumentsDelta)}`);
+    if (typeof argumentsDelta !== "string") this.refuse(`${call}: argumentsDelta must be a string, got ${quoteValue(argumentsDelta)}`);
     this.requireOpen(call);
     if (!this.calls.has(id)) {
-      const started = this.calls.size === 0 ? "none" : [...this.calls.keys()].map(describe).join(", ");
+      const started = this.calls.size === 0 ? "none" : [...this.calls.keys()].map(quoteValue).join(", ");
       this.refuse(`${call}: unknown tool call id (started: ${started}); call startToolCall(id, name) first`);
     }
     if (argumentsDelta !== "") this.send({ event: { case: "toolCallDelta", value: { id, argumentsChunk: argumentsDelta } } });
   }
 
   usage(usage: CompletionUsage): void {
-    if (typeof usage !== "object" || usage === null) this.refuse(`usage(${describe(usage)}): expected { inputTokens, outputTokens }`);
+    if (typeof usage !== "object" || usage === null) this.refuse(`usage(${quoteValue(usage)}): expected { inputTokens, outputTokens }`);
     for (const field of ["inputTokens", "outputTokens"] as const) {
       const value = usage[field];
       if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > maxInt32) {
-        this.refuse(`usage(): ${field} must be an integer from 0 to ${maxInt32}, got ${describe(value)}`);
+        this.refuse(`usage(): ${field} must be an integer from 0 to ${maxInt32}, got ${quoteValue(value)}`);
       }
     }
     if (this.finished) this.refuse("usage() after finish(): usage must come before the finish");
@@ -212,7 +212,7 @@ export class StreamEmitter implements CompletionEmitter {
 
   finish(reason?: FinishReason): void {
     if (reason !== undefined && reasonNames[reason] === undefined) {
-      this.refuse(`finish(${describe(reason)}): the reason must be FinishReason.STOP, TOOL_USE or MAX_TOKENS (or none, to let the SDK choose)`);
+      this.refuse(`finish(${quoteValue(reason)}): the reason must be FinishReason.STOP, TOOL_USE or MAX_TOKENS (or none, to let the SDK choose)`);
     }
     if (this.finishReason !== undefined) {
       this.refuse(`finish() called twice: the stream already finished with ${reasonNames[this.finishReason]}`);
@@ -223,7 +223,7 @@ export class StreamEmitter implements CompletionEmitter {
     }
     if (reason === FinishReason.STOP && calls > 0) {
       this.refuse(
-        `finish(STOP) after ${calls} tool call(s) (${this.toolCallIds.map(describe).join(", ")}): a stream with tool calls ends with TOOL_USE; call finish() to let the SDK choose`,
+        `finish(STOP) after ${calls} tool call(s) (${this.toolCallIds.map(quoteValue).join(", ")}): a stream with tool calls ends with TOOL_USE; call finish() to let the SDK choose`,
       );
     }
     const chosen = reason ?? (calls > 0 ? FinishReason.TOOL_USE : FinishReason.STOP);
@@ -240,7 +240,7 @@ export class StreamEmitter implements CompletionEmitter {
    * Applies one event a generator `complete` yielded. Unknown event types are refused.
    */
   apply(event: CompletionEvent): void {
-    if (typeof event !== "object" || event === null) this.refuse(`yielded ${describe(event)}: expected an event object with a type`);
+    if (typeof event !== "object" || event === null) this.refuse(`yielded ${quoteValue(event)}: expected an event object with a type`);
     switch (event.type) {
       case "text":
         return this.text(event.text);
@@ -251,7 +251,7 @@ export class StreamEmitter implements CompletionEmitter {
       case "finish":
         return this.finish(event.reason);
       default:
-        this.refuse(`yielded an event of type ${describe((event as { type?: unknown }).type)}: expected "text", "toolCall", "usage" or "finish"`);
+        this.refuse(`yielded an event of type ${quoteValue((event as { type?: unknown }).type)}: expected "text", "toolCall", "usage" or "finish"`);
     }
   }
 

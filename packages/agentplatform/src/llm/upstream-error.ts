@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { redactSecrets } from "./redact.js";
 
 // What marks an UpstreamHttpError, across duplicate copies of this package (its ESM and CJS builds).
+// Not core's isBrandedInstance: it reads the brands AgentwireError's constructor records, which a ConnectError subclass never runs.
 const upstreamBrand = Symbol.for("agentwire.agentplatform.UpstreamHttpError");
 
 /**

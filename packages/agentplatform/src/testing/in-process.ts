@@ -5,7 +5,7 @@ import type { AnyPlugin } from "../plugin.js";
 import { pluginServices } from "../plugin-services.js";
 
 /** Options of the in-process transport and driver. */
-export interface InProcessOptions {
+export interface InProcessTransportOptions {
   /** Where the plugin's handlers log. Default: nowhere. */
   logger?: Logger;
 }
@@ -25,6 +25,6 @@ export interface InProcessOptions {
  * const { name } = await client.register({ config: {} });
  * ```
  */
-export function createInProcessTransport(target: { plugin: AnyPlugin }, options: InProcessOptions = {}): Transport {
+export function createInProcessTransport(target: { plugin: AnyPlugin }, options: InProcessTransportOptions = {}): Transport {
   return createRouterTransport(routesFor(pluginServices(target.plugin, options.logger === undefined ? {} : { logger: options.logger }).tables));
 }

@@ -1,21 +1,26 @@
 /**
  * @agentwire/agentplatform/testing: how you test a plugin. `createPluginDriver({ plugin })` calls it in
- * this process as an AgentPlatform workspace does (`{ url }` or `{ address }` for a served one), with a
- * helper per service and the raw clients; `createInProcessTransport({ plugin })` is the transport under
- * it. Also: the completion stream assembler (a host's view of a Complete stream), a scriptable fake
+ * this process as an AgentPlatform workspace does (`{ url }` or `{ address }` for a served one, or any
+ * `{ transport }`), with a helper per service and the raw clients; `createInProcessTransport({ plugin })`
+ * is the transport under it. Also: the completion stream assembler (a host's view of a Complete stream), a scriptable fake
  * PlatformHost, the local-plugin handshake parser a host uses, and the enums tests compare against.
  */
 export {
   createPluginDriver,
+  type AddressDriverOptions,
   type CompleteRequestInit,
+  type InProcessDriverOptions,
+  type NetworkDriverOptions,
   type PluginClients,
   type PluginDriver,
-  type PluginDriverTarget,
+  type PluginDriverOptions,
+  type PluginDriverSettings,
+  type TransportDriverOptions,
   type RenderInit,
   type RouteInit,
   type RouteResult,
 } from "./plugin-driver.js";
-export { createInProcessTransport, type InProcessOptions } from "./in-process.js";
+export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
 export type { ListedTool, ToolCallOutcome } from "./tool-calls.js";
 export type { LifecyclePayloadInit, SendEventOptions, SentEvent } from "./lifecycle-events.js";
 export type { OpenStreamOptions, TestViewStream } from "./view-stream-client.js";

@@ -1,6 +1,6 @@
 // The one way to test a plugin: a driver that calls it as an AgentPlatform workspace does, in-process
-// (`{ plugin }`) or over the network (`{ url }`, `{ address }`), with a typed helper for every service and
-// the raw typed clients for tests that speak the protocol itself.
+// (`{ plugin }`), over the network (`{ url }`, `{ address }`) or through any `{ transport }`, with a typed
+// helper for every service and the raw typed clients for tests that speak the protocol itself.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type CallOptions, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -14,7 +14,7 @@ import { ViewProvider, type ViewDefinition } from "../gen/agentplatform/v1/view_
 import type { LifecycleEventName, LifecyclePayloads } from "../lifecycle/payloads.js";
 import type { AnyPlugin } from "../plugin.js";
 import { assembleCompletion, type AssembledCompletion, type CompletionAssemblerOptions } from "./completion-assembler.js";
-import { createInProcessTransport, type InProcessOptions } from "./in-process.js";
+import { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
 import { sendEvent, type LifecyclePayloadInit, type SendEventOptions, type SentEvent } from "./lifecycle-events.js";
 import { callTool, listTools, type ListedTool, type ToolCallOutcome } from "./tool-calls.js";
 import { openViewStream, type OpenStreamOptions, type TestViewStream } from "./view-stream-client.js";
@@ -105,37 +105,101 @@ export interface PluginDriver {
   sendEvent(type: LifecycleEventName | EventType, payload: unknown, options?: SendEventOptions): Promise<SentEvent<unknown>>;
 }
 
-/** Where the driver finds the plugin: in this process, at a URL, or at a `host:port` (what a handshake names). */
-export type PluginDriverTarget = { readonly plugin: AnyPlugin } | { readonly url: string } | { readonly address: string };
+/** What every driver takes, wherever the plugin is. */
+export interface PluginDriverSettings {
+  /**
+   * The deadline of every call that does not set its own `timeoutMs`, as a platform sets one on each call
+   * (a handler's `timeoutMs()` then answers the time left). Not applied to `openStream`, which stays open
+   * as long as the browser does. Default: none.
+   */
+  callTimeoutMs?: number;
+}
+
+/** A plugin in this process, called without a port through the same service tables as `serve`: the way to unit-test a plugin. */
+export interface InProcessDriverOptions extends PluginDriverSettings, InProcessTransportOptions {
+  plugin: AnyPlugin;
+}
+
+/** A served plugin, over gRPC (HTTP/2 without TLS, as the platform dials plugins). */
+export interface NetworkDriverOptions extends PluginDriverSettings {
+  /** The server's address, e.g. `http://127.0.0.1:9010` (`server.url`). */
+  url: string;
+}
+
+/** A served plugin at `host:port`, what a local plugin's handshake line names (`parseHandshake(line).address`). */
+export interface AddressDriverOptions extends PluginDriverSettings {
+  /** e.g. `127.0.0.1:9010`. */
+  address: string;
+}
+
+/** Any Connect transport: a hand-written fake plugin (`createRouterTransport`), or a transport with TLS options. */
+export interface TransportDriverOptions extends PluginDriverSettings {
+  transport: Transport;
+}
+
+/** What `createPluginDriver` takes: where the plugin is (`plugin`, `url`, `address` or `transport`), plus the driver's settings. */
+export type PluginDriverOptions = InProcessDriverOptions | NetworkDriverOptions | AddressDriverOptions | TransportDriverOptions;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function transportFor(target: PluginDriverTarget, options: InProcessOptions): Transport {
-  if ("plugin" in target) return createInProcessTransport({ plugin: target.plugin }, options);
-  if ("url" in target) return createGrpcTransport({ baseUrl: target.url });
-  if ("address" in target && typeof target.address === "string" && target.address !== "") {
-    return createGrpcTransport({ baseUrl: `http://${target.address}` });
+const targets = 'createPluginDriver takes one of { plugin }, { url: "http://127.0.0.1:9010" }, { address: "127.0.0.1:9010" } or { transport }';
+
+function nonEmptyString(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new AgentwireError("invalid_argument", `createPluginDriver: ${name} must be a non-empty string, got ${typeof value === "string" ? JSON.stringify(value) : typeof value}`);
   }
-  throw new AgentwireError("invalid_argument", "createPluginDriver takes { plugin }, { url: \"http://127.0.0.1:9010\" } or { address: \"127.0.0.1:9010\" }");
+  return value;
+}
+
+function transportFor(options: PluginDriverOptions): Transport {
+  if (typeof options !== "object" || options === null) throw new AgentwireError("invalid_argument", targets);
+  const given = (["plugin", "url", "address", "transport"] as const).filter((key) => key in options && (options as unknown as Record<string, unknown>)[key] !== undefined);
+  if (given.length !== 1) {
+    throw new AgentwireError("invalid_argument", `${targets}${given.length === 0 ? "" : `, got ${given.join(" and ")}`}`);
+  }
+  if ("plugin" in options && options.plugin !== undefined) {
+    return createInProcessTransport({ plugin: options.plugin }, options.logger === undefined ? {} : { logger: options.logger });
+  }
+  if ("url" in options && options.url !== undefined) return createGrpcTransport({ baseUrl: nonEmptyString(options.url, "url") });
+  if ("address" in options && options.address !== undefined) return createGrpcTransport({ baseUrl: `http://${nonEmptyString(options.address, "address")}` });
+  const { transport } = options as TransportDriverOptions;
+  if (typeof transport !== "object" || transport === null || typeof transport.unary !== "function" || typeof transport.stream !== "function") {
+    throw new AgentwireError("invalid_argument", "createPluginDriver: transport must be a Connect Transport (with unary and stream), e.g. createGrpcTransport({ baseUrl })");
+  }
+  return transport;
+}
+
+/** `transport` with `callTimeoutMs` as the deadline of every call that sets none (a bidirectional stream excepted). */
+function withCallTimeout(transport: Transport, callTimeoutMs: number | undefined): Transport {
+  if (callTimeoutMs === undefined) return transport;
+  if (typeof callTimeoutMs !== "number" || !Number.isFinite(callTimeoutMs) || callTimeoutMs <= 0) {
+    throw new AgentwireError("invalid_argument", `createPluginDriver: callTimeoutMs must be a positive number of milliseconds, got ${String(callTimeoutMs)}`);
+  }
+  return {
+    unary: (method, signal, timeoutMs, header, input, contextValues) => transport.unary(method, signal, timeoutMs ?? callTimeoutMs, header, input, contextValues),
+    stream: (method, signal, timeoutMs, header, input, contextValues) =>
+      transport.stream(method, signal, timeoutMs ?? (method.methodKind === "bidi_streaming" ? undefined : callTimeoutMs), header, input, contextValues),
+  };
 }
 
 /**
  * A driver for a plugin, as an AgentPlatform workspace calls it: `{ plugin }` in this process (through the
- * same service tables as `serve`, without a port), `{ url }` or `{ address }` over gRPC.
+ * same service tables as `serve`, without a port), `{ url }` or `{ address }` over gRPC, or any
+ * `{ transport }`; with `callTimeoutMs`, every call gets that deadline unless it sets its own.
  *
  * ```ts
  * import { Plugin } from "@agentwire/agentplatform";
  * import { createPluginDriver } from "@agentwire/agentplatform/testing";
  *
  * declare const plugin: Plugin;
- * const driver = createPluginDriver({ plugin });
+ * const driver = createPluginDriver({ plugin, callTimeoutMs: 5000 });
  * await driver.register({ config: { root: "/srv/docs" } });
  * const { isError, result } = await driver.callTool("read_file", { path: "README.md" });
  * ```
  */
-export function createPluginDriver(target: PluginDriverTarget, options: InProcessOptions = {}): PluginDriver {
-  const transport = transportFor(target, options);
+export function createPluginDriver(options: PluginDriverOptions): PluginDriver {
+  const transport = withCallTimeout(transportFor(options), options.callTimeoutMs);
   const clients: PluginClients = {
     plugin: createClient(PluginService, transport),
     health: createClient(Health, transport),

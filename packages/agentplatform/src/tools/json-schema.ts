@@ -8,6 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 // Only the format table (plain functions and regexes): ajv-formats' entry point also loads its own copy of
 // ajv for the formatMinimum keywords, which are not used here.
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import type { LosslessNumber } from "@agentwire/core";
 
 /** The type names JSON Schema defines. */
 export type JsonSchemaTypeName = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
@@ -94,19 +95,21 @@ type ObjectOf<S> = S extends { readonly properties: infer P }
 
 type OfTypeName<T, S> = T extends "string"
   ? string
-  : T extends "number" | "integer"
-    ? number
-    : T extends "boolean"
-      ? boolean
-      : T extends "null"
-        ? null
-        : T extends "array"
-          ? S extends { readonly items: infer I }
-            ? InferJsonSchema<I>[]
-            : unknown[]
-          : T extends "object"
-            ? ObjectOf<S>
-            : unknown;
+  : T extends "integer"
+    ? number | bigint
+    : T extends "number"
+      ? number | bigint | LosslessNumber
+      : T extends "boolean"
+        ? boolean
+        : T extends "null"
+          ? null
+          : T extends "array"
+            ? S extends { readonly items: infer I }
+              ? InferJsonSchema<I>[]
+              : unknown[]
+            : T extends "object"
+              ? ObjectOf<S>
+              : unknown;
 
 /**
  * The value a JSON Schema written as a literal accepts, for the common keywords (`type`, `properties`,
@@ -114,9 +117,16 @@ type OfTypeName<T, S> = T extends "string"
  * ...) is `unknown`. This is what a tool handler's input is typed as when the tool's `inputSchema` is a
  * JSON Schema.
  *
+ * Numbers are typed as the handler gets them (core's `exactNumbers` of the arguments): a number a double
+ * holds exactly is a `number` (`1.0` is `1`), an integer past 2^53 a `bigint`, and any other number (more
+ * digits than a double holds: `0.1000000000000000055511151231257827`) a `LosslessNumber`. So `integer` is
+ * `number | bigint` and `number` is `number | bigint | LosslessNumber`. (One rare case escapes `integer`'s
+ * type: an integer a double cannot hold, written with a fraction or an exponent, such as
+ * `18446744073709551615.0` or `1e400`, stays a `LosslessNumber`.)
+ *
  * ```ts
- * type Args = InferJsonSchema<{ type: "object"; properties: { path: { type: "string" } }; required: ["path"] }>;
- * // { path: string }
+ * type Args = InferJsonSchema<{ type: "object"; properties: { path: { type: "string" }; depth: { type: "integer" } }; required: ["path"] }>;
+ * // { path: string; depth?: number | bigint }
  * ```
  */
 export type InferJsonSchema<S> = S extends true
@@ -246,6 +256,8 @@ function pathOf(data: unknown, base: string, instancePath: string): string {
 }
 
 function show(value: unknown): string {
+  // A number past a double's range (an argument written 1e400) is compared as Infinity: say so, not `null`.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -363,7 +375,7 @@ function metaProblems(errors: readonly ErrorObject[], schema: unknown): JsonSche
   const byPath = new Map<string, string[]>();
   for (const error of errors) {
     if (error.keyword === "anyOf" || error.keyword === "oneOf") continue;
-    for (const issue of describe(error, schema, "", false)) {
+    for (const issue of issuesOfError(error, schema, "", false)) {
       const message = metaHint(error, issue.path) ?? issue.message;
       const messages = byPath.get(issue.path) ?? [];
       if (!messages.includes(message)) messages.push(message);
@@ -568,7 +580,7 @@ function explain(errors: readonly ErrorObject[], data: unknown, base: string, su
   const issues: JsonSchemaIssue[] = [];
   errors.forEach((error, i) => {
     if (hidden.has(i)) return;
-    issues.push(...(folded.get(i) ?? describe(error, data, base, nullable && error.instancePath === "")));
+    issues.push(...(folded.get(i) ?? issuesOfError(error, data, base, nullable && error.instancePath === "")));
   });
   const seen = new Set<string>();
   return issues.filter((issue) => {
@@ -631,14 +643,15 @@ function foldContains(error: ErrorObject, data: unknown, base: string, sub: SubV
 }
 
 /** One ajv error as issues (none for the ones that only repeat others: `if`, `propertyNames`). */
-function describe(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
-  const issues = describeValue(error, data, base, nullable);
+function issuesOfError(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+  const issues = valueIssuesOf(error, data, base, nullable);
   // An error of `propertyNames`' schema is about a key of the object at `instancePath`, not a value.
   if (error.propertyName === undefined) return issues;
   return issues.map((issue) => ({ path: issue.path, message: `property name ${show(error.propertyName)}: ${issue.message}` }));
 }
 
-function describeValue(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
+/** One ajv error about a value as issues, each at the value's path and in this package's words. */
+function valueIssuesOf(error: ErrorObject, data: unknown, base: string, nullable: boolean): JsonSchemaIssue[] {
   const path = pathOf(data, base, error.instancePath);
   const value = error.data;
   const params = error.params as Record<string, unknown>;

@@ -1,9 +1,18 @@
 // From what an author declares as a tool's input to the two things the provider needs: the JSON Schema
 // ListTools sends (object-rooted, as LLM function calling requires) and the check ExecuteTool runs on the
 // arguments before the handler sees them.
-import { AgentwireError, isJsonObject, isStandardSchema, issuePath, messageOf, type JsonObject, type StandardSchemaV1 } from "@agentwire/core";
+import {
+  AgentwireError,
+  exactNumbers,
+  isJsonObject,
+  isStandardSchema,
+  issuePath,
+  messageOf,
+  plainNumbers,
+  type JsonObject,
+  type StandardSchemaV1,
+} from "@agentwire/core";
 import { compileJsonSchema, jsonTypeOf, type InferJsonSchema, type JsonSchema, type JsonSchemaIssue } from "./json-schema.js";
-import { exactNumbers, plainNumbers } from "./tool-arguments.js";
 
 /**
  * A tool's input: a Standard Schema (zod 4, valibot, arktype, ...), which validates the arguments and, if it
@@ -165,9 +174,13 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
     if (compiled.problems.length > 0) {
       throw refuse(tool, `${what} is not a JSON Schema this SDK can validate with: ${compiled.problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; ")}`);
     }
+    // The handler of a JSON Schema tool gets what its type (InferJsonSchema) says: every number a double
+    // holds exactly as a `number` (`1.0` is 1), as a Standard Schema tool does. Without a schema, the
+    // arguments are handed over exactly as sent (a `JsonObject`).
+    const handlerValue = given === undefined ? (args: JsonObject) => args : (args: JsonObject) => exactNumbers(args);
     check = async (args) => {
       const issues = compiled.validate(plainNumbers(args));
-      return issues.length > 0 ? { ok: false, issues } : { ok: true, value: args };
+      return issues.length > 0 ? { ok: false, issues } : { ok: true, value: handlerValue(args) };
     };
   }
 

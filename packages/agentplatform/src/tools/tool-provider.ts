@@ -23,9 +23,10 @@ export interface ToolConfig<I extends ToolInputSchema | undefined = ToolInputSch
    * at the root (added when the root has no `type`; any other root type is refused). A Standard Schema
    * validates, and the handler gets its output (defaults and transforms applied); it must implement Standard
    * JSON Schema (zod ≥ 4.2 does) unless `jsonSchema` is given. A JSON Schema validates with this package's
-   * validator, and the handler gets the arguments exactly as sent (numbers too: an integer past 2^53 is a
-   * `bigint`, `1.0` a `LosslessNumber`). Default: no declared arguments (any object is accepted, and the
-   * handler gets it as a `JsonObject`).
+   * validator, and the handler gets the arguments with every number a double holds exactly as a `number`
+   * (`1.0` is 1) and the others exact (an integer past 2^53 a `bigint`, more digits than a double holds a
+   * `LosslessNumber`), as `InferJsonSchema` types them. Default: no declared arguments (any object is
+   * accepted, and the handler gets it exactly as sent, as a `JsonObject`).
    */
   inputSchema?: I;
   /**

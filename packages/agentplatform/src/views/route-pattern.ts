@@ -59,7 +59,8 @@ export function parseRoutePattern(path: string): RoutePattern {
   };
 }
 
-function safeDecode(segment: string): string {
+/** `decodeURIComponent`, or the text as it is when it is not valid percent-encoding (`%E0%A4%A`). */
+export function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -3,7 +3,7 @@
 // taken apart, 404 with the known routes, 405 with an `allow` header.
 import { AgentwireError, messageOf } from "@agentwire/core";
 import type { RouteRequest } from "../gen/agentplatform/v1/view_pb.js";
-import { parseRoutePattern, patternShape, type RoutePattern } from "./route-pattern.js";
+import { parseRoutePattern, patternShape, safeDecode, type RoutePattern } from "./route-pattern.js";
 import { createRouteRequest, type ViewRouteRequest } from "./route-request.js";
 import { respond, type ViewRouteResponse } from "./route-response.js";
 
@@ -35,14 +35,6 @@ function splitQuery(path: string): { path: string; query: Record<string, string>
   const at = path.indexOf("?");
   if (at < 0) return { path, query: {} };
   return { path: path.slice(0, at), query: Object.fromEntries(new URLSearchParams(path.slice(at + 1))) };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Literal segments beat `:params`, segment by segment from the left: `/a/new` wins over `/a/:id`. */
