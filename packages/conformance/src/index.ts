@@ -1,0 +1,7 @@
+/**
+ * @agentwire/conformance: plays each real caller (FlytePropeller, ActiveWorkflow, an AgentPlatform workspace)
+ * against a server under test and reports every deviation with the exchange that showed it.
+ */
+export type { CheckDefinition, CheckLevel, CheckRecorder, CheckResult, CheckStatus, WireExchange } from "./check.js";
+export type { Suite, SuiteContext } from "./suite.js";
+export { runSuite, type RunSuiteOptions } from "./run-suite.js";
