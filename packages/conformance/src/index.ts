@@ -4,5 +4,6 @@
  */
 export type { CheckDefinition, CheckLevel, CheckRecorder, CheckResult, CheckStatus, WireExchange } from "./check.js";
 export type { Suite, SuiteContext } from "./suite.js";
+export type { ActiveWorkflowTarget, AgentPlatformTarget, FlyteTarget } from "./targets.js";
 export { runSuite, type RunSuiteOptions } from "./run-suite.js";
 export type { ActiveWorkflowCallCase, ActiveWorkflowCases, AgentPlatformCases, CasesFile, FlyteCases, FlyteTaskCase, FlyteTypeName } from "./cases.js";
