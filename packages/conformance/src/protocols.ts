@@ -40,5 +40,5 @@ export function casesFor<P extends Protocol>(protocol: P, file: CasesFile | unde
       any = true;
     }
   }
-  return any ? (section as ProtocolTypes[P]["cases"]) : undefined;
+  return any ? (section) : undefined;
 }
