@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // cli: the bin `agentwire-conformance` (dist/cli.js, shebang kept).
+  entry: { index: "src/index.ts", cli: "src/cli.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
