@@ -113,7 +113,7 @@ async function run<P extends Protocol>(
       skip: opts.skip,
       knownFailing,
       timeoutSeconds: opts.timeout,
-      onProgress: progress.onResult,
+      onProgress: (r) => progress.onResult(r),
       ...(server ? { serverLog: server.log } : {}),
     });
     progress.done();
