@@ -189,3 +189,19 @@ describe("reporters", () => {
     expect(json).toEqual(JSON.parse(JSON.stringify({ schemaVersion: 1, ...report })));
   });
 });
+
+describe("report.schema.json", () => {
+  it("validates the JSON reports of passing, failing and known-failing runs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const schema = JSON.parse(readFileSync(new URL("../report.schema.json", import.meta.url), "utf8")) as object;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    for (const report of [
+      await runConformance({ protocol: "activeworkflow", target, suites: [fake, throwing], serverLog: () => ["x"] }),
+      await runConformance({ protocol: "activeworkflow", target, suites: [passing], knownFailing: ["activeworkflow.ok.one"] }),
+    ]) {
+      const json: unknown = JSON.parse(toJson(report));
+      expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    }
+  });
+});
