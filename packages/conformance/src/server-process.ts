@@ -73,17 +73,30 @@ export async function startServer(command: string, host: string, port: number, w
     log: (from, to) => lines.filter((l) => l.t >= from && l.t <= to).map((l) => `${stamp(l.t)} ${l.line}`),
     allLines,
     async stop(graceMs = 5000) {
-      if (exit !== undefined || child.pid === undefined) return;
-      const signal = (sig: NodeJS.Signals) => {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      const groupAlive = () => {
         try {
-          process.kill(-child.pid!, sig);
+          process.kill(-pid, 0);
+          return true;
         } catch {
-          child.kill(sig);
+          return false;
         }
       };
-      signal("SIGTERM");
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-pid, sig);
+        } catch {
+          if (exit === undefined) child.kill(sig);
+        }
+      };
+      if (exit === undefined || groupAlive()) signal("SIGTERM");
       const timer = setTimeout(() => signal("SIGKILL"), graceMs);
       await exited;
+      // The shell may have exited before the server it started: wait for the whole group (a zombie that no
+      // init reaps would keep it "alive": give up a little after SIGKILL).
+      const giveUp = Date.now() + graceMs + 2000;
+      while (groupAlive() && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 20));
       clearTimeout(timer);
     },
   };
