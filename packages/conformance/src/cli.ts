@@ -8,11 +8,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import type { CasesFile } from "./cases.js";
 import { CasesFileError, loadCasesFile } from "./cases-file.js";
-import type { Protocol, ProtocolTypes } from "./protocols.js";
 import { toJUnit } from "./reporters/junit.js";
 import { toJson } from "./reporters/json.js";
 import { createProgress } from "./reporters/progress.js";
 import { renderText } from "./reporters/text.js";
+import { readKnownFailing } from "./known-failing.js";
+import { casesFor, protocols, type Protocol, type ProtocolTypes } from "./protocols.js";
 import { runConformance } from "./run-conformance.js";
 import { HarnessError, probe, startServer, type StartedServer } from "./server-process.js";
 
@@ -54,19 +55,6 @@ function urlHostPort(value: string): { host: string; port: number } {
   return { host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 };
 }
 
-function readKnownFailing(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new HarnessError(`--known-failing: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/#.*/, "").trim())
-    .filter((l) => l !== "");
-}
-
 function readFile(option: string, path: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -82,7 +70,14 @@ async function run<P extends Protocol>(
   listen: { host: string; port: number } | undefined,
   opts: CommonOptions,
 ): Promise<number> {
-  const knownFailing = opts.knownFailing ? readKnownFailing(opts.knownFailing) : [];
+  let knownFailing: string[] = [];
+  if (opts.knownFailing) {
+    try {
+      knownFailing = readKnownFailing(opts.knownFailing);
+    } catch (err) {
+      throw new HarnessError(`--known-failing: ${(err as Error).message}`);
+    }
+  }
   let cases: CasesFile | undefined;
   if (opts.cases) cases = loadCasesFile(opts.cases);
 
@@ -99,6 +94,10 @@ async function run<P extends Protocol>(
     }
   }
   if (!cases) process.stderr.write("agentwire-conformance: no --cases file: running the discovery checks only\n");
+  else if (!casesFor(protocol, cases)) {
+    const keys = protocols[protocol].caseKeys.join(", ");
+    process.stderr.write(`agentwire-conformance: ${opts.cases} has no ${protocol} section (${keys}): running the discovery checks only\n`);
+  }
   const stop = () => {
     void server?.stop().then(() => process.exit(130));
   };

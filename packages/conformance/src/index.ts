@@ -18,6 +18,7 @@ export {
 } from "./run-conformance.js";
 export { protocols, protocolNames, casesFor, type Protocol, type ProtocolEntry, type ProtocolTypes } from "./protocols.js";
 export { loadCasesFile, CasesFileError } from "./cases-file.js";
+export { parseKnownFailing, readKnownFailing } from "./known-failing.js";
 export { casesSchema } from "./cases-schema.js";
 export { renderText, renderFailure } from "./reporters/text.js";
 export { toJUnit, escapeXml } from "./reporters/junit.js";

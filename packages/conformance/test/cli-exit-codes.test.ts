@@ -108,6 +108,14 @@ describe("a run", () => {
     expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({ schemaVersion: 1, protocol: "activeworkflow", ok: true });
   });
 
+  it("a cases file without this protocol's section says so; a known-failing file is read", async () => {
+    writeFileSync(join(dir, "aw-only.yaml"), "calls:\n  - name: c\n    method: check\n");
+    writeFileSync(join(dir, "known.txt"), "# baseline\nflyte.metadata.x  # tracked\n");
+    const r = await run(["flyte", "--endpoint", `127.0.0.1:${port}`, "--cases", "aw-only.yaml", "--known-failing", "known.txt", "--only", "nothing.selected"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("aw-only.yaml has no flyte section (tasks): running the discovery checks only");
+  });
+
   it("--start: waits for the port, runs, stops the server", async () => {
     const startPort = await freePort();
     const pidFile = join(dir, "server.pid");
