@@ -63,6 +63,14 @@ function readFile(option: string, path: string): string {
   }
 }
 
+function writeReport(option: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new HarnessError(`${option}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
 /** Runs one protocol's suites against a target: the common part of the three subcommands. */
 async function run<P extends Protocol>(
   protocol: P,
@@ -117,8 +125,10 @@ async function run<P extends Protocol>(
     });
     progress.done();
     process.stdout.write(renderText(report, { verbose: opts.verbose ?? false }));
-    if (opts.junit) writeFileSync(opts.junit, toJUnit(report));
-    if (opts.json) writeFileSync(opts.json, toJson(report));
+    const exited = server?.exitStatus();
+    if (exited) process.stderr.write(`agentwire-conformance: the server started with --start ${exited} during the run\n`);
+    if (opts.junit) writeReport("--junit", opts.junit, toJUnit(report));
+    if (opts.json) writeReport("--json", opts.json, toJson(report));
     return report.ok ? 0 : 1;
   } finally {
     process.removeListener("SIGINT", stop);

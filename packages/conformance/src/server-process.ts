@@ -29,6 +29,8 @@ export function probe(host: string, port: number, timeoutMs: number): Promise<vo
 export interface StartedServer {
   /** Its stderr lines (timestamped) between two `Date.now()` instants. */
   readonly log: ServerLog;
+  /** How it ended (`exited with code 1`), or undefined while it runs. */
+  exitStatus(): string | undefined;
   /** All its stderr lines so far. */
   allLines(): string[];
   /** SIGTERM to its process group, SIGKILL after `graceMs`; resolves when it has exited. */
@@ -72,6 +74,7 @@ export async function startServer(command: string, host: string, port: number, w
   const server: StartedServer = {
     log: (from, to) => lines.filter((l) => l.t >= from && l.t <= to).map((l) => `${stamp(l.t)} ${l.line}`),
     allLines,
+    exitStatus: () => exit,
     async stop(graceMs = 5000) {
       const pid = child.pid;
       if (pid === undefined) return;

@@ -55,6 +55,12 @@ describe("exit 2: the harness could not run, said once", () => {
     expect(ap.stderr).toContain("exactly one of --address HOST:PORT or --command");
   });
 
+  it("an unreadable --ca names the option", async () => {
+    const r = await run(["flyte", "--endpoint", "[::1]:1", "--ca", "absent.pem"]);
+    expect(r.code).toBe(2);
+    expect(complaints(r.stderr)).toEqual(["agentwire-conformance: --ca: cannot read absent.pem (ENOENT)"]);
+  });
+
   it("nothing listening: once, with the address", async () => {
     const port = await freePort();
     const r = await run(["flyte", "--endpoint", `127.0.0.1:${port}`]);
@@ -114,6 +120,12 @@ describe("a run", () => {
     const r = await run(["flyte", "--endpoint", `127.0.0.1:${port}`, "--cases", "aw-only.yaml", "--known-failing", "known.txt", "--only", "nothing.selected"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("aw-only.yaml has no flyte section (tasks): running the discovery checks only");
+  });
+
+  it("a report that cannot be written is exit 2 naming the option", async () => {
+    const r = await run(["flyte", "--endpoint", `127.0.0.1:${port}`, "--only", "nothing.selected", "--junit", "no/such/dir/r.xml"]);
+    expect(r.code).toBe(2);
+    expect(complaints(r.stderr)).toContain("agentwire-conformance: --junit: cannot write no/such/dir/r.xml (ENOENT)");
   });
 
   it("--start: waits for the port, runs, stops the server", async () => {
