@@ -89,6 +89,14 @@ describe("runConformance", () => {
     expect(skip.ok).toBe(true);
   });
 
+  it("a glob's * spans dots (ids have no slashes)", async () => {
+    const { selector } = await import("../src/run-conformance.js");
+    const pick = selector(["flyte.*"], ["*.suite-error"]);
+    expect(pick("flyte.async.outputs-only-on-succeeded")).toBe(true);
+    expect(pick("flyte.async.suite-error")).toBe(false);
+    expect(pick("activeworkflow.register.name")).toBe(false);
+  });
+
   it("known-failing: a listed failure is expected and the run is ok", async () => {
     const report = await runConformance({ protocol: "activeworkflow", target, suites: [fake], knownFailing: ["activeworkflow.fake.b"] });
     expect(report.suites[0]!.results[1]!.status).toBe("expected-failure");
