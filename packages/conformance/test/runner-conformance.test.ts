@@ -122,6 +122,14 @@ describe("runConformance", () => {
     expect(report.ok).toBe(false);
   });
 
+  it("a suite error is filtered like any check", async () => {
+    const report = await runConformance({ protocol: "activeworkflow", target, suites: [throwing, passing], only: ["activeworkflow.ok.*"] });
+    const error = report.suites[0]!.results[1]!;
+    expect(error).toMatchObject({ id: "activeworkflow.broken.suite-error", status: "skipped" });
+    expect(error.message).toContain("register answered 502");
+    expect(report.ok).toBe(true);
+  });
+
   it("passes the protocol's own section of the cases file and the call timeout", async () => {
     let seen: unknown;
     let timeout = 0;
