@@ -60,6 +60,9 @@ describe.skipIf(skipPython)(pythonSuiteName("the ActiveWorkflow suites against t
     expect(statusOf(results, "activeworkflow.register.name-ruby-constant")).toBe("passed");
     expect(statusOf(results, "activeworkflow.calls.expect")).toBe("passed");
     expect(statusOf(results, "activeworkflow.calls.canary-not-echoed")).toBe("passed");
+    // Like the Flask sample it answers a non-JSON body with a 500 and an unknown method with a 200: SHOULD warnings.
+    expect(statusOf(results, "activeworkflow.http.not-json-refused")).toBe("warning");
+    expect(statusOf(results, "activeworkflow.http.unknown-method-refused")).toBe("warning");
     // Its receive emits nothing (it only remembers), so the answers of 50 receives cannot be told apart.
     expect(statusOf(results, "activeworkflow.load.concurrent-receives-own-payload")).toBe("skipped");
   });
