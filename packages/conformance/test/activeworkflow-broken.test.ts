@@ -96,6 +96,15 @@ describe("the ActiveWorkflow suites catch broken agents", () => {
     expect(results.find((r) => r.id === awChecks.loadOwnPayload.id)?.status).toBe("passed");
   });
 
+  it("nothing listening → activeworkflow.register.answered and calls.answered fail, the run completes", async () => {
+    const url = await brokenAgent({});
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const results = await runAll(url);
+    caught(results, "activeworkflow.register.answered");
+    caught(results, "activeworkflow.calls.answered");
+    expect(results.find((r) => r.id === "activeworkflow.register.name-ruby-constant")?.status).toBe("skipped");
+  });
+
   it("null in result fields → activeworkflow.calls.no-null-fields", async () => {
     const results = await runAll(await brokenAgent({ call: () => ({ result: { errors: [], logs: null, messages: null, memory: null } }) }));
     const result = caught(results, "activeworkflow.calls.no-null-fields");

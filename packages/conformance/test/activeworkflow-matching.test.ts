@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { LosslessNumber } from "@agentwire/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSuite } from "../src/index.js";
-import { activeWorkflowSuites } from "../src/suites/activeworkflow/index.js";
+import { activeWorkflowSuites, awChecks, checkOfWarning } from "../src/suites/activeworkflow/index.js";
+import { unansweredCodes, warningChecks } from "../src/suites/activeworkflow/checks.js";
 import { mismatch } from "../src/suites/activeworkflow/shared.js";
 
 describe("mismatch (the cases file's matching rules)", () => {
@@ -19,6 +20,32 @@ describe("mismatch (the cases file's matching rules)", () => {
     expect(mismatch({ n: 42 }, { n: "42" }, "m")).toBe('m.n: expected 42, got "42"');
     expect(mismatch({ x: null }, { x: null }, "m")).toBeUndefined();
     expect(mismatch({ x: { y: [1, 2] } }, { x: { y: [1, 3] } }, "m")).toBe("m.x.y[1]: expected 2, got 3");
+  });
+});
+
+describe("the driver's warnings and the checks", () => {
+  it("every DriverWarningCode maps to a check the suites judge it with", () => {
+    const ids = new Set<string>(Object.values(awChecks).map((c) => c.id));
+    for (const [code, { register, calls }] of Object.entries(checkOfWarning)) {
+      expect(register ?? calls, code).toBeDefined();
+      if (register !== undefined) expect(ids.has(register), code).toBe(true);
+      if (calls === undefined) continue;
+      expect(ids.has(calls), code).toBe(true);
+      const judgedBy = unansweredCodes.includes(code as never)
+        ? awChecks.callsAnswered.id
+        : warningChecks.find((w) => w.codes.includes(code as never))?.definition.id;
+      expect(judgedBy, code).toBe(calls);
+    }
+  });
+
+  it("ids are unique, kebab-case and prefixed by their suite", () => {
+    const all = Object.values(awChecks);
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    for (const c of all) {
+      expect(c.id).toMatch(/^activeworkflow\.(register|calls|http|load)\.[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(c.reason.length).toBeGreaterThan(0);
+      expect(c.source?.length).toBeGreaterThan(0);
+    }
   });
 });
 

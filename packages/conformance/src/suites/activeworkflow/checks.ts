@@ -148,3 +148,29 @@ export const warningChecks: ReadonlyArray<{ definition: CheckDefinition; codes: 
 
 /** The warnings that mean no applicable answer came (judged by `activeworkflow.calls.answered`). */
 export const unansweredCodes: readonly DriverWarningCode[] = ["transport_error", "non_json_body", "missing_result", "result_not_object"];
+
+/**
+ * Every `DriverWarningCode` the driver reports and the check that judges it, for `register` and for
+ * `check`/`receive` (exhaustive: a new code in the driver fails the typecheck here until it is mapped).
+ */
+export const checkOfWarning: Record<DriverWarningCode, { register?: string; calls?: string }> = {
+  transport_error: { register: awChecks.registerAnswered.id, calls: awChecks.callsAnswered.id },
+  non_json_body: { register: awChecks.registerAnswered.id, calls: awChecks.callsAnswered.id },
+  missing_result: { register: awChecks.registerAnswered.id, calls: awChecks.callsAnswered.id },
+  result_not_object: { register: awChecks.registerAnswered.id, calls: awChecks.callsAnswered.id },
+  http_status: { register: awChecks.registerStatus.id, calls: awChecks.callsStatus.id },
+  field_null: { calls: awChecks.callsNoNull.id },
+  field_not_array: { calls: awChecks.callsArrays.id },
+  log_entry_blank: { calls: awChecks.callsLogEntries.id },
+  log_entry_not_string: { calls: awChecks.callsLogEntries.id },
+  log_entry_truncated: { calls: awChecks.callsLogLength.id },
+  memory_not_object: { calls: awChecks.callsMemory.id },
+  memory_json_string: { calls: awChecks.callsMemory.id },
+  message_not_object: { calls: awChecks.callsMessages.id },
+  message_json_string: { calls: awChecks.callsMessages.id },
+  register_name_invalid: { register: awChecks.registerName.id },
+  register_display_name: { register: awChecks.registerDisplayName.id },
+  register_description: { register: awChecks.registerDescription.id },
+  register_default_options: { register: awChecks.registerDefaultOptions.id },
+  register_not_idempotent: { register: awChecks.registerIdempotent.id },
+};

@@ -10,7 +10,7 @@ import { httpSuite } from "./http.js";
 import { loadSuite } from "./load.js";
 import { registerSuite } from "./register.js";
 
-export { awChecks } from "./checks.js";
+export { awChecks, checkOfWarning } from "./checks.js";
 export { canaryCredentialName } from "./calls.js";
 
 export const activeWorkflowSuites: Suite<ActiveWorkflowTarget, ActiveWorkflowCases>[] = [registerSuite, callsSuite, httpSuite, loadSuite];
