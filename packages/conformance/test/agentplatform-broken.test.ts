@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Action, LifecycleHook } from "../../agentplatform/src/gen/agentplatform/v1/lifecycle_pb.js";
 import { FinishReason, LLMProvider } from "../../agentplatform/src/gen/agentplatform/v1/llm_pb.js";
 import { Capability, Plugin, Status } from "../../agentplatform/src/gen/agentplatform/v1/plugin_pb.js";
+import { ViewProvider } from "../../agentplatform/src/gen/agentplatform/v1/view_pb.js";
 import type { CheckResult } from "../src/check.js";
 import type { AgentPlatformCases } from "../src/cases.js";
 import { runSuite } from "../src/run-suite.js";
@@ -33,7 +34,7 @@ afterEach(async () => {
   servers = [];
 });
 
-async function brokenPlugin(faults: { name?: string; manifest?: string; capabilities?: Capability[]; llm?: Event[]; hookAction?: Action }): Promise<string> {
+async function brokenPlugin(faults: { name?: string; manifest?: string; capabilities?: Capability[]; llm?: Event[]; hookAction?: Action; viewHcl?: string }): Promise<string> {
   const routes = (router: ConnectRouter) => {
     router.service(Plugin, {
       register: () => ({ name: faults.name ?? "broken", capabilities: faults.capabilities ?? [] }),
@@ -41,6 +42,13 @@ async function brokenPlugin(faults: { name?: string; manifest?: string; capabili
       getManifest: () => ({ manifestHcl: faults.manifest ?? manifestOf("broken") }),
     });
     if (faults.llm !== undefined) router.service(LLMProvider, { complete: streamOf(faults.llm) });
+    if (faults.viewHcl !== undefined) {
+      const componentHcl = faults.viewHcl;
+      router.service(ViewProvider, {
+        listViews: () => ({ views: [{ name: "main", label: "Main", scope: "workspace", routes: [{ method: "GET", path: "/x" }] }] }),
+        renderView: () => ({ componentHcl }),
+      });
+    }
     if (faults.hookAction !== undefined) {
       const action = faults.hookAction;
       router.service(LifecycleHook, { onEvent: () => ({ action }) });
@@ -135,6 +143,12 @@ describe("broken AgentPlatform plugins, each caught by its check", () => {
     const results = await runAll({ address: await brokenPlugin({ capabilities: [Capability.LIFECYCLE_HOOK], hookAction: Action.ACTION_UNSPECIFIED }) });
     expect(statusOf(results, "agentplatform.hooks.action-specified")).toBe("failed");
     expect(statusOf(results, "agentplatform.hooks.every-event-answered")).toBe("passed");
+  });
+
+  it("a view whose component has no type", async () => {
+    const results = await runAll({ address: await brokenPlugin({ capabilities: [Capability.VIEW_PROVIDER], viewHcl: 'component "a" {\n  content = "x"\n}\n' }) });
+    expect(statusOf(results, "agentplatform.views.definitions-valid")).toBe("passed");
+    expect(statusOf(results, "agentplatform.views.render-components")).toBe("failed");
   });
 
   it("a local plugin printing a second stdout line", async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve, type PluginServer } from "@agentwire/agentplatform";
 import { createFilesPlugin } from "@agentwire/example-plugin-files";
 import { createGuardPlugin } from "@agentwire/example-plugin-guard";
+import { createDashboardPlugin } from "@agentwire/example-plugin-dashboard";
 import type { CheckResult } from "../src/check.js";
 import type { AgentPlatformCases } from "../src/cases.js";
 import { runSuite } from "../src/run-suite.js";
@@ -75,6 +76,25 @@ describe("agentplatform suites against examples/plugin-guard (in-process)", () =
     const results = await runAll({ address: `127.0.0.1:${server.port}` });
     expect(mustFailures(results)).toEqual([]);
     for (const id of ["agentplatform.hooks.every-event-answered", "agentplatform.hooks.action-specified", "agentplatform.hooks.modify-carries-json"]) {
+      expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
+    }
+  });
+});
+
+describe("agentplatform suites against examples/plugin-dashboard (in-process)", () => {
+  let server: PluginServer;
+  beforeAll(async () => {
+    server = await serve({ plugin: createDashboardPlugin(), port: 0, mode: "remote", handleSignals: false });
+  });
+  afterAll(() => server.close());
+
+  it("holds every MUST, with a route case", async () => {
+    const results = await runAll(
+      { address: `127.0.0.1:${server.port}` },
+      { views: [{ name: "list tasks", view: "tasks", routes: [{ method: "GET", path: "/api/tasks", expect: { status: 200 } }] }] },
+    );
+    expect(mustFailures(results)).toEqual([]);
+    for (const id of ["agentplatform.views.definitions-valid", "agentplatform.views.render-components", "agentplatform.views.case-route"]) {
       expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
     }
   });

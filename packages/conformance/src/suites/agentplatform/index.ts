@@ -671,20 +671,45 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
 
 // ----------------------------------------------------------------------------------------------- views
 
+/** Problems with a parsed view: only `component "<id>" { type = "..." }` blocks, nested ones included. */
+function componentProblems(json: unknown, where: string): string[] {
+  if (!isObject(json)) return [`${where}: not a body`];
+  const problems: string[] = [];
+  const components = json["component"];
+  if (components === undefined) return problems;
+  if (!isObject(components)) return [`${where}: a component block without its label`];
+  for (const [id, bodies] of Object.entries(components)) {
+    for (const body of Array.isArray(bodies) ? bodies : [bodies]) {
+      if (!isObject(body) || typeof body["type"] !== "string" || body["type"] === "") {
+        problems.push(`${where}component "${id}" has no type`);
+        continue;
+      }
+      problems.push(...componentProblems(body, `${where}component "${id}" > `));
+    }
+  }
+  return problems;
+}
+
 const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
   name: "agentplatform.views",
-  description: "ViewProvider: view names, scopes and route methods",
+  description: "ViewProvider: view definitions, the component HCL of each view, and the cases' routes",
   async run(ctx) {
-    await ctx.check(def("agentplatform.views.definitions-valid", "MUST", "The platform mounts views by unique name, scope workspace|global, and routes by method", PROTO("view")), async (rec) => {
-      let driver: PluginDriver;
-      try {
-        driver = await registered(ctx);
-      } catch (err) {
-        return rec.skip(`Register failed: ${(err as Error).message}`);
-      }
+    let driver: PluginDriver | undefined;
+    let skipped: string | undefined;
+    try {
+      driver = await registered(ctx);
       const res = await driver.clients.plugin.register({ config: configOf(ctx) });
-      if (!res.capabilities.includes(Capability.VIEW_PROVIDER)) rec.skip("the plugin does not advertise VIEW_PROVIDER");
-      const views = rec.exchange("ViewProvider/ListViews", {}, (await driver.clients.views.listViews({})).views);
+      if (!res.capabilities.includes(Capability.VIEW_PROVIDER)) skipped = "the plugin does not advertise VIEW_PROVIDER";
+    } catch (err) {
+      skipped = `Register failed: ${(err as Error).message}`;
+    }
+    let names: string[] | undefined;
+
+    await ctx.check(def("agentplatform.views.definitions-valid", "MUST", "The platform mounts views by unique name, scope workspace|global, and routes by method", PROTO("view")), async (rec) => {
+      const d = driver;
+      if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
+      const views = rec.exchange("ViewProvider/ListViews", {}, (await d.clients.views.listViews({})).views);
+      names = views.map((v) => v.name);
       const seen = new Set<string>();
       const problems: string[] = [];
       for (const v of views) {
@@ -695,6 +720,58 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       }
       if (problems.length > 0) rec.fail(problems.join("; "), "unique names, scope workspace|global, methods GET|POST|PUT|PATCH|DELETE");
     });
+
+    await ctx.check(def("agentplatform.views.render-components", "MUST", "The platform parses RenderView's HCL into component blocks, each with a type", `${PROTO("view")}; ${RESEARCH}`), async (rec) => {
+      const d = driver;
+      const list = names;
+      if (d === undefined || list === undefined) return rec.skip(skipped ?? "no view list");
+      if (list.length === 0) return rec.skip("no views");
+      const problems: string[] = [];
+      for (const name of list) {
+        const sent = { viewName: name, workspaceId: "agentwire-conformance", params: {} };
+        let hcl: string;
+        try {
+          hcl = rec.exchange("ViewProvider/RenderView", sent, (await d.clients.views.renderView(sent)).componentHcl);
+        } catch (err) {
+          rec.exchange("ViewProvider/RenderView", sent, errorOf(err));
+          problems.push(`${name}: RenderView failed: ${errorOf(err).code}`);
+          continue;
+        }
+        let json: Record<string, unknown>;
+        try {
+          json = (await parseHcl(`${name}.hcl`, hcl)) as Record<string, unknown>;
+        } catch (err) {
+          problems.push(`${name}: not HCL: ${(err as Error).message}`);
+          continue;
+        }
+        const other = Object.keys(json).filter((k) => k !== "component");
+        if (other.length > 0) problems.push(`${name}: top-level ${other.join(", ")} outside component blocks`);
+        problems.push(...componentProblems(json, `${name}: `));
+      }
+      if (problems.length > 0) rec.fail(problems.join("; "), 'component "<id>" { type = "..." ... } blocks');
+    });
+
+    for (const c of ctx.cases?.views ?? []) {
+      for (const route of c.routes ?? []) {
+        await ctx.check(def("agentplatform.views.case-route", "MUST", "The platform relays HandleRoute's status and body to the browser", PROTO("view")), async (rec) => {
+          const d = driver;
+          if (d === undefined) return rec.skip(skipped ?? "no driver");
+          const res = await d.route({ method: route.method, path: route.path, ...(route.body === undefined ? {} : { json: route.body }) });
+          rec.exchange(`ViewProvider/HandleRoute (case ${c.name})`, route, { status: res.status, body: res.text().slice(0, 2000) });
+          if (!Number.isInteger(res.status) || res.status < 100 || res.status > 599) rec.fail(`status ${res.status} is not an HTTP status`, "100..599");
+          if (route.expect?.status !== undefined && res.status !== route.expect.status) rec.fail(`status ${res.status}, expected ${route.expect.status}`);
+          if (route.expect?.body !== undefined) {
+            let body: unknown;
+            try {
+              body = JSON.parse(res.text());
+            } catch {
+              rec.fail("the body is not JSON", JSON.stringify(route.expect.body));
+            }
+            if (!subsetMatches(route.expect.body, body)) rec.fail("the body does not contain the expected one", JSON.stringify(route.expect.body));
+          }
+        });
+      }
+    }
   },
 };
 
