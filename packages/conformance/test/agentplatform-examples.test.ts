@@ -8,6 +8,8 @@ import { serve, type PluginServer } from "@agentwire/agentplatform";
 import { createFilesPlugin } from "@agentwire/example-plugin-files";
 import { createGuardPlugin } from "@agentwire/example-plugin-guard";
 import { createDashboardPlugin } from "@agentwire/example-plugin-dashboard";
+import { createOpenAIPlugin } from "@agentwire/example-plugin-openai";
+import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "../../../examples/plugin-openai/test/fake-openai.js";
 import type { CheckResult } from "../src/check.js";
 import type { AgentPlatformCases } from "../src/cases.js";
 import { runSuite } from "../src/run-suite.js";
@@ -95,6 +97,47 @@ describe("agentplatform suites against examples/plugin-dashboard (in-process)", 
     );
     expect(mustFailures(results)).toEqual([]);
     for (const id of ["agentplatform.views.definitions-valid", "agentplatform.views.render-components", "agentplatform.views.case-route"]) {
+      expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
+    }
+  });
+});
+
+describe("agentplatform suites against examples/plugin-openai (in-process, its fake OpenAI upstream)", () => {
+  let server: PluginServer;
+  let fake: FakeOpenAI;
+  beforeAll(async () => {
+    fake = await FakeOpenAI.start();
+    // Every request answered by what it asks: a tool call when it offers tools, text otherwise.
+    for (let i = 0; i < 20; i++) {
+      fake.reply((request) =>
+        Array.isArray(request.body["tools"]) && request.body["tools"].length > 0
+          ? {
+              pieces: sse([chunk(toolCallStart(0, "call_abc", "get_weather")), chunk(toolCallArgs(0, '{"city":')), chunk(toolCallArgs(0, '"Paris"}')), chunk({}, "tool_calls"), usageChunk(52, 18)]),
+              delayMs: 2,
+            }
+          : { pieces: textStream(["Hello", " there"]), delayMs: 2 },
+      );
+    }
+    server = await serve({ plugin: createOpenAIPlugin({ processEnv: { OPENAI_API_KEY: "sk-conformance" } }), port: 0, mode: "remote", handleSignals: false });
+  });
+  afterAll(async () => {
+    await server.close();
+    await fake.close();
+  });
+
+  it("holds every MUST, with text and tool-call completions", async () => {
+    const weather = { name: "get_weather", description: "Weather", parametersJsonSchema: '{"type":"object","properties":{"city":{"type":"string"}}}' };
+    const results = await runAll(
+      { address: `127.0.0.1:${server.port}`, config: { base_url: fake.baseUrl } },
+      {
+        completions: [
+          { name: "text", request: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, expect: { finish: "STOP", text: "Hello there" } },
+          { name: "tool", request: { messages: [{ role: "user", content: "Weather in Paris?" }], availableTools: [weather] }, expect: { finish: "TOOL_USE" } },
+        ],
+      },
+    );
+    expect(mustFailures(results)).toEqual([]);
+    for (const id of ["agentplatform.llm.one-finish-last", "agentplatform.llm.tool-delta-id", "agentplatform.llm.tool-arguments-json", "agentplatform.llm.tool-use-iff-calls", "agentplatform.llm.case-expect", "agentplatform.llm.cancel-stops-stream", "agentplatform.llm.usage-before-finish"]) {
       expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
     }
   });
