@@ -145,6 +145,13 @@ describe("broken AgentPlatform plugins, each caught by its check", () => {
     expect(statusOf(results, "agentplatform.hooks.every-event-answered")).toBe("passed");
   });
 
+  it("a hook whose answer is not the case's expected action", async () => {
+    const cases: AgentPlatformCases = { hooks: [{ name: "deny rm", event: "TOOL_CALL", payload: { tool_name: "rm", arguments_json: "{}" }, expect: { action: "CANCEL" } }] };
+    const results = await runAll({ address: await brokenPlugin({ capabilities: [Capability.LIFECYCLE_HOOK], hookAction: Action.CONTINUE }) }, cases);
+    expect(statusOf(results, "agentplatform.hooks.action-specified")).toBe("passed");
+    expect(results.find((r) => r.id === "agentplatform.hooks.case-expect")?.message).toMatch(/deny rm: CONTINUE, expected CANCEL/);
+  });
+
   it("a view whose component has no type", async () => {
     const results = await runAll({ address: await brokenPlugin({ capabilities: [Capability.VIEW_PROVIDER], viewHcl: 'component "a" {\n  content = "x"\n}\n' }) });
     expect(statusOf(results, "agentplatform.views.definitions-valid")).toBe("passed");

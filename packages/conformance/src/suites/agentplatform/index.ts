@@ -324,6 +324,14 @@ const toolsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       if (problems.length > 0) rec.fail(problems.join("; "), "unique names matching ^[a-zA-Z0-9_-]{1,64}$");
     });
 
+    await ctx.check(def("agentplatform.tools.descriptions-present", "SHOULD", "The model chooses tools by their description: an empty one is a tool it cannot use well", PROTO("tool")), async (rec) => {
+      const d = driver;
+      if (tools === undefined || d === undefined) return rec.skip("no tool list");
+      const listed = rec.exchange("ToolProvider/ListTools", {}, (await d.clients.tools.listTools({})).tools.map((t) => ({ name: t.name, description: t.description })));
+      const empty = listed.filter((t) => t.description.trim() === "").map((t) => t.name);
+      if (empty.length > 0) rec.fail(`no description: ${empty.join(", ")}`, "a non-empty description per tool");
+    });
+
     await ctx.check(def("agentplatform.tools.schema-valid", "MUST", "The platform hands parameters_json_schema to the model: a JSON Schema object that compiles", PROTO("tool")), async (rec) => {
       const list = tools;
       if (list === undefined) return rec.skip("no tool list");
@@ -614,6 +622,8 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
     }
     interface Answer {
       event: string;
+      /** The case it answers (none for the harness's own minimal events). */
+      caseName?: string;
       action?: number;
       modified?: Uint8Array;
       error?: { code: string; message: string };
@@ -624,19 +634,20 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
       if (answers === undefined) {
         answers = [];
-        const all: Array<{ event: string; payload: Record<string, unknown> }> = Object.entries(minimalPayloads).map(([event, payload]) => ({ event, payload }));
-        for (const c of ctx.cases?.hooks ?? []) all.push({ event: c.event, payload: c.payload });
-        for (const { event, payload } of all) {
+        const all: Array<{ event: string; payload: Record<string, unknown>; caseName?: string }> = Object.entries(minimalPayloads).map(([event, payload]) => ({ event, payload }));
+        for (const c of ctx.cases?.hooks ?? []) all.push({ event: c.event, payload: c.payload, caseName: c.name });
+        for (const { event, payload, caseName } of all) {
+          const from = caseName === undefined ? {} : { caseName };
           const sent = { type: EventType[event as keyof typeof EventType], agentName: "agentwire-conformance", payloadJson: new TextEncoder().encode(JSON.stringify(payload)) };
           try {
             const res = await d.clients.hooks.onEvent(sent, { timeoutMs: ctx.callTimeoutMs });
-            answers.push({ event, action: res.action, ...(res.modifiedPayloadJson === undefined ? {} : { modified: res.modifiedPayloadJson }) });
+            answers.push({ event, ...from, action: res.action, ...(res.modifiedPayloadJson === undefined ? {} : { modified: res.modifiedPayloadJson }) });
           } catch (err) {
-            answers.push({ event, error: errorOf(err) });
+            answers.push({ event, ...from, error: errorOf(err) });
           }
         }
       }
-      for (const a of answers) rec.exchange(`LifecycleHook/OnEvent ${a.event}`, "(minimal payload)", a.error ?? { action: Action[a.action ?? 0], modified: a.modified === undefined ? undefined : new TextDecoder().decode(a.modified) });
+      for (const a of answers) rec.exchange(`LifecycleHook/OnEvent ${a.event}`, a.caseName === undefined ? "(minimal payload)" : `(case ${a.caseName})`, a.error ?? { action: Action[a.action ?? 0], modified: a.modified === undefined ? undefined : new TextDecoder().decode(a.modified) });
       return answers;
     };
 
@@ -661,7 +672,7 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
     for (const c of ctx.cases?.hooks ?? []) {
       if (c.expect?.action === undefined) continue;
       await ctx.check(def("agentplatform.hooks.case-expect", "MUST", "The author's expected action", "cases file"), async (rec) => {
-        const a = (await send(rec)).find((x) => x.event === c.event && !(x.event in minimalPayloads && x === answers?.find((y) => y.event === c.event)));
+        const a = (await send(rec)).find((x) => x.caseName === c.name);
         const got = a?.action === undefined ? a?.error?.code : Action[a.action];
         if (got !== c.expect!.action) rec.fail(`case ${c.name}: ${String(got)}, expected ${c.expect!.action}`);
       });
