@@ -96,7 +96,7 @@ describe("agentplatform suites against examples/plugin-dashboard (in-process)", 
       { views: [{ name: "list tasks", view: "tasks", routes: [{ method: "GET", path: "/api/tasks", expect: { status: 200 } }] }] },
     );
     expect(mustFailures(results)).toEqual([]);
-    for (const id of ["agentplatform.views.definitions-valid", "agentplatform.views.render-components", "agentplatform.views.case-route"]) {
+    for (const id of ["agentplatform.views.definitions-valid", "agentplatform.views.render-components", "agentplatform.views.case-route", "agentplatform.views.stream-metadata-first"]) {
       expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
     }
   });

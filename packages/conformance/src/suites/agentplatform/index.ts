@@ -762,6 +762,29 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       if (problems.length > 0) rec.fail(problems.join("; "), 'component "<id>" { type = "..." ... } blocks');
     });
 
+    await ctx.check(def("agentplatform.views.stream-metadata-first", "SHOULD", "The platform opens HandleStream with a metadata-first message (workspace_id, user_id, user_email); the plugin accepts it", PROTO("view")), async (rec) => {
+      const d = driver;
+      if (d === undefined || names === undefined) return rec.skip(skipped ?? "no view list");
+      const metadata = { workspace_id: "agentwire-conformance", user_id: "conformance", user_email: "conformance@example.invalid" };
+      const stream = d.openStream(metadata);
+      stream.end();
+      let timer: NodeJS.Timeout | undefined;
+      const open = new Promise<"open">((res) => {
+        timer = setTimeout(() => res("open"), ctx.callTimeoutMs);
+      });
+      try {
+        const outcome = await Promise.race([stream.rest(), open]);
+        rec.exchange("ViewProvider/HandleStream", { metadata, then: "end" }, outcome === "open" ? "(still open: relaying)" : { messages: outcome.length, ended: "OK" });
+      } catch (err) {
+        rec.exchange("ViewProvider/HandleStream", { metadata, then: "end" }, errorOf(err));
+        if (ConnectError.from(err).code === Code.Unimplemented) return rec.skip("the plugin serves no HandleStream");
+        rec.fail(`the stream failed: ${errorOf(err).code} ${errorOf(err).message}`, "a stream that accepts the metadata-first message");
+      } finally {
+        clearTimeout(timer);
+        stream.cancel();
+      }
+    });
+
     for (const c of ctx.cases?.views ?? []) {
       for (const route of c.routes ?? []) {
         await ctx.check(def("agentplatform.views.case-route", "MUST", "The platform relays HandleRoute's status and body to the browser", PROTO("view")), async (rec) => {
