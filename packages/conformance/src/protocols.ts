@@ -1,6 +1,7 @@
 import type { ActiveWorkflowCases, AgentPlatformCases, CasesFile, FlyteCases } from "./cases.js";
 import type { Suite } from "./suite.js";
 import { activeWorkflowSuites } from "./suites/activeworkflow/index.js";
+import { disconnect } from "./suites/agentplatform/connect.js";
 import { agentPlatformSuites } from "./suites/agentplatform/index.js";
 import { flyteSuites } from "./suites/flyte/index.js";
 import type { ActiveWorkflowTarget, AgentPlatformTarget, FlyteTarget } from "./targets.js";
@@ -18,13 +19,15 @@ export interface ProtocolEntry<P extends Protocol> {
   readonly suites: readonly Suite<ProtocolTypes[P]["target"], ProtocolTypes[P]["cases"]>[];
   /** The keys of the cases file this protocol reads (the others are ignored). */
   readonly caseKeys: readonly (keyof CasesFile)[];
+  /** Stops what the suites started for the whole run, at its end. */
+  readonly finish?: (target: ProtocolTypes[P]["target"]) => Promise<void>;
 }
 
 /** The registry: protocol → its suites and the sections of the cases file it reads. */
 export const protocols: { readonly [P in Protocol]: ProtocolEntry<P> } = {
   flyte: { suites: flyteSuites, caseKeys: ["tasks"] },
   activeworkflow: { suites: activeWorkflowSuites, caseKeys: ["calls"] },
-  agentplatform: { suites: agentPlatformSuites, caseKeys: ["config", "tools", "completions", "hooks", "views"] },
+  agentplatform: { suites: agentPlatformSuites, caseKeys: ["config", "tools", "completions", "hooks", "views"], finish: disconnect },
 };
 
 export const protocolNames: readonly Protocol[] = ["flyte", "activeworkflow", "agentplatform"];

@@ -101,38 +101,44 @@ export async function runConformance<P extends Protocol>(options: RunConformance
   const checkTimeoutMs = Math.max(30_000, callTimeoutMs * 3);
   const reports: SuiteReport[] = [];
 
-  for (const suite of suites) {
-    const results: CheckResult[] = [];
-    const add = (raw: CheckResult) => {
-      let result = applyKnownFailing(raw, known);
-      if (options.serverLog && (result.status === "failed" || result.status === "warning" || result.status === "expected-failure")) {
-        const end = Date.now();
-        const lines = options.serverLog(end - result.durationMs - 50, end);
-        if (lines.length > 0) result = { ...result, serverLog: lines };
+  try {
+    for (const suite of suites) {
+      const results: CheckResult[] = [];
+      const add = (raw: CheckResult) => {
+        let result = applyKnownFailing(raw, known);
+        if (options.serverLog && (result.status === "failed" || result.status === "warning" || result.status === "expected-failure")) {
+          const end = Date.now();
+          const lines = options.serverLog(end - result.durationMs - 50, end);
+          if (lines.length > 0) result = { ...result, serverLog: lines };
+        }
+        results.push(result);
+        options.onProgress?.(result);
+      };
+      const suiteStarted = performance.now();
+      try {
+        await runSuite(suite, { target: options.target, cases, callTimeoutMs, checkTimeoutMs, include, onResult: add });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const id = `${suite.name}.suite-error`;
+        // Filtered like any check: `--only flyte.async.*` does not fail on another suite's stop.
+        const selected = include(id);
+        add({
+          id,
+          level: "MUST",
+          reason: "the suite runs to its end: the server answered in a way the harness could not go on from",
+          suite: suite.name,
+          status: selected ? "failed" : "skipped",
+          message: `${selected ? "" : "not selected (--only/--skip); "}the suite stopped: ${message}`,
+          exchanges: [],
+          durationMs: Math.round(performance.now() - suiteStarted),
+        });
       }
-      results.push(result);
-      options.onProgress?.(result);
-    };
-    const suiteStarted = performance.now();
-    try {
-      await runSuite(suite, { target: options.target, cases, callTimeoutMs, checkTimeoutMs, include, onResult: add });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const id = `${suite.name}.suite-error`;
-      // Filtered like any check: `--only flyte.async.*` does not fail on another suite's stop.
-      const selected = include(id);
-      add({
-        id,
-        level: "MUST",
-        reason: "the suite runs to its end: the server answered in a way the harness could not go on from",
-        suite: suite.name,
-        status: selected ? "failed" : "skipped",
-        message: `${selected ? "" : "not selected (--only/--skip); "}the suite stopped: ${message}`,
-        exchanges: [],
-        durationMs: Math.round(performance.now() - suiteStarted),
-      });
+      reports.push({ name: suite.name, description: suite.description, results });
     }
-    reports.push({ name: suite.name, description: suite.description, results });
+  } finally {
+    // What the suites started for the whole run (a local plugin shared by the AgentPlatform suites) is
+    // stopped even when a filter or a failure kept the suite that would stop it from running.
+    await protocols[options.protocol].finish?.(options.target as never);
   }
 
   const all = reports.flatMap((s) => s.results);
