@@ -138,7 +138,7 @@ export async function runConformance<P extends Protocol>(options: RunConformance
   } finally {
     // What the suites started for the whole run (a local plugin shared by the AgentPlatform suites) is
     // stopped even when a filter or a failure kept the suite that would stop it from running.
-    await protocols[options.protocol].finish?.(options.target as never);
+    await protocols[options.protocol].finish?.(options.target);
   }
 
   const all = reports.flatMap((s) => s.results);
