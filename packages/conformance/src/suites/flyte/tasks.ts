@@ -4,7 +4,7 @@ import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
 import type { Suite } from "../../suite.js";
 import type { FlyteTarget } from "../../targets.js";
-import { call, caseTask, codeName, decodeOutputs, expectMismatch, hasOutputs, newDriver, phaseName, SRC, syncTypes, terminalPhases, type Ctx } from "./common.js";
+import { call, caseTask, plain, codeName, decodeOutputs, expectMismatch, hasOutputs, newDriver, phaseName, SRC, syncTypes, terminalPhases, type Ctx } from "./common.js";
 
 interface Answer {
   phase: number;
@@ -48,6 +48,11 @@ async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Lau
 async function deleteTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
   const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta };
   return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.clients.async.deleteTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+}
+
+/** Shows an answer a previous check received as evidence in this one. */
+function evidence(rec: CheckRecorder, l: Launched, a: Answer, what: string): void {
+  rec.exchange(`AsyncAgentService/GetTask (${l.c.name}, ${what})`, plain({ resourceMeta: l.resourceMeta, outputPrefix: l.outputPrefix }), plain({ resource: { ...a, phase: phaseName(a.phase) ?? a.phase } }));
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -164,6 +169,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         await Promise.all(
           live.map(async (l) => {
             let a: Answer | undefined = l.answers[l.answers.length - 1];
+            if (a !== undefined) evidence(rec, l, a, "first answer, on a fresh connection");
             if (a !== undefined && !check(l, a)) return;
             while (l.final === undefined && !rec.signal.aborted) {
               if (l.c.abort && !l.deleted && phaseName(a?.phase ?? 0) === "RUNNING") {
@@ -200,6 +206,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         const all = created().flatMap((l) => l.answers.map((a) => ({ l, a })));
         if (all.length === 0) return rec.skip("no GetTask answer");
         const bad = all.filter(({ a }) => hasOutputs(a.outputs) && phaseName(a.phase) !== "SUCCEEDED");
+        for (const { l, a } of bad) evidence(rec, l, a, "answered while polling");
         if (bad.length > 0) return rec.fail(bad.map(({ l, a }) => `${l.c.name}: outputs with phase ${phaseName(a.phase) ?? a.phase}`).join("; "), "outputs only in a SUCCEEDED resource");
       },
     );
@@ -216,6 +223,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         if (done.length === 0) return rec.skip("no SUCCEEDED task with declared outputs");
         const failures: string[] = [];
         for (const l of done) {
+          if (l.final !== undefined) evidence(rec, l, l.final, "terminal answer");
           if (Object.keys(l.c.interface?.outputs ?? {}).length > 0 && !hasOutputs(l.final?.outputs)) {
             failures.push(`${l.c.name}: SUCCEEDED without outputs although the interface declares some (the harness cannot read outputs.pb written by the job)`);
             continue;
@@ -246,6 +254,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
             failures.push(`${l.c.name}: never reached a terminal phase`);
             continue;
           }
+          evidence(rec, l, l.final, "terminal answer");
           let outputs: Record<string, unknown> | undefined;
           try {
             outputs = hasOutputs(l.final.outputs) ? decodeOutputs(l.c, l.final.outputs) : undefined;
