@@ -77,9 +77,22 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
           const key = (x: Agent) => JSON.stringify({ name: x.name, isSync: x.isSync, c: x.supportedTaskCategories.map((c) => `${c.name}@${c.version}`).sort() });
           if (key(g) !== key(a)) return rec.fail(`GetAgent(${a.name}) differs from ListAgents: ${JSON.stringify(plain(g))} vs ${JSON.stringify(plain(a))}`, "the same name, is_sync and categories");
         }
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.metadata.get-agent-unknown-not-found",
+        level: "SHOULD",
+        reason: "GetAgent of a name the server does not have should answer NOT_FOUND, so tooling can tell a typo from an outage",
+        source: SRC.agentProto,
+      },
+      async (rec) => {
+        const driver = newDriver(ctx);
         const unknown = uniqueName();
         const r = await call(rec, "AgentMetadataService/GetAgent", { name: unknown }, () => driver.clients.metadata.getAgent({ name: unknown }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? codeName(r.error) : "OK"}`, "NOT_FOUND for an agent it does not have");
+        if (r.error?.code === Code.Unimplemented) return rec.skip("AgentMetadataService is not served");
+        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? `${codeName(r.error)} ${r.error.rawMessage}` : "OK"}`, "NOT_FOUND for an agent it does not have");
       },
     );
 
