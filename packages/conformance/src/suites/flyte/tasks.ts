@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Code, maxResourceMetaBytes, toLiteralMap, type LiteralMap } from "@agentwire/flyte";
 import { HealthCheckResponse_ServingStatus, taskTemplate, type FlyteDriver } from "@agentwire/flyte/testing";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
@@ -57,9 +58,19 @@ function evidence(rec: CheckRecorder, l: Launched, a: Answer, what: string): voi
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/** Concurrent calls each listen to the check's signal: more than Node's default of 10 is expected here. */
+function allowConcurrentListeners(signal: AbortSignal): void {
+  setMaxListeners(0, signal);
 }
 
 export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
@@ -80,6 +91,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       },
       async (rec) => {
         if (cases.length === 0) return rec.skip(noCases);
+        allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const failures: string[] = [];
         await Promise.all(
@@ -155,6 +167,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const live = created().filter((l) => l.answers.length > 0);
         if (live.length === 0) return rec.skip("no task answered GetTask");
+        allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const failures: string[] = [];
         const check = (l: Launched, a: Answer): boolean => {
@@ -331,6 +344,7 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
       },
       async (rec) => {
         if (cases.length === 0) return rec.skip("no case for a task type listed is_sync");
+        allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const failures: string[] = [];
         await Promise.all(
@@ -462,6 +476,7 @@ export const loadSuite: Suite<FlyteTarget, FlyteCases> = {
         const sync = await syncTypes(ctx);
         const c = (ctx.cases?.tasks ?? []).find((t) => !sync?.has(t.taskType) && !t.abort);
         if (c === undefined) return rec.skip("no async task case to repeat");
+        allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const runOne = async (i: number) => {
           const req = createRequest(c);
