@@ -14,7 +14,7 @@ import type { CheckResult } from "../src/check.js";
 import { runSuite } from "../src/run-suite.js";
 import { flyteSuites } from "../src/suites/flyte/index.js";
 
-type Fault = "none" | "empty-phase" | "outputs-with-running" | "unknown-type-ok" | "connection-state" | "crash-on-corrupt-meta";
+type Fault = "none" | "string-output" | "empty-phase" | "outputs-with-running" | "unknown-type-ok" | "connection-state" | "crash-on-corrupt-meta";
 
 const TASK = "fake_task";
 const cases: FlyteCases = {
@@ -30,7 +30,8 @@ function brokenServer(fault: Fault): Promise<Started> {
   const session = new AsyncLocalStorage<object>();
   const jobs = new Map<number, { polls: number; session: object | undefined }>();
   let next = 0;
-  const outputs = () => toLiteralMap({ x: 42 }, { x: types.integer() });
+  // The "string-output" fault answers the declared integer as the string "42".
+  const outputs = () => (fault === "string-output" ? toLiteralMap({ x: "42" }, { x: types.string() }) : toLiteralMap({ x: 42 }, { x: types.integer() }));
   const sessions = new Set<http2.Http2Session>();
 
   const jobOf = (meta: Uint8Array) => {
@@ -136,6 +137,7 @@ describe("flyte suites against broken servers", () => {
 
   it.each([
     ["empty-phase", "flyte.async.valid-phases"],
+    ["string-output", "flyte.async.outputs-match-interface"],
     ["outputs-with-running", "flyte.async.outputs-only-on-succeeded"],
     ["unknown-type-ok", "flyte.errors.unknown-task-type-not-found"],
     ["connection-state", "flyte.async.get-task-from-resource-meta"],
