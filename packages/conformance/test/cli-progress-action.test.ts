@@ -52,7 +52,10 @@ describe("action.yml", () => {
     };
     expect(action.runs.using).toBe("composite");
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(["protocol", "target", "cases", "start", "junit"]));
-    expect(action.runs.steps[0]!.run).toContain("@agentwire/conformance@");
+    // The harness is the kit's own, built from the action's checkout: never resolved from the npm registry,
+    // whose @agentwire scope belongs to an unrelated project.
+    expect(action.runs.steps[0]!.run).toContain('node "$AW_KIT/packages/conformance/dist/cli.js"');
+    expect(action.runs.steps[0]!.run).not.toMatch(/npx[^\n]*@agentwire/);
     const upload = action.runs.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload).toMatchObject({ if: "always()", with: { path: "${{ inputs.junit }}" } });
   });
