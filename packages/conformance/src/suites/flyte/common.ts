@@ -1,0 +1,132 @@
+import { Code, ConnectError, defineTask, fromLiteralMap, type AnyTaskDefinition, type LiteralMap } from "@agentwire/flyte";
+import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver } from "@agentwire/flyte/testing";
+import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
+import type { CheckRecorder } from "../../check.js";
+import type { SuiteContext } from "../../suite.js";
+import type { FlyteTarget } from "../../targets.js";
+import { parseTypes } from "./type-names.js";
+
+export type Ctx = SuiteContext<FlyteTarget, FlyteCases>;
+
+/** Upstream sources (flyteorg/flyte v1 master), from the research notes §2 and §7. */
+export const SRC = {
+  client: "flyteplugins/go/tasks/plugins/webapi/connector/client.go",
+  plugin: "flyteplugins/go/tasks/plugins/webapi/connector/plugin.go",
+  config: "flyteplugins/go/tasks/plugins/webapi/connector/config.go",
+  cache: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/cache.go",
+  core: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/core.go",
+  launcher: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/launcher.go",
+  handler: "flytepropeller/pkg/controller/nodes/task/handler.go",
+  agentProto: "flyteidl/protos/flyteidl/service/agent.proto",
+} as const;
+
+/** A new driver: a new transport, so a new HTTP/2 connection (Propeller dials fresh connections). */
+export function newDriver(ctx: Ctx): FlyteDriver {
+  return createFlyteDriver({ url: ctx.target.url, callTimeoutMs: ctx.callTimeoutMs, pollIntervalMs: 50 });
+}
+
+/** JSON-able copy of a wire message: bigint as string, bytes as base64, no `$typeName`. */
+export function plain(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return { base64: Buffer.from(value).toString("base64") };
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof ConnectError) return { code: Code[value.code], message: value.rawMessage };
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (k !== "$typeName" && v !== undefined) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+/** Runs a call; returns `{ ok }` or `{ error }` (a ConnectError), recording the exchange. */
+export async function call<T>(rec: CheckRecorder, name: string, sent: unknown, fn: () => Promise<T>): Promise<{ ok: T; error?: undefined } | { ok?: undefined; error: ConnectError }> {
+  try {
+    const ok = await fn();
+    rec.exchange(name, plain(sent), plain(ok));
+    return { ok };
+  } catch (err) {
+    const error = ConnectError.from(err);
+    rec.exchange(name, plain(sent), { code: Code[error.code], message: error.rawMessage });
+    return { error };
+  }
+}
+
+export function codeName(err: ConnectError): string {
+  return Code[err.code] ?? String(err.code);
+}
+
+export function phaseName(phase: number): string | undefined {
+  const name = (TaskExecution_Phase as unknown as Record<number, string>)[phase];
+  return name === undefined || name === "UNDEFINED" ? undefined : name;
+}
+
+export const terminalPhases = new Set(["SUCCEEDED", "FAILED", "RETRYABLE_FAILED", "ABORTED"]);
+
+export function hasOutputs(map: LiteralMap | undefined): boolean {
+  return map !== undefined && Object.keys(map.literals).length > 0;
+}
+
+/** The task definition a case declares (its interface parsed into types.*). */
+export function caseTask(c: FlyteTaskCase): AnyTaskDefinition {
+  const inputs = parseTypes(c.interface?.inputs);
+  const outputs = parseTypes(c.interface?.outputs);
+  return defineTask({ taskType: c.taskType, version: c.version ?? 0, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}) });
+}
+
+/** Decodes outputs with the case's declared output types; throws (LiteralTypeError) on a mismatch. */
+export function decodeOutputs(c: FlyteTaskCase, map: LiteralMap | undefined): Record<string, unknown> {
+  const outputs = parseTypes(c.interface?.outputs);
+  if (outputs === undefined) return fromLiteralMap(map);
+  const missing = Object.keys(outputs).filter((k) => map?.literals[k] === undefined);
+  if (missing.length > 0) throw new Error(`declared output(s) ${missing.join(", ")} missing from the answer`);
+  return fromLiteralMap(map, outputs);
+}
+
+/** The cases file's matching rules: objects by subset, arrays same length, `message` as an unanchored regex. */
+export function matches(expected: unknown, actual: unknown, path = ""): string | undefined {
+  if (typeof actual === "bigint") actual = Number(actual);
+  if (actual instanceof Date) {
+    const e = typeof expected === "string" || expected instanceof Date ? new Date(expected) : undefined;
+    return e !== undefined && !Number.isNaN(e.getTime()) && e.getTime() === actual.getTime() ? undefined : `${path || "value"}: expected ${JSON.stringify(expected)}, got ${actual.toISOString()}`;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return `${path || "value"}: expected an array of ${expected.length}, got ${JSON.stringify(plain(actual))}`;
+    for (let i = 0; i < expected.length; i++) {
+      const m = matches(expected[i], actual[i], `${path}[${i}]`);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (expected !== null && typeof expected === "object") {
+    if (actual === null || typeof actual !== "object") return `${path || "value"}: expected an object, got ${JSON.stringify(plain(actual))}`;
+    for (const [k, v] of Object.entries(expected)) {
+      const m = matches(v, (actual as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  return Object.is(expected, actual) ? undefined : `${path || "value"}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(plain(actual))}`;
+}
+
+/** Checks one finished task against its case's `expect`; returns what differs, or undefined. */
+export function expectMismatch(c: FlyteTaskCase, phase: string, message: string, outputs: Record<string, unknown> | undefined): string | undefined {
+  const wanted = c.expect?.phase ?? (c.abort ? "ABORTED" : undefined);
+  if (wanted !== undefined && wanted.toUpperCase() !== phase) return `phase: expected ${wanted.toUpperCase()}, got ${phase}${message ? ` (${message})` : ""}`;
+  if (c.expect?.message !== undefined && !new RegExp(c.expect.message).test(message)) return `message: ${JSON.stringify(message)} does not match /${c.expect.message}/`;
+  if (c.expect?.outputs !== undefined) return matches(c.expect.outputs, outputs ?? {}, "outputs");
+  return undefined;
+}
+
+/** The task types ListAgents lists as sync, or undefined when it cannot be read. */
+export async function syncTypes(ctx: Ctx): Promise<Set<string> | undefined> {
+  try {
+    const { agents } = await newDriver(ctx).clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs });
+    const out = new Set<string>();
+    for (const a of agents) if (a.isSync) for (const c of a.supportedTaskCategories) out.add(c.name);
+    return out;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,518 @@
+import { setMaxListeners } from "node:events";
+import { Code, maxResourceMetaBytes, toLiteralMap, type LiteralMap } from "@agentwire/flyte";
+import { HealthCheckResponse_ServingStatus, taskTemplate, type FlyteDriver } from "@agentwire/flyte/testing";
+import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
+import type { CheckRecorder } from "../../check.js";
+import type { Suite } from "../../suite.js";
+import type { FlyteTarget } from "../../targets.js";
+import { call, caseTask, plain, codeName, decodeOutputs, expectMismatch, hasOutputs, newDriver, phaseName, SRC, syncTypes, terminalPhases, type Ctx } from "./common.js";
+
+interface Answer {
+  phase: number;
+  message: string;
+  outputs?: LiteralMap;
+}
+
+interface Launched {
+  c: FlyteTaskCase;
+  resourceMeta: Uint8Array;
+  outputPrefix: string;
+  /** Every Resource answered by GetTask, in order. */
+  answers: Answer[];
+  /** Set once the task reached a terminal phase. */
+  final?: Answer;
+  deleted?: boolean;
+  /** CreateTask failed (with an expected RETRYABLE_FAILED). */
+  createError?: string;
+}
+
+let counter = 0;
+function outputPrefix(c: FlyteTaskCase): string {
+  counter += 1;
+  return `s3://agentwire-conformance/metadata/${c.taskType}/n${counter}/0`;
+}
+
+function createRequest(c: FlyteTaskCase) {
+  const task = caseTask(c);
+  return {
+    template: taskTemplate(task, c.custom === undefined ? {} : { custom: c.custom as never }),
+    inputs: toLiteralMap(c.inputs ?? {}, task.inputs ?? {}, { direction: "input" }),
+    outputPrefix: outputPrefix(c),
+  };
+}
+
+async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
+  const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta, outputPrefix: l.outputPrefix };
+  return call(rec, `AsyncAgentService/GetTask (${l.c.name})`, req, () => driver.clients.async.getTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+}
+
+async function deleteTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
+  const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta };
+  return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.clients.async.deleteTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+}
+
+/** Shows an answer a previous check received as evidence in this one. */
+function evidence(rec: CheckRecorder, l: Launched, a: Answer, what: string): void {
+  rec.exchange(`AsyncAgentService/GetTask (${l.c.name}, ${what})`, plain({ resourceMeta: l.resourceMeta, outputPrefix: l.outputPrefix }), plain({ resource: { ...a, phase: phaseName(a.phase) ?? a.phase } }));
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Concurrent calls each listen to the check's signal: more than Node's default of 10 is expected here. */
+function allowConcurrentListeners(signal: AbortSignal): void {
+  setMaxListeners(0, signal);
+}
+
+export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
+  name: "flyte.async",
+  description: "The author's async cases, driven as Propeller does: CreateTask, GetTask on fresh connections until terminal, DeleteTask",
+  async run(ctx) {
+    const sync = await syncTypes(ctx);
+    const cases = (ctx.cases?.tasks ?? []).filter((c) => !sync?.has(c.taskType));
+    const launched: Launched[] = [];
+    const noCases = "no async task cases (tasks in the cases file)";
+
+    await ctx.check(
+      {
+        id: "flyte.async.create-returns-resource-meta",
+        level: "MUST",
+        reason: "Propeller persists CreateTask's resource_meta in the workflow CRD and sends it back on every GetTask/DeleteTask; an empty one leaves nothing to poll",
+        source: `${SRC.plugin} (Create, ResourceMetaWrapper), ${SRC.launcher}`,
+      },
+      async (rec) => {
+        if (cases.length === 0) return rec.skip(noCases);
+        allowConcurrentListeners(rec.signal);
+        const driver = newDriver(ctx);
+        const failures: string[] = [];
+        await Promise.all(
+          cases.map(async (c) => {
+            const req = createRequest(c);
+            const r = await call(rec, `AsyncAgentService/CreateTask (${c.name})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+            if (r.error) {
+              // Propeller turns any CreateTask error into a retryable failure of the attempt.
+              const message = `failed to create task from connector with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              if ((c.expect?.phase ?? "").toUpperCase() === "RETRYABLE_FAILED") {
+                launched.push({ c, resourceMeta: new Uint8Array(), outputPrefix: req.outputPrefix, answers: [], createError: message, final: { phase: 8, message } });
+                return;
+              }
+              failures.push(`${c.name}: CreateTask failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+              return;
+            }
+            if (r.ok.resourceMeta.length === 0) failures.push(`${c.name}: CreateTask answered an empty resource_meta`);
+            else launched.push({ c, resourceMeta: r.ok.resourceMeta, outputPrefix: req.outputPrefix, answers: [] });
+          }),
+        );
+        if (failures.length > 0) return rec.fail(failures.join("; "), "CreateTask answered OK with a non-empty resource_meta");
+      },
+    );
+
+    const created = () => launched.filter((l) => l.createError === undefined);
+
+    await ctx.check(
+      {
+        id: "flyte.async.resource-meta-small",
+        level: "SHOULD",
+        reason: "resource_meta is stored in the FlyteWorkflow CRD (etcd) and logged by Propeller: it must stay small",
+        source: `${SRC.plugin} (ResourceMetaWrapper gob-encoded into the CRD), ${SRC.launcher} (logged)`,
+      },
+      async (rec) => {
+        if (created().length === 0) return rec.skip("no task was created");
+        for (const l of created()) {
+          if (l.resourceMeta.length > maxResourceMetaBytes) return rec.fail(`${l.c.name}: resource_meta is ${l.resourceMeta.length} bytes`, `at most ${maxResourceMetaBytes} bytes`);
+        }
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.get-task-from-resource-meta",
+        level: "MUST",
+        reason: "Propeller polls GetTask on its own connections, from any replica and after restarts, with resource_meta alone: nothing may depend on the CreateTask connection",
+        source: `${SRC.plugin} (Get from ResourceMetaWrapper), ${SRC.cache}, ${SRC.client} (new connections per round)`,
+      },
+      async (rec) => {
+        if (created().length === 0) return rec.skip("no task was created");
+        const fresh = newDriver(ctx);
+        const failures: string[] = [];
+        for (const l of created()) {
+          const r = await getTask(ctx, rec, fresh, l);
+          if (r.error) failures.push(`${l.c.name}: GetTask on a fresh connection failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+          else if (r.ok.resource === undefined) failures.push(`${l.c.name}: GetTask on a fresh connection answered no resource`);
+          else {
+            const a: Answer = { phase: r.ok.resource.phase, message: r.ok.resource.message, ...(r.ok.resource.outputs ? { outputs: r.ok.resource.outputs } : {}) };
+            l.answers.push(a);
+          }
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "GetTask answered from resource_meta alone, on any connection");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.valid-phases",
+        level: "MUST",
+        reason: "Propeller maps each Resource phase; an empty (UNDEFINED, legacy state 0) one reads as a retryable failure, an unknown one as a system error, and a task must reach a terminal phase",
+        source: `${SRC.plugin} (Status: phase table), ${SRC.cache}`,
+      },
+      async (rec) => {
+        const live = created().filter((l) => l.answers.length > 0);
+        if (live.length === 0) return rec.skip("no task answered GetTask");
+        allowConcurrentListeners(rec.signal);
+        const driver = newDriver(ctx);
+        const failures: string[] = [];
+        const check = (l: Launched, a: Answer): boolean => {
+          const name = phaseName(a.phase);
+          if (name === undefined) {
+            failures.push(`${l.c.name}: GetTask answered ${a.phase === 0 ? "an empty (UNDEFINED) phase" : `unknown phase ${a.phase}`}`);
+            return false;
+          }
+          if (terminalPhases.has(name)) l.final = a;
+          return true;
+        };
+        await Promise.all(
+          live.map(async (l) => {
+            let a: Answer | undefined = l.answers[l.answers.length - 1];
+            if (a !== undefined) evidence(rec, l, a, "first answer, on a fresh connection");
+            if (a !== undefined && !check(l, a)) return;
+            while (l.final === undefined && !rec.signal.aborted) {
+              if (l.c.abort && !l.deleted && phaseName(a?.phase ?? 0) === "RUNNING") {
+                const d = await deleteTask(ctx, rec, driver, l);
+                l.deleted = true;
+                if (d.error) failures.push(`${l.c.name}: DeleteTask of a RUNNING task failed: ${codeName(d.error)} ${d.error.rawMessage}`);
+              } else {
+                await pause(50, rec.signal);
+              }
+              const r = await getTask(ctx, rec, driver, l);
+              if (r.error) {
+                failures.push(`${l.c.name}: GetTask failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+                return;
+              }
+              const res = r.ok.resource;
+              a = { phase: res?.phase ?? 0, message: res?.message ?? "", ...(res?.outputs ? { outputs: res.outputs } : {}) };
+              l.answers.push(a);
+              if (!check(l, a)) return;
+            }
+          }),
+        );
+        if (failures.length > 0) return rec.fail(failures.join("; "), "every GetTask answers a known phase (QUEUED … SUCCEEDED/FAILED/ABORTED), ending terminal");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.outputs-only-on-succeeded",
+        level: "MUST",
+        reason: "Propeller writes outputs only for SUCCEEDED; outputs with another phase show a task as done that is not",
+        source: `${SRC.plugin} (Status, writeOutput)`,
+      },
+      async (rec) => {
+        const all = created().flatMap((l) => l.answers.map((a) => ({ l, a })));
+        if (all.length === 0) return rec.skip("no GetTask answer");
+        const bad = all.filter(({ a }) => hasOutputs(a.outputs) && phaseName(a.phase) !== "SUCCEEDED");
+        for (const { l, a } of bad) evidence(rec, l, a, "answered while polling");
+        if (bad.length > 0) return rec.fail(bad.map(({ l, a }) => `${l.c.name}: outputs with phase ${phaseName(a.phase) ?? a.phase}`).join("; "), "outputs only in a SUCCEEDED resource");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.outputs-match-interface",
+        level: "MUST",
+        reason: "Propeller writes the Resource's outputs as the node's outputs.pb; downstream tasks read them with the declared interface (a string \"42\" is not an integer 42)",
+        source: `${SRC.plugin} (writeOutput), ${SRC.handler} (outputs must exist)`,
+      },
+      async (rec) => {
+        const done = created().filter((l) => l.final !== undefined && phaseName(l.final.phase) === "SUCCEEDED" && l.c.interface?.outputs !== undefined);
+        if (done.length === 0) return rec.skip("no SUCCEEDED task with declared outputs");
+        const failures: string[] = [];
+        for (const l of done) {
+          if (l.final !== undefined) evidence(rec, l, l.final, "terminal answer");
+          if (Object.keys(l.c.interface?.outputs ?? {}).length > 0 && !hasOutputs(l.final?.outputs)) {
+            failures.push(`${l.c.name}: SUCCEEDED without outputs although the interface declares some (the harness cannot read outputs.pb written by the job)`);
+            continue;
+          }
+          try {
+            decodeOutputs(l.c, l.final?.outputs);
+          } catch (err) {
+            failures.push(`${l.c.name}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "every declared output, of its declared type");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.expected-results",
+        level: "MUST",
+        reason: "each case ends as its author expects (phase, outputs by subset, message by regex)",
+        source: `${SRC.plugin} (Status: the phase and message Propeller reports)`,
+      },
+      async (rec) => {
+        const withExpect = launched.filter((l) => l.c.expect !== undefined || l.c.abort);
+        if (withExpect.length === 0) return rec.skip("no case with expect");
+        const failures: string[] = [];
+        for (const l of withExpect) {
+          if (l.final === undefined) {
+            failures.push(`${l.c.name}: never reached a terminal phase`);
+            continue;
+          }
+          evidence(rec, l, l.final, "terminal answer");
+          let outputs: Record<string, unknown> | undefined;
+          try {
+            outputs = hasOutputs(l.final.outputs) ? decodeOutputs(l.c, l.final.outputs) : undefined;
+          } catch {
+            outputs = undefined;
+          }
+          const m = expectMismatch(l.c, phaseName(l.final.phase) ?? String(l.final.phase), l.final.message, outputs);
+          if (m) failures.push(`${l.c.name}: ${m}`);
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "the results the cases file declares");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.abort-ends-task",
+        level: "MUST",
+        reason: "Propeller aborts a node with DeleteTask while it runs; the task must then stop and end (ABORTED unless the case says otherwise)",
+        source: `${SRC.core} (Abort → Delete), ${SRC.handler}`,
+      },
+      async (rec) => {
+        const aborts = created().filter((l) => l.c.abort);
+        if (aborts.length === 0) return rec.skip("no case with abort: true");
+        const failures: string[] = [];
+        for (const l of aborts) {
+          if (!l.deleted) failures.push(`${l.c.name}: never seen RUNNING (${l.answers.map((a) => phaseName(a.phase) ?? a.phase).join(" → ")}), so DeleteTask was not sent`);
+          else if (l.final === undefined) failures.push(`${l.c.name}: no terminal phase after DeleteTask`);
+          else {
+            const wanted = (l.c.expect?.phase ?? "ABORTED").toUpperCase();
+            if (phaseName(l.final.phase) !== wanted) failures.push(`${l.c.name}: after DeleteTask, ${phaseName(l.final.phase)} instead of ${wanted}`);
+          }
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "DeleteTask of a RUNNING task, then the expected terminal phase");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.delete-idempotent",
+        level: "MUST",
+        reason: "Propeller retries a failed abort on later rounds and may delete a finished task: DeleteTask must succeed twice and after completion",
+        source: `${SRC.core} (Abort retried), ${SRC.handler}`,
+      },
+      async (rec) => {
+        if (created().length === 0) return rec.skip("no task was created");
+        const driver = newDriver(ctx);
+        const failures: string[] = [];
+        for (const l of created()) {
+          for (const attempt of [1, 2]) {
+            const d = await deleteTask(ctx, rec, driver, l);
+            if (d.error) failures.push(`${l.c.name}: DeleteTask #${attempt}${l.deleted ? " (after an abort)" : " (after completion)"} failed: ${codeName(d.error)} ${d.error.rawMessage}`);
+          }
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "DeleteTask answered OK however often it is sent");
+      },
+    );
+  },
+};
+
+export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
+  name: "flyte.sync",
+  description: "The author's sync cases, driven as Propeller does: ExecuteTaskSync header then inputs, one reply",
+  async run(ctx) {
+    const sync = await syncTypes(ctx);
+    const cases = (ctx.cases?.tasks ?? []).filter((c) => sync?.has(c.taskType));
+    const results: Array<{ c: FlyteTaskCase; answer?: Answer }> = [];
+
+    await ctx.check(
+      {
+        id: "flyte.sync.one-terminal-header",
+        level: "MUST",
+        reason: "Propeller reads exactly one ExecuteTaskSync reply, which must be a header with a terminal phase (a non-terminal one leaves a nil resource_meta it later polls)",
+        source: `${SRC.plugin} (ExecuteTaskSync), ${SRC.launcher} (terminal check)`,
+      },
+      async (rec) => {
+        if (cases.length === 0) return rec.skip("no case for a task type listed is_sync");
+        allowConcurrentListeners(rec.signal);
+        const driver = newDriver(ctx);
+        const failures: string[] = [];
+        await Promise.all(
+          cases.map(async (c) => {
+            const { template, inputs, outputPrefix: prefix } = createRequest(c);
+            const header = { template, outputPrefix: prefix };
+            const r = await call(rec, `SyncAgentService/ExecuteTaskSync (${c.name})`, { header, inputs }, async () => {
+              async function* requests() {
+                yield { part: { case: "header" as const, value: header } };
+                yield { part: { case: "inputs" as const, value: inputs } };
+              }
+              const out = [];
+              for await (const m of driver.clients.sync.executeTaskSync(requests(), { timeoutMs: ctx.callTimeoutMs, signal: rec.signal })) out.push(m);
+              return out;
+            });
+            if (r.error) {
+              const message = `failed to execute task with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              results.push({ c, answer: { phase: 8, message } });
+              if ((c.expect?.phase ?? "").toUpperCase() !== "RETRYABLE_FAILED") failures.push(`${c.name}: ExecuteTaskSync failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+              return;
+            }
+            if (r.ok.length !== 1) failures.push(`${c.name}: ${r.ok.length} replies instead of one`);
+            const first = r.ok[0];
+            if (first === undefined) return;
+            if (first.res.case !== "header" || first.res.value.resource === undefined) {
+              failures.push(`${c.name}: the reply is not a header with a resource`);
+              return;
+            }
+            const res = first.res.value.resource;
+            const answer: Answer = { phase: res.phase, message: res.message, ...(res.outputs ? { outputs: res.outputs } : {}) };
+            results.push({ c, answer });
+            const name = phaseName(res.phase);
+            if (name === undefined || !terminalPhases.has(name)) failures.push(`${c.name}: phase ${name ?? res.phase} is not terminal`);
+          }),
+        );
+        if (failures.length > 0) return rec.fail(failures.join("; "), "exactly one header reply carrying a Resource with a terminal phase");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.sync.outputs-typed",
+        level: "MUST",
+        reason: "outputs only with SUCCEEDED, of the declared interface's types: Propeller writes them as the node's outputs",
+        source: `${SRC.plugin} (writeOutput)`,
+      },
+      async (rec) => {
+        const answered = results.filter((r) => r.answer !== undefined);
+        if (answered.length === 0) return rec.skip("no sync answer");
+        const failures: string[] = [];
+        for (const { c, answer } of answered) {
+          const name = phaseName(answer!.phase);
+          if (hasOutputs(answer!.outputs) && name !== "SUCCEEDED") failures.push(`${c.name}: outputs with phase ${name}`);
+          if (name === "SUCCEEDED" && c.interface?.outputs !== undefined) {
+            try {
+              decodeOutputs(c, answer!.outputs);
+            } catch (err) {
+              failures.push(`${c.name}: ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "declared outputs of their declared types, only with SUCCEEDED");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.sync.expected-results",
+        level: "MUST",
+        reason: "each sync case ends as its author expects (phase, outputs by subset, message by regex)",
+        source: `${SRC.plugin} (ExecuteTaskSync → Status)`,
+      },
+      async (rec) => {
+        const withExpect = results.filter((r) => r.c.expect !== undefined && r.answer !== undefined);
+        if (withExpect.length === 0) return rec.skip("no sync case with expect");
+        const failures: string[] = [];
+        for (const { c, answer } of withExpect) {
+          let outputs: Record<string, unknown> | undefined;
+          try {
+            outputs = hasOutputs(answer!.outputs) ? decodeOutputs(c, answer!.outputs) : undefined;
+          } catch {
+            outputs = undefined;
+          }
+          const m = expectMismatch(c, phaseName(answer!.phase) ?? String(answer!.phase), answer!.message, outputs);
+          if (m) failures.push(`${c.name}: ${m}`);
+        }
+        if (failures.length > 0) return rec.fail(failures.join("; "), "the results the cases file declares");
+      },
+    );
+  },
+};
+
+export const healthSuite: Suite<FlyteTarget, FlyteCases> = {
+  name: "flyte.health",
+  description: "grpc.health.v1 for probes in front of the agent deployment",
+  async run(ctx) {
+    await ctx.check(
+      {
+        id: "flyte.health.serving",
+        level: "SHOULD",
+        reason: "the agent Deployment's probes and load balancers ask grpc.health.v1 Check(\"\"): it should answer SERVING",
+        source: "flyteorg/flyte charts/flyteconnector (probes); research §7 (Serve health)",
+      },
+      async (rec) => {
+        const driver = newDriver(ctx);
+        const r = await call(rec, "grpc.health.v1.Health/Check", { service: "" }, () => driver.clients.health.check({ service: "" }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+        if (r.error) {
+          if (r.error.code === Code.Unimplemented) return rec.skip("grpc.health.v1 is not served");
+          return rec.fail(`Check failed: ${codeName(r.error)} ${r.error.rawMessage}`, "SERVING");
+        }
+        if (r.ok.status !== HealthCheckResponse_ServingStatus.SERVING) return rec.fail(`Check("") answered status ${r.ok.status}`, "SERVING (1)");
+      },
+    );
+  },
+};
+
+export const loadSuite: Suite<FlyteTarget, FlyteCases> = {
+  name: "flyte.load",
+  description: "Many tasks at once, as Propeller's 10 workers poll them",
+  async run(ctx) {
+    await ctx.check(
+      {
+        id: "flyte.load.concurrent-tasks",
+        level: "MUST",
+        reason: "Propeller launches and polls many tasks at once (10 workers, burst 100): 50 concurrent tasks must each get their own resource_meta and end with their own outputs",
+        source: `${SRC.cache} (workers, rate limits), ${SRC.config} (readRateLimiter burst 100)`,
+      },
+      async (rec) => {
+        const sync = await syncTypes(ctx);
+        const c = (ctx.cases?.tasks ?? []).find((t) => !sync?.has(t.taskType) && !t.abort);
+        if (c === undefined) return rec.skip("no async task case to repeat");
+        allowConcurrentListeners(rec.signal);
+        const driver = newDriver(ctx);
+        const runOne = async (i: number) => {
+          const req = createRequest(c);
+          const r = await call(rec, `AsyncAgentService/CreateTask (${c.name} #${i})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+          if (r.error) return { i, error: `CreateTask: ${codeName(r.error)} ${r.error.rawMessage}` };
+          const l: Launched = { c, resourceMeta: r.ok.resourceMeta, outputPrefix: req.outputPrefix, answers: [] };
+          for (;;) {
+            const g = await getTask(ctx, rec, driver, l);
+            if (g.error) return { i, error: `GetTask: ${codeName(g.error)} ${g.error.rawMessage}` };
+            const res = g.ok.resource;
+            const name = phaseName(res?.phase ?? 0);
+            if (name === undefined) return { i, error: `phase ${res?.phase ?? "none"}` };
+            if (terminalPhases.has(name)) {
+              let outputs: unknown;
+              try {
+                outputs = hasOutputs(res?.outputs) ? decodeOutputs(c, res?.outputs) : undefined;
+              } catch (err) {
+                return { i, error: String(err) };
+              }
+              return { i, meta: Buffer.from(l.resourceMeta).toString("base64"), phase: name, outputs: JSON.stringify(outputs, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) };
+            }
+            if (rec.signal.aborted) return { i, error: "not terminal before the check's timeout" };
+            await pause(50, rec.signal);
+          }
+        };
+        const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => runOne(i)));
+        const errors = runs.filter((r) => r.error !== undefined);
+        if (errors.length > 0) return rec.fail(`${errors.length} of 50 failed: ${errors.slice(0, 3).map((r) => `#${r.i} ${r.error}`).join("; ")}`, "every concurrent task answered");
+        const metas = new Set(runs.map((r) => r.meta));
+        if (metas.size !== runs.length) return rec.fail(`${runs.length - metas.size} tasks got a resource_meta another task also got`, "one resource_meta per task");
+        const outcomes = new Set(runs.map((r) => `${r.phase} ${r.outputs}`));
+        if (outcomes.size !== 1) return rec.fail(`the same task with the same inputs ended ${outcomes.size} different ways: ${[...outcomes].slice(0, 3).join(" | ")}`, "each task its own, identical, outputs");
+        const first = runs[0]!;
+        const m = expectMismatch(c, first.phase!, "", first.outputs === undefined ? undefined : (JSON.parse(first.outputs) as Record<string, unknown>));
+        if (m && c.expect?.message === undefined) return rec.fail(`under load: ${m}`, "the case's expected result");
+      },
+    );
+  },
+};
