@@ -1,5 +1,6 @@
 import { Code, ConnectError, defineTask, fromLiteralMap, type AnyTaskDefinition, type LiteralMap } from "@agentwire/flyte";
 import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver } from "@agentwire/flyte/testing";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
 import type { SuiteContext } from "../../suite.js";
@@ -20,9 +21,15 @@ export const SRC = {
   agentProto: "flyteidl/protos/flyteidl/service/agent.proto",
 } as const;
 
-/** A new driver: a new transport, so a new HTTP/2 connection (Propeller dials fresh connections). */
+/**
+ * A new driver: a new transport, so a new HTTP/2 connection (Propeller dials fresh connections). With
+ * `--tls --ca FILE` the connection trusts that CA, as Propeller's `insecure: false` with a custom CA does.
+ */
 export function newDriver(ctx: Ctx): FlyteDriver {
-  return createFlyteDriver({ url: ctx.target.url, callTimeoutMs: ctx.callTimeoutMs, pollIntervalMs: 50 });
+  const settings = { callTimeoutMs: ctx.callTimeoutMs, pollIntervalMs: 50 };
+  const { url, caPem } = ctx.target;
+  if (caPem === undefined) return createFlyteDriver({ url, ...settings });
+  return createFlyteDriver({ transport: createGrpcTransport({ baseUrl: url, nodeOptions: { ca: caPem } }), ...settings });
 }
 
 /** JSON-able copy of a wire message: bigint as string, bytes as base64, no `$typeName`. */
