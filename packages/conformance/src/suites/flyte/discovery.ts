@@ -129,7 +129,7 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
       {
         id: "flyte.metadata.deadline-honoured",
         level: "MUST",
-        reason: "Propeller gives every call a deadline (10 s default); a call past it must end with DEADLINE_EXCEEDED or an answer, never hang",
+        reason: "Propeller gives every call a deadline (10 s by default for connector-service, 3 s for agent-service); a call past it must end with DEADLINE_EXCEEDED or an answer, never hang",
         source: `${SRC.config} (defaultTimeout, timeouts), ${SRC.client}`,
       },
       async (rec) => {
