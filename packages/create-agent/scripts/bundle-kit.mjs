@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Puts into this package what a generated project needs from the kit, so that create-agent carries it:
+//   vendor/<file>.tgz  every publishable kit package (`npm pack` of packages/* except create-agent), under a
+//                      versionless name (agentwire-flyte.tgz), with vendor/kit.json listing each one's version,
+//                      file and kit dependencies;
+//   templates/         a copy of the repository's top-level templates/ (without node_modules, dist, lockfiles).
+// Generated projects depend on these tarballs by `file:` and never ask the npm registry for @agentwire/*
+// (that scope there belongs to an unrelated project). Runs as `prepack`; the CLI runs it itself when used
+// from a checkout. Needs the kit built (`npm run build` at the root).
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL("..", import.meta.url));
+const root = join(here, "..", "..");
+const vendor = join(here, "vendor");
+const templatesOut = join(here, "templates");
+const quiet = process.argv.includes("--quiet");
+const say = (line) => {
+  if (!quiet) console.error(`bundle-kit: ${line}`);
+};
+
+const kit = [];
+for (const dir of readdirSync(join(root, "packages")).sort()) {
+  const manifestPath = join(root, "packages", dir, "package.json");
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  if (manifest.private || manifest.name === "create-agent") continue;
+  if (!existsSync(join(root, "packages", dir, "dist"))) {
+    console.error(`bundle-kit: packages/${dir} is not built (no dist/): run \`npm run build\` at the repository root first`);
+    process.exit(1);
+  }
+  kit.push({ dir, manifest });
+}
+
+rmSync(vendor, { recursive: true, force: true });
+mkdirSync(vendor, { recursive: true });
+const names = new Set(kit.map((k) => k.manifest.name));
+const packages = {};
+for (const { dir, manifest } of kit) {
+  const run = spawnSync("npm", ["pack", "--json", "--pack-destination", vendor], {
+    cwd: join(root, "packages", dir),
+    encoding: "utf8",
+    env: { ...process.env, npm_config_loglevel: "error" },
+  });
+  if (run.status !== 0) {
+    console.error(`bundle-kit: npm pack failed for ${manifest.name}:\n${run.stderr}`);
+    process.exit(1);
+  }
+  const [packed] = JSON.parse(run.stdout);
+  const file = `${manifest.name.replace(/^@/, "").replace("/", "-")}.tgz`;
+  renameSync(join(vendor, basename(packed.filename)), join(vendor, file));
+  const kitDependencies = Object.keys(manifest.dependencies ?? {}).filter((d) => names.has(d));
+  packages[manifest.name] = { version: manifest.version, file, integrity: packed.integrity, dependencies: kitDependencies };
+  say(`packed ${manifest.name}@${manifest.version} → vendor/${file}`);
+}
+writeFileSync(join(vendor, "kit.json"), `${JSON.stringify({ packages }, null, 2)}\n`);
+
+rmSync(templatesOut, { recursive: true, force: true });
+const skip = new Set(["node_modules", "dist", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "vendor", ".agentwire"]);
+cpSync(join(root, "templates"), templatesOut, {
+  recursive: true,
+  filter: (src) => !skip.has(basename(src)),
+});
+say(`copied templates/ (${readdirSync(templatesOut).length} templates) and ${kit.length} packages into ${here}`);

@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CreateAgentError } from "./errors.js";
+
+/** One kit package as create-agent carries it: a tarball in `vendor/`, listed in `vendor/kit.json`. */
+export interface KitPackage {
+  readonly version: string;
+  /** The tarball's file name in `vendor/` (versionless: `agentwire-flyte.tgz`). */
+  readonly file: string;
+  /** The other kit packages it depends on. */
+  readonly dependencies: readonly string[];
+}
+
+/** Where create-agent finds the templates and the kit's packages. */
+export interface Kit {
+  readonly templatesDir: string;
+  readonly vendorDir: string;
+  readonly packages: Readonly<Record<string, KitPackage>>;
+  /** `packaged`: run from an installed create-agent; `checkout`: run from a clone of the kit's repository. */
+  readonly mode: "packaged" | "checkout";
+}
+
+/** The create-agent package's own folder (the parent of `dist/` or `src/`). */
+export function packageRoot(): string {
+  const here = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return join(here, "..");
+}
+
+function readKitJson(vendorDir: string): Record<string, KitPackage> {
+  const file = join(vendorDir, "kit.json");
+  if (!existsSync(file)) {
+    throw new CreateAgentError("internal", `${file} is missing: this create-agent was packed without the kit's packages; pack it with \`npm pack\` (its prepack bundles them)`);
+  }
+  return (JSON.parse(readFileSync(file, "utf8")) as { packages: Record<string, KitPackage> }).packages;
+}
+
+function newestDistTime(repoRoot: string): number {
+  let newest = 0;
+  for (const dir of readdirSync(join(repoRoot, "packages"))) {
+    const dist = join(repoRoot, "packages", dir, "dist");
+    if (existsSync(dist)) newest = Math.max(newest, statSync(dist).mtimeMs, ...readdirSync(dist).map((f) => statSync(join(dist, f)).mtimeMs));
+  }
+  return newest;
+}
+
+/**
+ * Finds the kit. Installed (from `npm pack`'s tarball): `templates/` and `vendor/` inside the package. In a
+ * checkout of the kit's repository: the top-level `templates/`, and `vendor/` packed from the built packages,
+ * again whenever a package was rebuilt since (`onBundle` is told first; it takes a few seconds).
+ */
+export function locateKit(onBundle?: () => void): Kit {
+  const pkg = packageRoot();
+  const repoRoot = join(pkg, "..", "..");
+  const vendorDir = join(pkg, "vendor");
+  const inCheckout = existsSync(join(repoRoot, "templates")) && existsSync(join(repoRoot, "packages", "core", "package.json"));
+  if (!inCheckout) {
+    return { mode: "packaged", templatesDir: join(pkg, "templates"), vendorDir, packages: readKitJson(vendorDir) };
+  }
+  const kitJson = join(vendorDir, "kit.json");
+  if (!existsSync(kitJson) || statSync(kitJson).mtimeMs < newestDistTime(repoRoot)) {
+    onBundle?.();
+    const run = spawnSync(process.execPath, [join(pkg, "scripts", "bundle-kit.mjs"), "--quiet"], { encoding: "utf8" });
+    if (run.status !== 0) throw new CreateAgentError("failed_precondition", `could not pack the kit's packages: ${run.stderr.trim()}`);
+  }
+  return { mode: "checkout", templatesDir: join(repoRoot, "templates"), vendorDir, packages: readKitJson(vendorDir) };
+}
+
+/** `names` and every kit package they depend on, directly or not. */
+export function kitClosure(kit: Pick<Kit, "packages">, names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    const found = kit.packages[name];
+    if (found === undefined) throw new CreateAgentError("internal", `the template needs ${name}, which this create-agent does not carry`);
+    seen.add(name);
+    for (const dep of found.dependencies) visit(dep);
+  };
+  names.forEach(visit);
+  return [...seen].sort();
+}
