@@ -7,8 +7,12 @@
 // Generated projects depend on these tarballs by `file:` and never ask the npm registry for @agentwire/*
 // (that scope there belongs to an unrelated project). Runs as `prepack`; the CLI runs it itself when used
 // from a checkout. Needs the kit built (`npm run build` at the root).
+//
+// Several processes may ask at once (test files run in parallel, each scaffolding): a lock folder serialises
+// them, and the work is skipped when vendor/kit.json is newer than every built package and every template
+// file (`--force` packs anyway).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,9 +21,41 @@ const root = join(here, "..", "..");
 const vendor = join(here, "vendor");
 const templatesOut = join(here, "templates");
 const quiet = process.argv.includes("--quiet");
+const force = process.argv.includes("--force");
 const say = (line) => {
   if (!quiet) console.error(`bundle-kit: ${line}`);
 };
+
+const lock = join(here, ".bundle-kit.lock");
+const lockedAt = Date.now();
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch (error) {
+    if (error.code !== "EEXIST") throw error;
+    // A lock older than two minutes was left by a process that died: take it over.
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() - lockedAt > 300_000) {
+      console.error(`bundle-kit: ${lock} has been held for 5 minutes; remove it if no bundle-kit is running`);
+      process.exit(1);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+const release = () => rmSync(lock, { recursive: true, force: true });
+process.on("exit", release);
+
+function newest(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let time = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules") continue;
+    time = Math.max(time, newest(join(path, entry)));
+  }
+  return time;
+}
 
 const kit = [];
 for (const dir of readdirSync(join(root, "packages")).sort()) {
@@ -33,6 +69,16 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
   }
   kit.push({ dir, manifest });
 }
+
+const kitJson = join(vendor, "kit.json");
+if (!force && existsSync(kitJson) && existsSync(templatesOut)) {
+  const inputs = Math.max(existsSync(join(root, "templates")) ? newest(join(root, "templates")) : 0, ...kit.map(({ dir }) => newest(join(root, "packages", dir, "dist"))));
+  if (statSync(kitJson).mtimeMs > inputs) {
+    say("vendor/ and templates/ are up to date");
+    process.exit(0);
+  }
+}
+if (!quiet || process.argv.includes("--announce")) console.error("create-agent: packing the kit's packages and templates from this checkout (a few seconds)…");
 
 rmSync(vendor, { recursive: true, force: true });
 mkdirSync(vendor, { recursive: true });
@@ -55,12 +101,15 @@ for (const { dir, manifest } of kit) {
   packages[manifest.name] = { version: manifest.version, file, integrity: packed.integrity, dependencies: kitDependencies };
   say(`packed ${manifest.name}@${manifest.version} → vendor/${file}`);
 }
-writeFileSync(join(vendor, "kit.json"), `${JSON.stringify({ packages }, null, 2)}\n`);
-
 rmSync(templatesOut, { recursive: true, force: true });
 const skip = new Set(["node_modules", "dist", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "vendor", ".agentwire"]);
-cpSync(join(root, "templates"), templatesOut, {
-  recursive: true,
-  filter: (src) => !skip.has(basename(src)),
-});
+mkdirSync(templatesOut, { recursive: true });
+if (existsSync(join(root, "templates"))) {
+  cpSync(join(root, "templates"), templatesOut, {
+    recursive: true,
+    filter: (src) => !skip.has(basename(src)),
+  });
+}
+// Written last: its time stamp says the bundle is complete.
+writeFileSync(kitJson, `${JSON.stringify({ packages }, null, 2)}\n`);
 say(`copied templates/ (${readdirSync(templatesOut).length} templates) and ${kit.length} packages into ${here}`);

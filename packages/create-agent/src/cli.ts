@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   const flags = program.opts<Flags>();
   const dirArg = program.args[0];
   const anyOption = process.argv.slice(2).some((arg) => arg.startsWith("-"));
-  const kit = locateKit(() => process.stderr.write("create-agent: packing the kit's packages from this checkout (a few seconds)…\n"));
+  const kit = locateKit();
   if (flags.list) {
     printTemplates(listTemplates(kit.templatesDir));
     return;

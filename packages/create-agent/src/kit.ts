@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateAgentError } from "./errors.js";
@@ -36,21 +36,12 @@ function readKitJson(vendorDir: string): Record<string, KitPackage> {
   return (JSON.parse(readFileSync(file, "utf8")) as { packages: Record<string, KitPackage> }).packages;
 }
 
-function newestDistTime(repoRoot: string): number {
-  let newest = 0;
-  for (const dir of readdirSync(join(repoRoot, "packages"))) {
-    const dist = join(repoRoot, "packages", dir, "dist");
-    if (existsSync(dist)) newest = Math.max(newest, statSync(dist).mtimeMs, ...readdirSync(dist).map((f) => statSync(join(dist, f)).mtimeMs));
-  }
-  return newest;
-}
-
 /**
  * Finds the kit. Installed (from `npm pack`'s tarball): `templates/` and `vendor/` inside the package. In a
  * checkout of the kit's repository: the top-level `templates/`, and `vendor/` packed from the built packages,
- * again whenever a package was rebuilt since (`onBundle` is told first; it takes a few seconds).
+ * again whenever a package was rebuilt or a template changed since (it takes a few seconds, and says so).
  */
-export function locateKit(onBundle?: () => void): Kit {
+export function locateKit(): Kit {
   const pkg = packageRoot();
   const repoRoot = join(pkg, "..", "..");
   const vendorDir = join(pkg, "vendor");
@@ -58,12 +49,9 @@ export function locateKit(onBundle?: () => void): Kit {
   if (!inCheckout) {
     return { mode: "packaged", templatesDir: join(pkg, "templates"), vendorDir, packages: readKitJson(vendorDir) };
   }
-  const kitJson = join(vendorDir, "kit.json");
-  if (!existsSync(kitJson) || statSync(kitJson).mtimeMs < newestDistTime(repoRoot)) {
-    onBundle?.();
-    const run = spawnSync(process.execPath, [join(pkg, "scripts", "bundle-kit.mjs"), "--quiet"], { encoding: "utf8" });
-    if (run.status !== 0) throw new CreateAgentError("failed_precondition", `could not pack the kit's packages: ${run.stderr.trim()}`);
-  }
+  // bundle-kit packs only when a package was rebuilt or a template changed since, and says so on stderr.
+  const run = spawnSync(process.execPath, [join(pkg, "scripts", "bundle-kit.mjs"), "--quiet", "--announce"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (run.status !== 0) throw new CreateAgentError("failed_precondition", `could not pack the kit's packages from this checkout (see above)`);
   return { mode: "checkout", templatesDir: join(repoRoot, "templates"), vendorDir, packages: readKitJson(vendorDir) };
 }
 
