@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe.each(templateIds)("template %s from the packed create-agent", (id) => {
-  it("generates a project whose npm test and npm run conformance pass, with the kit from its own tarballs", async () => {
+  it("generates a project that reinstalls offline and passes its npm test and npm run conformance, the kit from its own tarballs", async () => {
     const project = `${id}-project`;
     const dir = join(work, project);
     const created = await runProcess("npm", ["exec", "--yes", "--package", tarball, "--", "create-agent", project, "--template", id, "--no-git"], { cwd: work, env, timeoutMs: 300_000 });
@@ -42,6 +42,10 @@ describe.each(templateIds)("template %s from the packed create-agent", (id) => {
     const kitEntries = Object.entries(lock.packages).filter(([path]) => path.includes("node_modules/@agentwire/"));
     expect(kitEntries.length).toBeGreaterThan(0);
     for (const [path, entry] of kitEntries) expect(entry.resolved, path).toMatch(/^file:vendor\/agentwire-[a-z]+\.tgz$/);
+
+    // Reinstall from the lockfile with no network: the kit from vendor/, the rest from npm's cache.
+    const offline = await runProcess("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: dir, env, timeoutMs: 300_000 });
+    expect(offline.code, offline.stdout + offline.stderr).toBe(0);
 
     const tested = await runProcess("npm", ["test"], { cwd: dir, env, timeoutMs: 300_000 });
     expect(tested.code, tested.stdout + tested.stderr).toBe(0);
