@@ -50,10 +50,14 @@ function printDone(result: ScaffoldResult): void {
   process.stdout.write(`Read README.md in the project for deploying it and what to read next.\n`);
 }
 
-async function nonInteractive(dirArg: string | undefined, flags: Flags, kit: Kit): Promise<void> {
+async function nonInteractive(dirArg: string | undefined, flags: Flags, kit: Kit, why: string): Promise<void> {
   const templates = listTemplates(kit.templatesDir);
   if (dirArg === undefined) {
-    throw new CreateAgentError("invalid_argument", "no directory given: pass it as the first argument, e.g. `create-agent my-agent --template flyte-async`", "DIR");
+    throw new CreateAgentError(
+      "invalid_argument",
+      `no directory given (${why}, so create-agent asks nothing): pass it as the first argument, e.g. \`create-agent my-agent --template flyte-async\``,
+      "DIR",
+    );
   }
   if (flags.template === undefined) {
     throw new CreateAgentError(
@@ -181,7 +185,8 @@ async function main(): Promise<void> {
     return;
   }
   const tty = process.stdin.isTTY && process.stdout.isTTY;
-  if (anyOption || !tty || prompts.isCI()) await nonInteractive(dirArg, flags, kit);
+  const why = anyOption ? "options were given" : !tty ? "this is not a terminal" : prompts.isCI() ? "CI is set" : undefined;
+  if (why !== undefined) await nonInteractive(dirArg, flags, kit, why);
   else await interactive(dirArg, flags, kit);
 }
 

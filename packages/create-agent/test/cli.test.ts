@@ -25,7 +25,7 @@ describe("create-agent, non-interactive", () => {
   it("never waits for an answer without a terminal: a missing directory is an error naming DIR", async () => {
     const result = await cli([], scratch("nodir"));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no directory given: pass it as the first argument/);
+    expect(result.stderr).toMatch(/no directory given \(this is not a terminal, so create-agent asks nothing\): pass it as the first argument/);
   });
 
   it("a missing template is an error naming --template and listing the templates", async () => {
