@@ -13,7 +13,8 @@
 //       * the last message is a tool result: "The <tool> tool answered: <content>";
 //       * otherwise: "Echo: <the last user message>";
 //     one word per chunk; `max_tokens` cuts the words (finish_reason "length"); the usage counts words;
-//   - the model "dev-fail" is answered 503, to try upstream failures.
+//   - the model "dev-fail" is answered 503, and "dev-cut" drops the connection after the first word, to try
+//     upstream failures.
 //
 // Run it alone:            node scripts/dev-openai.mjs                       (prints its URL; DEV_OPENAI_PORT picks the port)
 // Or around the plugin:    node scripts/dev-openai.mjs -- node dist/main.js  (the command gets OPENAI_BASE_URL and
@@ -134,6 +135,11 @@ export async function startDevOpenAI(options = {}) {
         for (const word of sent) {
           if (res.destroyed) return; // the client went away (a cancelled completion)
           chunk({ content: word });
+          if (body.model === "dev-cut") {
+            // A connection lost mid-stream: once what was written is out, close the socket without ending the response.
+            await new Promise((resolve) => res.write(": cut\n\n", resolve));
+            return void res.socket?.destroy();
+          }
         }
       }
       chunk({}, finish);

@@ -94,7 +94,13 @@ export class OpenAICompatibleLLM extends LLMProvider<typeof configSchema> {
     // 401 → UNAUTHENTICATED, 429 → RESOURCE_EXHAUSTED, 5xx → UNAVAILABLE..., with the server's own message.
     if (!response.ok) throw await upstreamErrorFromResponse(response, { upstream: new URL(url).host, redact: [apiKey] });
     if (response.body === null) throw new AgentwireError("unavailable", `${url} answered without a body`);
-    await streamChatCompletion(sseData(response.body), emit, new URL(url).host);
+    try {
+      await streamChatCompletion(sseData(response.body), emit, new URL(url).host);
+    } catch (err) {
+      // The connection broke mid-stream (not a cancelled call, not a refusal of ours): the server is at fault.
+      if (signal.aborted || err instanceof AgentwireError) throw err;
+      throw new AgentwireError("unavailable", `the stream from ${url} broke: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   /** The key is removed from every error message the provider sends or logs, whatever the server echoed. */

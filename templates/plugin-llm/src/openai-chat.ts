@@ -77,7 +77,8 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       if (done) return;
     }
   } finally {
-    reader.releaseLock();
+    // Stopped early ([DONE], an error, a cancelled call): let the connection go.
+    await reader.cancel().catch(() => undefined);
   }
 }
 

@@ -86,11 +86,17 @@ describe("example-llm", () => {
     await expect(failure).rejects.toSatisfy((err: Error) => !err.message.includes("wrong-key-that-must-not-leak"));
   });
 
-  it("answers UNAVAILABLE when the server fails or cannot be reached", async () => {
+  it("answers UNAVAILABLE when the server fails, drops the stream or cannot be reached", async () => {
     const driver = await connect();
     await expect(driver.complete({ model: "dev-fail", messages: [{ role: "user", content: "Hi" }] })).rejects.toMatchObject({
       code: Code.Unavailable,
       rawMessage: expect.stringContaining("answered HTTP 503") as unknown,
+    });
+
+    // A connection lost mid-stream, after the first words were sent.
+    await expect(driver.complete({ model: "dev-cut", messages: [{ role: "user", content: "Hi" }] })).rejects.toMatchObject({
+      code: Code.Unavailable,
+      rawMessage: expect.stringContaining("the stream from") as unknown,
     });
 
     // A port nobody listens on: take a free one and close it.
