@@ -38,7 +38,7 @@ describe("example-board", () => {
     const driver = await connect();
     const created = await driver.route({ method: "POST", path: inWorkspace("ws-1", "/api/tasks"), json: { text: "Renew the TLS certificate" } });
     expect(created.status).toBe(201);
-    const task = created.json() as { id: string; text: string; status: string };
+    const task = created.json<{ id: string; text: string; status: string }>();
     expect(task).toMatchObject({ text: "Renew the TLS certificate", status: "todo" });
 
     const moved = await driver.route({ method: "PATCH", path: inWorkspace("ws-1", `/api/tasks/${task.id}`), json: { status: "doing" } });
