@@ -83,6 +83,23 @@ if (!quiet || process.argv.includes("--announce")) console.error("create-agent: 
 rmSync(vendor, { recursive: true, force: true });
 mkdirSync(vendor, { recursive: true });
 const names = new Set(kit.map((k) => k.manifest.name));
+// The kit's lockfile: the exact versions of third-party packages the kit is built and tested with.
+const locked = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages;
+const lockedVersion = (dir, dep) => (locked[`packages/${dir}/node_modules/${dep}`] ?? locked[`node_modules/${dep}`])?.version;
+/** Each third-party dependency of a kit package (`dependencies`, and `peerDependencies` that are not optional) at the kit's version. */
+function pinsOf(dir, manifest, field, keep = () => true) {
+  const pins = {};
+  for (const dep of Object.keys(manifest[field] ?? {}).sort()) {
+    if (names.has(dep) || !keep(dep)) continue;
+    const version = lockedVersion(dir, dep);
+    if (version === undefined) {
+      console.error(`bundle-kit: ${manifest.name} depends on ${dep}, which the kit's package-lock.json does not have: run npm install at the root`);
+      process.exit(1);
+    }
+    pins[dep] = version;
+  }
+  return pins;
+}
 const packages = {};
 for (const { dir, manifest } of kit) {
   const run = spawnSync("npm", ["pack", "--json", "--pack-destination", vendor], {
@@ -98,7 +115,14 @@ for (const { dir, manifest } of kit) {
   const file = `${manifest.name.replace(/^@/, "").replace("/", "-")}.tgz`;
   renameSync(join(vendor, basename(packed.filename)), join(vendor, file));
   const kitDependencies = Object.keys(manifest.dependencies ?? {}).filter((d) => names.has(d));
-  packages[manifest.name] = { version: manifest.version, file, integrity: packed.integrity, dependencies: kitDependencies };
+  packages[manifest.name] = {
+    version: manifest.version,
+    file,
+    integrity: packed.integrity,
+    dependencies: kitDependencies,
+    pins: pinsOf(dir, manifest, "dependencies"),
+    peers: pinsOf(dir, manifest, "peerDependencies", (peer) => manifest.peerDependenciesMeta?.[peer]?.optional !== true),
+  };
   say(`packed ${manifest.name}@${manifest.version} → vendor/${file}`);
 }
 rmSync(templatesOut, { recursive: true, force: true });

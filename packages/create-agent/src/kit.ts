@@ -11,6 +11,13 @@ export interface KitPackage {
   readonly file: string;
   /** The other kit packages it depends on. */
   readonly dependencies: readonly string[];
+  /** Its third-party dependencies at the exact versions the kit is tested with (`pino`: `9.14.0`). */
+  readonly pins?: Readonly<Record<string, string>>;
+  /**
+   * Its required third-party peer dependencies at the kit's versions (`@bufbuild/protobuf`: `2.12.1`): npm
+   * would otherwise install missing peers at the newest version that matches.
+   */
+  readonly peers?: Readonly<Record<string, string>>;
 }
 
 /** Where create-agent finds the templates and the kit's packages. */

@@ -114,7 +114,21 @@ function listFiles(dir: string, base = dir): string[] {
   return out.sort();
 }
 
-const overridesField: Record<PackageManager, string> = { npm: "overrides", bun: "overrides", pnpm: "pnpm.overrides", yarn: "resolutions" };
+const overridesField: Record<PackageManager, "overrides" | "pnpm.overrides" | "resolutions"> = { npm: "overrides", bun: "overrides", pnpm: "pnpm.overrides", yarn: "resolutions" };
+
+/**
+ * npm's nested overrides in the flat form pnpm (`parent>dep`) and yarn (`parent/dep`) read. Their direct
+ * dependencies need no override, so npm's `$name` references are left out.
+ */
+function flatOverrides(overrides: Record<string, string | Record<string, string>>, separator: string): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(overrides)) {
+    const { ".": self, ...nested } = typeof spec === "string" ? { ".": spec } : spec;
+    if (self !== undefined && !self.startsWith("$")) flat[name] = self;
+    for (const [dep, version] of Object.entries(nested)) flat[`${name}${separator}${dep}`] = version;
+  }
+  return flat;
+}
 
 /**
  * The project's package.json: name and the template's kit dependencies, each a `file:vendor/<tarball>`, plus
@@ -138,13 +152,27 @@ function rewritePackageJson(text: string, choices: ResolvedChoices, kit: Kit): {
     }
   }
   const closure = kitClosure(kit, direct);
-  const overrides: Record<string, string> = {};
-  for (const dep of closure) if (!direct.includes(dep)) overrides[dep] = `file:vendor/${kit.packages[dep]!.file}`;
+  // Every kit package: its tarball, and under it its own third-party dependencies at the versions the kit is
+  // tested with (an override scoped to it, so nothing else in the tree is forced). A direct dependency's
+  // override must repeat its spec, which `$name` does.
+  const overrides: Record<string, string | Record<string, string>> = {};
+  const listed = new Set(["dependencies", "devDependencies"].flatMap((field) => Object.keys((manifest[field] as Record<string, string> | undefined) ?? {})));
+  for (const dep of closure) {
+    const carried = kit.packages[dep]!;
+    const self = direct.includes(dep) ? `$${dep}` : `file:vendor/${carried.file}`;
+    const pins = carried.pins ?? {};
+    overrides[dep] = Object.keys(pins).length === 0 ? self : { ".": self, ...pins };
+    // Peers are installed beside the package, so they are pinned at the top, unless the template lists them
+    // itself (npm refuses an override that differs from a direct dependency's spec).
+    for (const [peer, version] of Object.entries(carried.peers ?? {})) if (!listed.has(peer)) overrides[peer] = version;
+  }
   if (Object.keys(overrides).length > 0) {
     const field = overridesField[choices.packageManager];
     if (field === "pnpm.overrides") {
       const pnpm = (manifest.pnpm as Record<string, unknown> | undefined) ?? {};
-      manifest.pnpm = { ...pnpm, overrides: { ...(pnpm.overrides as object | undefined), ...overrides } };
+      manifest.pnpm = { ...pnpm, overrides: { ...(pnpm.overrides as object | undefined), ...flatOverrides(overrides, ">") } };
+    } else if (field === "resolutions") {
+      manifest.resolutions = { ...(manifest.resolutions as object | undefined), ...flatOverrides(overrides, "/") };
     } else {
       manifest[field] = { ...(manifest[field] as object | undefined), ...overrides };
     }

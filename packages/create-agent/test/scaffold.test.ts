@@ -6,7 +6,7 @@ import type { Kit } from "../src/kit.js";
 import { deriveName, nameProblem, projectNameFromDir } from "../src/names.js";
 import { detectPackageManager, runCommand } from "../src/package-manager.js";
 import { scaffold } from "../src/scaffold.js";
-import { bundledKit, fixtureTemplates, scratch } from "./helpers.js";
+import { bundledKit, fixtureTemplates, repoRoot, scratch } from "./helpers.js";
 
 let kit: Kit;
 beforeAll(() => {
@@ -36,14 +36,19 @@ describe("scaffold", () => {
     expect(existsSync(join(dir, ".gitignore"))).toBe(true);
     expect(existsSync(join(dir, "_gitignore"))).toBe(false);
     expect(existsSync(join(dir, "agentwire-template.json"))).toBe(false);
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; dependencies: object; overrides: Record<string, unknown> };
     expect(manifest.name).toBe("weekly-digest");
     expect(manifest.dependencies).toEqual({ "@agentwire/activeworkflow": "file:vendor/agentwire-activeworkflow.tgz" });
-    // conformance pulls in every protocol package and core: each is overridden to its tarball, none left to the registry.
-    expect(manifest.overrides).toEqual({
-      "@agentwire/agentplatform": "file:vendor/agentwire-agentplatform.tgz",
-      "@agentwire/core": "file:vendor/agentwire-core.tgz",
-      "@agentwire/flyte": "file:vendor/agentwire-flyte.tgz",
+    // conformance pulls in every protocol package and core: each is overridden to its tarball, none left to the
+    // registry, and each one's own third-party dependencies and peers are pinned to the kit's tested versions.
+    const kitLock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    expect(manifest.overrides).toMatchObject({
+      "@agentwire/activeworkflow": "$@agentwire/activeworkflow",
+      "@agentwire/agentplatform": { ".": "file:vendor/agentwire-agentplatform.tgz", ajv: kitLock.packages["packages/agentplatform/node_modules/ajv"]?.version ?? kitLock.packages["node_modules/ajv"]!.version },
+      "@agentwire/core": { ".": "file:vendor/agentwire-core.tgz", pino: kitLock.packages["node_modules/pino"]!.version },
+      "@agentwire/flyte": { ".": "file:vendor/agentwire-flyte.tgz", "prom-client": kitLock.packages["node_modules/prom-client"]!.version },
+      "@agentwire/conformance": { ".": "$@agentwire/conformance" },
+      "@bufbuild/protobuf": kitLock.packages["node_modules/@bufbuild/protobuf"]!.version,
     });
     expect(readdirSync(join(dir, "vendor")).sort()).toEqual([
       "agentwire-activeworkflow.tgz",
@@ -61,9 +66,11 @@ describe("scaffold", () => {
     const dir = join(parent, "x");
     expect(result.name).toBe("RssFeedAgent");
     expect(readFileSync(join(dir, "src", "main.js"), "utf8")).toContain('"RssFeedAgent"');
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { pnpm?: { overrides?: object }; overrides?: object };
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { pnpm?: { overrides?: Record<string, string> }; overrides?: object };
     expect(manifest.overrides).toBeUndefined();
-    expect(Object.keys(manifest.pnpm?.overrides ?? {})).toContain("@agentwire/core");
+    // pnpm's flat form: the tarballs, and `parent>dep` pins; direct dependencies need no override there.
+    expect(manifest.pnpm?.overrides).toMatchObject({ "@agentwire/core": "file:vendor/agentwire-core.tgz", "@agentwire/core>pino": expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(manifest.pnpm?.overrides?.["@agentwire/activeworkflow"]).toBeUndefined();
     expect(result.nextSteps).toContain("pnpm conformance");
   });
 
