@@ -10,6 +10,7 @@
 //        serve on a free loopback port, run the command with WEATHER_API_URL set to it, stop when it exits
 //        (this is how `npm run dev` and `npm run conformance` start the agent)
 import { spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 
@@ -54,8 +55,9 @@ export async function startWeatherApi({ port = 0, host = "127.0.0.1" } = {}) {
   };
 }
 
-// Run as a script (not imported by the tests).
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script (not imported by the tests). realpath: import.meta.url is the real path, argv[1] may go
+// through a symlink (macOS's /tmp).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const dash = process.argv.indexOf("--");
   const command = dash === -1 ? [] : process.argv.slice(dash + 1);
   if (command.length === 0) {
@@ -69,6 +71,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     // (the agent drains on the first signal and exits at once on a second).
     const child = spawn(command[0], command.slice(1), { stdio: "inherit", detached: true, env: { ...process.env, WEATHER_API_URL: api.url } });
     for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+    child.on("error", (err) => {
+      console.error(`cannot start ${command[0]}: ${err.message}`);
+      void api.close();
+      process.exit(1);
+    });
     child.on("exit", (code, signal) => {
       void api.close();
       process.exit(code ?? (signal ? 1 : 0));
