@@ -105,7 +105,7 @@ for (const { dir, manifest } of kit) {
   const run = spawnSync("npm", ["pack", "--json", "--pack-destination", vendor], {
     cwd: join(root, "packages", dir),
     encoding: "utf8",
-    env: { ...process.env, npm_config_loglevel: "error" },
+    env: { ...process.env, npm_config_loglevel: "error", npm_config_dry_run: "false" },
   });
   if (run.status !== 0) {
     console.error(`bundle-kit: npm pack failed for ${manifest.name}:\n${run.stderr}`);

@@ -21,6 +21,7 @@
 //                          OPENAI_API_KEY pointing here; SIGTERM/SIGINT are passed on, and its exit code is ours)
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** @typedef {{ role?: string, content?: string | null, tool_call_id?: string, tool_calls?: { function?: { name?: string } }[] }} ChatMessage */
@@ -169,8 +170,9 @@ export async function startDevOpenAI(options = {}) {
   };
 }
 
-// Run as a program: serve, and optionally run a command (after `--`) pointed at this server.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a program: serve, and optionally run a command (after `--`) pointed at this server. realpath:
+// import.meta.url is the real path, argv[1] may go through a symlink (macOS's /tmp).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const dev = await startDevOpenAI({ port: Number(process.env.DEV_OPENAI_PORT ?? 0) });
   console.error(`dev OpenAI-compatible server listening on ${dev.url} (API key ${JSON.stringify(dev.apiKey)})`);
   const dash = process.argv.indexOf("--");
