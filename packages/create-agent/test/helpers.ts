@@ -25,11 +25,14 @@ export function scratch(label: string): string {
   return mkdtempSync(join(tmpdir(), `create-agent-${label}-`));
 }
 
-/** This environment without npm's per-run variables, so a nested npm acts as it would in a person's shell. */
+/**
+ * This environment without npm's per-run variables (so a nested npm acts as it would in a person's shell)
+ * and without colours (vitest sets FORCE_COLOR for its workers), so output can be matched as text.
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(key) || key === "npm_config_cache") env[key] = value;
+    if ((!/^npm_/i.test(key) || key === "npm_config_cache") && key !== "FORCE_COLOR" && key !== "INIT_CWD") env[key] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, NO_COLOR: "1", ...extra };
 }
