@@ -244,14 +244,19 @@ function insideGitWorkTree(dir: string): boolean {
   return run.status === 0 && run.stdout.trim() === "true";
 }
 
-/** The commands a person runs after scaffolding. */
+/**
+ * The commands a person runs after scaffolding. A template whose agent needs an upstream (a job API, an
+ * LLM server) has a `dev` script that starts a local one with it: that is shown instead of `start`.
+ */
 export function nextSteps(choices: Pick<ResolvedChoices, "dir" | "packageManager">, installed: boolean, cwd = process.cwd()): string[] {
   const pm = choices.packageManager;
   const fromCwd = relative(cwd, choices.dir) || ".";
   const rel = fromCwd.startsWith("..") ? choices.dir : fromCwd;
   const steps = rel === "." ? [] : [`cd ${/\s/.test(rel) ? JSON.stringify(rel) : rel}`];
   if (!installed) steps.push(runCommand(pm, "install"));
-  steps.push(runCommand(pm, "test"), runCommand(pm, "start"), runCommand(pm, "conformance"));
+  const manifest = JSON.parse(readFileSync(join(choices.dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const serve = manifest.scripts?.dev !== undefined ? "dev" : "start";
+  steps.push(runCommand(pm, "test"), runCommand(pm, serve), runCommand(pm, "conformance"));
   return steps;
 }
 
