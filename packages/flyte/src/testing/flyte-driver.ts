@@ -1,11 +1,12 @@
 import { AgentwireError } from "@agentwire/core";
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type CallOptions, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
   ExecuteTaskSyncRequestSchema,
   TaskExecutionMetadataSchema,
   type ExecuteTaskSyncRequest,
+  type ExecuteTaskSyncResponse,
   type Resource,
 } from "../gen/flyteidl/admin/agent_pb.js";
 import { TaskExecutionIdentifierSchema } from "../gen/flyteidl/core/identifier_pb.js";
@@ -82,6 +83,24 @@ export interface TaskRun<Task extends AnyTaskDefinition = AnyTaskDefinition> {
   launched?: LaunchedTask<Task>;
   /** Set when the run was ended by the driver: "signal" (aborted) or "timeout". */
   endedBy?: "signal" | "timeout";
+}
+
+/** `executeTaskSync`'s settings. */
+export interface ExecuteTaskSyncOptions {
+  /** The template's `custom` struct. Default: unset. */
+  custom?: JsonObject;
+  /** The output prefix Propeller would pass. Default: a fresh `s3://agentwire-test/metadata/...` prefix. */
+  outputPrefix?: string;
+  /** Per-call options (signal, headers, `timeoutMs`). Default: the driver's `callTimeoutMs`. */
+  call?: CallOptions;
+}
+
+/** Every reply of one `ExecuteTaskSync` call, unfolded: what `run` reads only the first of. */
+export interface ExecuteTaskSyncReplies {
+  /** The header and inputs as sent. */
+  request: { header: ExecuteTaskSyncRequest; inputs: ExecuteTaskSyncRequest };
+  /** Every reply, in order (Propeller reads exactly one, which must be a header with a terminal phase). */
+  replies: ExecuteTaskSyncResponse[];
 }
 
 /** A task definition, or an agent serving one: what the driver runs. */
@@ -235,12 +254,49 @@ export class FlyteDriver {
     return { task, category: { name: task.taskType, version: task.version }, resourceMeta, outputPrefix };
   }
 
-  /** One GetTask for a launched task, decoded with the task's output types. */
-  async getTask<Task extends AnyTaskDefinition>(task: LaunchedTask<Task>): Promise<TaskResource<OutputValuesOf<Task>>> {
+  /**
+   * Sends header then inputs on `ExecuteTaskSync`, as Propeller does, and returns *every* reply the agent sent
+   * until it closed the stream, undecoded: for judging a sync agent (one reply, a header, a terminal phase)
+   * where `run` would stop at the first. A protocol error rejects with the `ConnectError`.
+   */
+  async executeTaskSync<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, ExecuteTaskSyncOptions>): Promise<ExecuteTaskSyncReplies> {
+    const task = taskOf(target);
+    const template = taskTemplate(task, options.custom === undefined ? {} : { custom: options.custom });
+    const outputPrefix = options.outputPrefix ?? this.nextOutputPrefix(task);
+    const header = create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template, outputPrefix, taskExecutionMetadata: this.executionMetadata(task) } } });
+    const literals = create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: this.literalInputs(task, inputs ?? {}) } });
+    async function* requests(): AsyncIterable<ExecuteTaskSyncRequest> {
+      yield header;
+      yield literals;
+    }
+    const replies: ExecuteTaskSyncResponse[] = [];
+    for await (const reply of this.clients.sync.executeTaskSync(requests(), this.callOptions(options.call))) replies.push(reply);
+    return { request: { header, inputs: literals }, replies };
+  }
+
+  /**
+   * One GetTask for a launched task, returning the `Resource` exactly as the agent sent it (undefined when
+   * the answer carried none): phase numbers, including 0 and unknown ones, and outputs as literals, for
+   * judging what `getTask` would decode or refuse. A protocol error rejects with the `ConnectError`.
+   */
+  async getTaskResource(task: LaunchedTask, options?: CallOptions): Promise<Resource | undefined> {
     const { resource } = await this.clients.async.getTask(
       { taskType: task.category.name, taskCategory: task.category, resourceMeta: task.resourceMeta, outputPrefix: task.outputPrefix },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options),
     );
+    return resource;
+  }
+
+  /** `options`, with the driver's `callTimeoutMs` unless they carry a `timeoutMs` or a `grpc-timeout` header of their own. */
+  private callOptions(options: CallOptions = {}): CallOptions {
+    const headers = new Headers(options.headers);
+    if (options.timeoutMs !== undefined || headers.has("grpc-timeout")) return options;
+    return { ...options, timeoutMs: this.callTimeoutMs };
+  }
+
+  /** One GetTask for a launched task, decoded with the task's output types. `options`: per-call options (signal, headers). */
+  async getTask<Task extends AnyTaskDefinition>(task: LaunchedTask<Task>, options?: CallOptions): Promise<TaskResource<OutputValuesOf<Task>>> {
+    const resource = await this.getTaskResource(task, options);
     if (resource === undefined) {
       throw new ConnectError("GetTask answered without a resource", Code.Internal);
     }
