@@ -41,6 +41,8 @@ export const casesSchema = {
           interface: {
             type: "object",
             additionalProperties: false,
+            description:
+              "Flyte type names: integer, float, string, boolean, datetime, duration, struct, none, blob, [T], {string: T}, union[T1, T2, ...].",
             properties: {
               inputs: { type: "object", additionalProperties: str },
               outputs: { type: "object", additionalProperties: str },

@@ -10,7 +10,10 @@
 
 // ---- Flyte ----
 
-/** Flyte's type names in lower case: `integer`, `float`, `string`, `boolean`, `datetime`, `duration`, `struct`, `[T]`, `{string: T}`. */
+/**
+ * Flyte's type names in lower case: `integer`, `float`, `string`, `boolean`, `datetime`, `duration`, `struct`,
+ * `none`, `blob` (a single blob), `[T]`, `{string: T}` and `union[T1, T2, ...]` (`union[T, none]` is Optional[T]).
+ */
 export type FlyteTypeName = string;
 
 export interface FlyteTaskCase {
