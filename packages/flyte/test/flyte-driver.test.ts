@@ -130,13 +130,13 @@ describe("FlyteDriver", () => {
         executeTaskSync: async function* (requests) {
           for await (const r of requests) seen.push(r.part.case ?? "none");
           yield { res: { case: "header" as const, value: { resource: { phase: TaskExecution_Phase.SUCCEEDED } } } };
-          yield { res: { case: "outputs" as const, value: {} } };
+          yield { res: { case: "header" as const, value: { resource: { phase: TaskExecution_Phase.RUNNING } } } };
         },
       }),
     );
     const { replies, request } = await createFlyteDriver({ transport }).executeTaskSync(doublerTask, { n: 2 }, { outputPrefix: "s3://b/p" });
     expect(seen).toEqual(["header", "inputs"]);
-    expect(replies.map((r) => r.res.case)).toEqual(["header", "outputs"]);
+    expect(replies.map((r) => (r.res.case === "header" ? r.res.value.resource?.phase : undefined))).toEqual([TaskExecution_Phase.SUCCEEDED, TaskExecution_Phase.RUNNING]);
     expect(request.header.part.case === "header" && request.header.part.value.outputPrefix).toBe("s3://b/p");
   });
 

@@ -289,8 +289,7 @@ export class FlyteDriver {
 
   /** `options`, with the driver's `callTimeoutMs` unless they carry a `timeoutMs` or a `grpc-timeout` header of their own. */
   private callOptions(options: CallOptions = {}): CallOptions {
-    const headers = new Headers(options.headers);
-    if (options.timeoutMs !== undefined || headers.has("grpc-timeout")) return options;
+    if (options.timeoutMs !== undefined || hasHeader(options.headers, "grpc-timeout")) return options;
     return { ...options, timeoutMs: this.callTimeoutMs };
   }
 
@@ -413,6 +412,15 @@ export class FlyteDriver {
     this.record(events, started, { phase: "RETRYABLE_FAILED", message }, spec);
     return { mode, phase: "RETRYABLE_FAILED", message, events, error };
   }
+}
+
+/** Whether call headers (a `Headers`, a record or pairs) carry `name` (lower case). */
+function hasHeader(init: CallOptions["headers"], name: string): boolean {
+  const headers: unknown = init;
+  if (typeof headers !== "object" || headers === null) return false;
+  if (typeof (headers as { has?: unknown }).has === "function") return (headers as { has(n: string): boolean }).has(name);
+  const names = Array.isArray(headers) ? (headers as Array<[string, string]>).map(([k]) => k) : Object.keys(headers);
+  return names.some((k) => k.toLowerCase() === name);
 }
 
 /** Agents in this process, called without a port: the way to unit-test an agent. */
