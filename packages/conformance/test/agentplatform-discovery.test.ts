@@ -33,5 +33,18 @@ describe("agentplatform discovery against a plugin whose provider records its ca
     // The probe was refused up front, which is how discovery knows the service is there without using it.
     expect(served?.exchanges).toEqual([expect.objectContaining({ call: "LLMProvider/Complete", received: expect.objectContaining({ code: "InvalidArgument" }) })]);
     expect(results.filter((r) => r.id.startsWith("agentplatform.llm.")).every((r) => r.status === "skipped")).toBe(true);
+    // The capabilities it does not advertise were probed only with requests that must be refused: here, UNIMPLEMENTED.
+    const others = results.find((r) => r.id === "agentplatform.plugin.served-services-advertised");
+    expect(others?.status).toBe("passed");
+    expect(others?.exchanges.map((e) => [e.call, (e.received as { code?: string }).code])).toEqual([
+      ["ToolProvider/ExecuteTool", "Unimplemented"],
+      ["ViewProvider/RenderView", "Unimplemented"],
+      ["LifecycleHook/OnEvent", "Unimplemented"],
+    ]);
+    expect(others?.exchanges.map((e) => e.sent)).toEqual([
+      { name: "agentwire_conformance_no_such_tool", argumentsJson: "{}" },
+      { viewName: "agentwire_conformance_no_such_view", workspaceId: "agentwire-conformance", params: {} },
+      expect.objectContaining({ type: "EVENT_TYPE_UNSPECIFIED" }),
+    ]);
   });
 });

@@ -131,13 +131,18 @@ export const refusedCompleteProbe = {
 /** An OnEvent every hook refuses before running: an unspecified event type. */
 const refusedEventProbe = { type: EventType.EVENT_TYPE_UNSPECIFIED, agentName: "agentwire-conformance", payloadJson: new TextEncoder().encode("{}") };
 
+/** An ExecuteTool and a RenderView every provider refuses (NOT_FOUND) before running anything: names nobody has. */
+const refusedToolProbe = { name: "agentwire_conformance_no_such_tool", argumentsJson: "{}" };
+const refusedViewProbe = { viewName: "agentwire_conformance_no_such_view", workspaceId: "agentwire-conformance", params: {} };
+
 /**
- * How discovery learns whether a capability's service is served, without real work: metadata calls (ListTools,
- * ListViews) or requests a conforming server refuses before doing anything. UNIMPLEMENTED means not served.
+ * How discovery learns whether a capability's service is served, without real work: each probe is a request a
+ * conforming server refuses before doing anything (an unknown tool or view, an empty Complete, an unspecified
+ * event). UNIMPLEMENTED means not served; any other answer, refusal included, means served.
  */
 const capabilityServices: Array<{ capability: Capability; service: string; sent: unknown; probe: (d: PluginDriver) => Promise<unknown> }> = [
-  { capability: Capability.TOOL_PROVIDER, service: "ToolProvider/ListTools", sent: {}, probe: (d) => d.clients.tools.listTools({}) },
-  { capability: Capability.VIEW_PROVIDER, service: "ViewProvider/ListViews", sent: {}, probe: (d) => d.clients.views.listViews({}) },
+  { capability: Capability.TOOL_PROVIDER, service: "ToolProvider/ExecuteTool", sent: refusedToolProbe, probe: (d) => d.clients.tools.executeTool(refusedToolProbe) },
+  { capability: Capability.VIEW_PROVIDER, service: "ViewProvider/RenderView", sent: refusedViewProbe, probe: (d) => d.clients.views.renderView(refusedViewProbe) },
   {
     capability: Capability.LLM_PROVIDER,
     service: "LLMProvider/Complete",
