@@ -123,6 +123,27 @@ describe("FlyteDriver", () => {
     expect((await d.getTaskResource(launched))?.phase).toBe(99);
   });
 
+  it("launch and deleteTask take the output prefix and per-call options (headers, signal) of a raw test", async () => {
+    const seen: Array<{ prefix?: string; header: string | null }> = [];
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: (req, ctx) => {
+          seen.push({ prefix: req.outputPrefix, header: ctx.requestHeader.get("x-test") });
+          return { resourceMeta: new Uint8Array([7]) };
+        },
+        deleteTask: (_req, ctx) => {
+          seen.push({ header: ctx.requestHeader.get("x-test") });
+          return {};
+        },
+      }),
+    );
+    const d = createFlyteDriver({ transport });
+    const launched = await d.launch(defineTask({ taskType: "x" }), {}, { outputPrefix: "s3://b/raw", call: { headers: { "x-test": "create" } } });
+    expect(launched.outputPrefix).toBe("s3://b/raw");
+    await d.deleteTask(launched, { headers: { "x-test": "delete" } });
+    expect(seen).toEqual([{ prefix: "s3://b/raw", header: "create" }, { header: "delete" }]);
+  });
+
   it("executeTaskSync sends header then inputs and returns every reply, not just the first", async () => {
     const seen: string[] = [];
     const transport = createRouterTransport((router) =>

@@ -85,6 +85,16 @@ export interface TaskRun<Task extends AnyTaskDefinition = AnyTaskDefinition> {
   endedBy?: "signal" | "timeout";
 }
 
+/** `launch`'s settings. */
+export interface LaunchOptions {
+  /** The template's `custom` struct. Default: unset. */
+  custom?: JsonObject;
+  /** The output prefix Propeller would pass. Default: a fresh `s3://agentwire-test/metadata/...` prefix. */
+  outputPrefix?: string;
+  /** Per-call options (signal, headers, `timeoutMs`). Default: the driver's `callTimeoutMs`. */
+  call?: CallOptions;
+}
+
 /** `executeTaskSync`'s settings. */
 export interface ExecuteTaskSyncOptions {
   /** The template's `custom` struct. Default: unset. */
@@ -235,13 +245,16 @@ export class FlyteDriver {
     return this.finish("sync", events, answer);
   }
 
-  /** Sends CreateTask the way Propeller does and returns what it would persist. */
-  async launch<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, Pick<RunOptions, "custom">>): Promise<LaunchedTask<Task>> {
+  /**
+   * Sends CreateTask the way Propeller does and returns what it would persist. `options`: the template's
+   * `custom`, and (for raw protocol tests) the `outputPrefix` and per-call options.
+   */
+  async launch<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, LaunchOptions>): Promise<LaunchedTask<Task>> {
     return this.launchTask(taskOf(target), inputs ?? {}, options);
   }
 
-  private async launchTask<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: Pick<RunOptions, "custom">): Promise<LaunchedTask<Task>> {
-    const outputPrefix = this.nextOutputPrefix(task);
+  private async launchTask<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: LaunchOptions): Promise<LaunchedTask<Task>> {
+    const outputPrefix = options.outputPrefix ?? this.nextOutputPrefix(task);
     const { resourceMeta } = await this.clients.async.createTask(
       {
         inputs: this.literalInputs(task, inputs),
@@ -249,7 +262,7 @@ export class FlyteDriver {
         outputPrefix,
         taskExecutionMetadata: this.executionMetadata(task),
       },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options.call),
     );
     return { task, category: { name: task.taskType, version: task.version }, resourceMeta, outputPrefix };
   }
@@ -302,11 +315,11 @@ export class FlyteDriver {
     return fromResourceProto(resource, this.outputVariables(task.task)) as TaskResource<OutputValuesOf<Task>>;
   }
 
-  /** DeleteTask for a launched task (Propeller's abort). */
-  async deleteTask(task: LaunchedTask): Promise<void> {
+  /** DeleteTask for a launched task (Propeller's abort). `options`: per-call options (signal, headers). */
+  async deleteTask(task: LaunchedTask, options?: CallOptions): Promise<void> {
     await this.clients.async.deleteTask(
       { taskType: task.category.name, taskCategory: task.category, resourceMeta: task.resourceMeta },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options),
     );
   }
 

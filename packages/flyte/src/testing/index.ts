@@ -20,6 +20,7 @@ export {
   type FlyteDriverSettings,
   type InProcessDriverOptions,
   type LaunchedTask,
+  type LaunchOptions,
   type NetworkDriverOptions,
   type PhaseEvent,
   type RunOptions,

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { Code, maxResourceMetaBytes, toLiteralMap, type LiteralMap } from "@agentwire/flyte";
-import { HealthCheckResponse_ServingStatus, taskTemplate, type ExecuteTaskSyncOptions, type FlyteDriver } from "@agentwire/flyte/testing";
+import { HealthCheckResponse_ServingStatus, taskTemplate, type ExecuteTaskSyncOptions, type FlyteDriver, type LaunchOptions } from "@agentwire/flyte/testing";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
 import type { Suite } from "../../suite.js";
@@ -70,9 +70,18 @@ async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Lau
   return call(rec, `AsyncAgentService/GetTask (${l.c.name})`, getTaskSent(l), async () => ({ resource: await driver.getTaskResource(task, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }) }));
 }
 
+/** One CreateTask through the driver (the case's template, inputs and a fresh output prefix); `req` is what is sent, for the report. */
+async function createTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, c: FlyteTaskCase, label = c.name) {
+  const req = createRequest(c);
+  const options = { outputPrefix: req.outputPrefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }, ...(c.custom === undefined ? {} : { custom: c.custom as LaunchOptions["custom"] }) };
+  const r = await call(rec, `AsyncAgentService/CreateTask (${label})`, req, async () => ({ resourceMeta: (await driver.launch(caseTask(c), (c.inputs ?? {}) as never, options)).resourceMeta }));
+  return { req, r };
+}
+
+/** One DeleteTask through the driver. */
 async function deleteTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
   const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta };
-  return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.clients.async.deleteTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+  return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.deleteTask(launchedTask(l.c, l.resourceMeta, l.outputPrefix), { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
 }
 
 /** Shows an answer a previous check received as evidence in this one. */
@@ -120,8 +129,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         const failures = new Problems(rec);
         await Promise.all(
           cases.map(async (c) => {
-            const req = createRequest(c);
-            const r = await call(rec, `AsyncAgentService/CreateTask (${c.name})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+            const { req, r } = await createTask(ctx, rec, driver, c);
             if (r.error) {
               // Propeller turns any CreateTask error into a retryable failure of the attempt.
               const message = `failed to create task from connector with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
@@ -518,8 +526,7 @@ export const loadSuite: Suite<FlyteTarget, FlyteCases> = {
         allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const runOne = async (i: number) => {
-          const req = createRequest(c);
-          const r = await call(rec, `AsyncAgentService/CreateTask (${c.name} #${i})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+          const { req, r } = await createTask(ctx, rec, driver, c, `${c.name} #${i}`);
           if (r.error) return { i, error: `CreateTask: ${errorText(r.error)}` };
           const l: Launched = { c, resourceMeta: r.ok.resourceMeta, outputPrefix: req.outputPrefix, answers: [] };
           for (;;) {
