@@ -807,7 +807,7 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
 
     await ctx.check(def("agentplatform.views.definitions-valid", "MUST", "The platform mounts views by unique name, scope workspace|global, and routes by method", PROTO("view")), async (rec) => {
       const d = reg.use(rec);
-      const views = rec.exchange("ViewProvider/ListViews", {}, (await d.clients.views.listViews({})).views);
+      const views = rec.exchange("ViewProvider/ListViews", {}, await d.listViews());
       names = views.map((v) => v.name);
       const seen = new Set<string>();
       const problems: string[] = [];
@@ -830,7 +830,7 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
         const sent = { viewName: name, workspaceId: "agentwire-conformance", params: {} };
         let hcl: string;
         try {
-          hcl = rec.exchange("ViewProvider/RenderView", sent, (await d.clients.views.renderView(sent)).componentHcl);
+          hcl = rec.exchange("ViewProvider/RenderView", sent, await d.renderView(sent));
         } catch (err) {
           rec.exchange("ViewProvider/RenderView", sent, errorOf(err));
           problems.push(`${name}: RenderView failed: ${errorOf(err).code}`);
