@@ -3,7 +3,7 @@ import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver, type Launched
 import type { CallOptions } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
-import type { CheckDefinition, CheckRecorder } from "../../check.js";
+import type { CheckRecorder } from "../../check.js";
 import type { SuiteContext } from "../../suite.js";
 import type { FlyteTarget } from "../../targets.js";
 import { parseTypes } from "./type-names.js";
@@ -68,11 +68,6 @@ export function codeName(err: ConnectError): string {
 /** `NOT_FOUND no such task`: an error as a failure message shows it. */
 export function errorText(err: ConnectError): string {
   return `${codeName(err)} ${err.rawMessage}`;
-}
-
-/** A check's definition: `def(id, level, reason, source)`. */
-export function def(id: string, level: CheckDefinition["level"], reason: string, source: string): CheckDefinition {
-  return { id, level, reason, source };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Code, defineTask, toLiteralMap } from "@agentwire/flyte";
 import type { Suite } from "../../suite.js";
 import type { FlyteCases } from "../../cases.js";
 import type { FlyteTarget } from "../../targets.js";
-import { call, codeName, newDriver, plain, Problems, SRC, withServerDeadline, type Ctx } from "./common.js";
+import { call, codeName, errorText, newDriver, plain, Problems, SRC, withServerDeadline, type Ctx } from "./common.js";
 
 type Agent = { name: string; isSync: boolean; supportedTaskTypes: string[]; supportedTaskCategories: Array<{ name: string; version: number }> };
 
@@ -11,7 +11,7 @@ async function listAgents(ctx: Ctx, rec: Parameters<Parameters<Ctx["check"]>[1]>
   const r = await call(rec, "AgentMetadataService/ListAgents", {}, () => driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
   if (r.error) {
     if (r.error.code === Code.Unimplemented) return rec.skip("the server does not serve AgentMetadataService (Propeller then routes by its config)");
-    return rec.fail(`ListAgents failed: ${codeName(r.error)} ${r.error.rawMessage}`, "ListAgents answered OK (Propeller calls it at start and every 10 s)");
+    return rec.fail(`ListAgents failed: ${errorText(r.error)}`, "ListAgents answered OK (Propeller calls it at start and every 10 s)");
   }
   return r.ok.agents;
 }
@@ -71,7 +71,7 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
         const driver = newDriver(ctx);
         for (const a of agents) {
           const r = await call(rec, "AgentMetadataService/GetAgent", { name: a.name }, () => driver.clients.metadata.getAgent({ name: a.name }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-          if (r.error) return rec.fail(`GetAgent(${a.name}) failed: ${codeName(r.error)} ${r.error.rawMessage}`, "GetAgent answers every agent ListAgents lists");
+          if (r.error) return rec.fail(`GetAgent(${a.name}) failed: ${errorText(r.error)}`, "GetAgent answers every agent ListAgents lists");
           const g = r.ok.agent;
           if (g === undefined) return rec.fail(`GetAgent(${a.name}) answered without an agent`, "the agent");
           const key = (x: Agent) => JSON.stringify({ name: x.name, isSync: x.isSync, c: x.supportedTaskCategories.map((c) => `${c.name}@${c.version}`).sort() });
@@ -92,7 +92,7 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
         const unknown = uniqueName();
         const r = await call(rec, "AgentMetadataService/GetAgent", { name: unknown }, () => driver.clients.metadata.getAgent({ name: unknown }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
         if (r.error?.code === Code.Unimplemented) return rec.skip("AgentMetadataService is not served");
-        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? `${codeName(r.error)} ${r.error.rawMessage}` : "OK"}`, "NOT_FOUND for an agent it does not have");
+        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? `${errorText(r.error)}` : "OK"}`, "NOT_FOUND for an agent it does not have");
       },
     );
 
@@ -252,7 +252,7 @@ export const errorsSuite: Suite<FlyteTarget, FlyteCases> = {
         if (asyncCats === undefined || asyncCats.length === 0) return rec.skip("no corrupt resource_meta was sent");
         const driver = newDriver(ctx);
         const r = await call(rec, "AgentMetadataService/ListAgents", {}, () => driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-        if (r.error) return rec.fail(`after corrupt resource_meta, ListAgents failed: ${codeName(r.error)} ${r.error.rawMessage}`, "the server still serving");
+        if (r.error) return rec.fail(`after corrupt resource_meta, ListAgents failed: ${errorText(r.error)}`, "the server still serving");
       },
     );
   },

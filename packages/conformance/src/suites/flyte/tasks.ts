@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { Code, maxResourceMetaBytes, toLiteralMap, type LiteralMap } from "@agentwire/flyte";
+import { Code, maxResourceMetaBytes, toLiteralMap, type ConnectError, type LiteralMap } from "@agentwire/flyte";
 import { HealthCheckResponse_ServingStatus, taskTemplate, type ExecuteTaskSyncOptions, type FlyteDriver, type LaunchOptions } from "@agentwire/flyte/testing";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
@@ -70,10 +70,20 @@ async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Lau
   return call(rec, `AsyncAgentService/GetTask (${l.c.name})`, getTaskSent(l), async () => ({ resource: await driver.getTaskResource(task, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }) }));
 }
 
+/** The driver options of a case's call: its output prefix, its custom struct, the check's signal and the per-call deadline. */
+function caseCallOptions(ctx: Ctx, rec: CheckRecorder, c: FlyteTaskCase, outputPrefix: string): LaunchOptions & ExecuteTaskSyncOptions {
+  return { outputPrefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }, ...(c.custom === undefined ? {} : { custom: c.custom as LaunchOptions["custom"] }) };
+}
+
+/** Propeller's message for an attempt that an rpc error ended (a retryable failure). */
+function rpcFailure(what: string, err: ConnectError): string {
+  return `${what} with rpc error: code = ${codeName(err)} desc = ${err.rawMessage}`;
+}
+
 /** One CreateTask through the driver (the case's template, inputs and a fresh output prefix); `req` is what is sent, for the report. */
 async function createTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, c: FlyteTaskCase, label = c.name) {
   const req = createRequest(c);
-  const options = { outputPrefix: req.outputPrefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }, ...(c.custom === undefined ? {} : { custom: c.custom as LaunchOptions["custom"] }) };
+  const options = caseCallOptions(ctx, rec, c, req.outputPrefix);
   const r = await call(rec, `AsyncAgentService/CreateTask (${label})`, req, async () => ({ resourceMeta: (await driver.launch(caseTask(c), (c.inputs ?? {}) as never, options)).resourceMeta }));
   return { req, r };
 }
@@ -132,7 +142,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
             const { req, r } = await createTask(ctx, rec, driver, c);
             if (r.error) {
               // Propeller turns any CreateTask error into a retryable failure of the attempt.
-              const message = `failed to create task from connector with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              const message = rpcFailure("failed to create task from connector", r.error);
               if ((c.expect?.phase ?? "").toUpperCase() === "RETRYABLE_FAILED") {
                 launched.push({ c, resourceMeta: new Uint8Array(), outputPrefix: req.outputPrefix, answers: [], createError: message, final: { phase: 8, message } });
                 return;
@@ -402,13 +412,13 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
         await Promise.all(
           cases.map(async (c) => {
             const { template, inputs, outputPrefix: prefix } = createRequest(c);
-            const options = { outputPrefix: prefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }, ...(c.custom === undefined ? {} : { custom: c.custom as ExecuteTaskSyncOptions["custom"] }) };
+            const options = caseCallOptions(ctx, rec, c, prefix);
             // Every reply the agent sends, not just the first one Propeller reads: a second one is a fault too.
             const r = await call(rec, `SyncAgentService/ExecuteTaskSync (${c.name})`, { header: { template, outputPrefix: prefix }, inputs }, async () =>
               (await driver.executeTaskSync(caseTask(c), (c.inputs ?? {}) as never, options)).replies,
             );
             if (r.error) {
-              const message = `failed to execute task with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              const message = rpcFailure("failed to execute task", r.error);
               results.push({ c, answer: { phase: 8, message } });
               if ((c.expect?.phase ?? "").toUpperCase() !== "RETRYABLE_FAILED") failures.add(`${c.name}: ExecuteTaskSync failed: ${errorText(r.error)}`);
               return;
