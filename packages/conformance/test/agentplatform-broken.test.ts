@@ -178,6 +178,10 @@ describe("broken AgentPlatform plugins, each caught by its check", () => {
     const cases: AgentPlatformCases = { ...completion, cancelUpstream: { config: { base_url: "{{upstream}}" } } };
     const control = await runAll({ address: await upstreamPlugin(true) }, cases);
     expect(statusOf(control, "agentplatform.llm.cancel-stops-stream")).toBe("passed");
+    // cancelUpstream with its own request runs the check without any completions case.
+    const alone = await runAll({ address: await upstreamPlugin(true) }, { cancelUpstream: { config: { base_url: "{{upstream}}" }, request: { messages: [{ role: "user", content: "stop me" }] } } });
+    expect(statusOf(alone, "agentplatform.llm.cancel-stops-stream")).toBe("passed");
+    expect(statusOf(alone, "agentplatform.llm.one-finish-last")).toBe("skipped");
     const broken = await runAll({ address: await upstreamPlugin(false) }, cases);
     const check = broken.find((r) => r.id === "agentplatform.llm.cancel-stops-stream");
     expect(check?.status).toBe("failed");
