@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest"
 import { AgentwireError, silentLogger } from "@agentwire/core";
 import { LosslessNumber, serve, type ActiveWorkflowServer } from "../src/index.js";
 import {
+  activeWorkflowHeaders,
   createActiveWorkflowDriver,
   createInProcessTransport,
   type ActiveWorkflowDriver,
@@ -122,6 +123,10 @@ describe("requests shaped as ActiveWorkflow sends them", () => {
       connection: "close",
     });
     expect(Object.keys(checkReq!.headers).sort()).toEqual(["accept", "accept-encoding", "connection", "content-length", "content-type", "host", "user-agent"]);
+    // The exported constant is what the driver sends, for raw requests of a caller's own (the conformance harness).
+    const lower = Object.fromEntries(Object.entries(activeWorkflowHeaders).map(([k, v]) => [k.toLowerCase(), v]));
+    expect(checkReq!.headers).toMatchObject(lower);
+    expect(Object.keys(lower).sort()).toEqual(["accept", "accept-encoding", "connection", "content-type", "user-agent"]);
     expect(checkReq!.body).toBe(
       '{"method":"check","params":{"options":{"k":"v"},"memory":{"before":true},"credentials":[{"name":"token","value":"t0k"}],"message":null}}',
     );

@@ -96,9 +96,10 @@ describe.skipIf(skipPython)(pythonSuiteName(suite), () => {
             available_tools: [{ name: "get_weather", description: "Weather", parameters_json_schema: '{"type":"object"}' }],
           },
         },
-        { request: { model: "quota" } },
-        { request: { model: "plain" } },
-        { request: { model: "hang" }, cancel_after: 1 },
+        // Every Complete carries a message: one with none is refused before the provider runs.
+        { request: { model: "quota", messages: [{ role: "user", content: "hi" }] } },
+        { request: { model: "plain", messages: [{ role: "user", content: "hi" }] } },
+        { request: { model: "hang", messages: [{ role: "user", content: "hi" }] }, cancel_after: 1 },
       ],
     };
     const out = JSON.parse(await runPython([join(packageRoot, "test/interop/llm_complete.py"), stubs, `127.0.0.1:${server!.port}`, JSON.stringify(spec)])) as PythonRun;

@@ -508,6 +508,17 @@ describe("the request complete receives", () => {
     expect(array.rawMessage).toBe('available_tools[0] ("list").parameters_json_schema must be a JSON Schema object, got an array');
     expect(called).toBe(false);
   });
+
+  it("refuses a request with no messages with INVALID_ARGUMENT, before complete runs (the conformance probe relies on it)", async () => {
+    let called = false;
+    const plugin = llmPlugin(() => {
+      called = true;
+    });
+    const empty = await rejection(createLLMClient(plugin).complete({ model: "", messages: [] }));
+    expect(empty.code).toBe(Code.InvalidArgument);
+    expect(empty.rawMessage).toBe("messages is empty: a Complete needs at least one message");
+    expect(called).toBe(false);
+  });
 });
 
 describe("over a real socket (serve, remote mode)", () => {

@@ -5,6 +5,7 @@ import type { ErrorObject } from "ajv";
 import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { CasesFile } from "./cases.js";
 import { casesSchema } from "./cases-schema.js";
+import { parseTypeName } from "./suites/flyte/type-names.js";
 
 /** A cases file that cannot be used: the message names the file, the line and the field. The CLI exits 2. */
 export class CasesFileError extends Error {
@@ -56,6 +57,25 @@ function offsetOf(doc: Document, path: (string | number)[], keyNode: boolean): n
   return 0;
 }
 
+/** Throws naming the line of every Flyte interface type name the harness cannot parse. */
+function typeNameErrors(value: CasesFile, doc: Document, lineCounter: LineCounter, shown: string): void {
+  const errors: Array<{ line: number; text: string }> = [];
+  for (const [i, task] of (value.tasks ?? []).entries()) {
+    for (const side of ["inputs", "outputs"] as const) {
+      for (const [key, typeName] of Object.entries(task.interface?.[side] ?? {})) {
+        try {
+          parseTypeName(typeName);
+        } catch (err) {
+          const path = ["tasks", i, "interface", side, key];
+          const line = lineCounter.linePos(offsetOf(doc, path, false)).line;
+          errors.push({ line, text: `${shown}:${line}: ${fieldName(path)}: ${(err as Error).message}` });
+        }
+      }
+    }
+  }
+  if (errors.length > 0) throw new CasesFileError(errors.sort((a, b) => a.line - b.line).map((e) => e.text).join("\n"));
+}
+
 /**
  * Reads and validates a cases file (YAML, or JSON, which YAML reads too) against cases.schema.json.
  * Throws `CasesFileError` (`cases.yaml:12: tasks[0].taskType: required`) for a missing file, bad syntax or a
@@ -78,7 +98,10 @@ export function loadCasesFile(path: string): CasesFile {
     throw new CasesFileError(`${shown}:${line}: not valid YAML or JSON: ${first.message.split("\n")[0]}`);
   }
   const value: unknown = doc.toJS() ?? {};
-  if (validate(value)) return value;
+  if (validate(value)) {
+    typeNameErrors(value, doc, lineCounter, shown);
+    return value;
+  }
   const errors = validate.errors ?? [];
   const lines = errors
     .filter((e) => e.keyword !== "if")

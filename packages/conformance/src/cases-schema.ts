@@ -3,6 +3,21 @@ const str = { type: "string" } as const;
 const obj = { type: "object" } as const;
 const name = { type: "string", minLength: 1, description: "The scenario's name, shown in reports." } as const;
 
+const completionRequest = {
+  type: "object",
+  additionalProperties: false,
+  required: ["messages"],
+  properties: {
+    model: str,
+    messages: {
+      type: "array",
+      items: { type: "object", additionalProperties: false, required: ["role", "content"], properties: { role: str, content: str } },
+    },
+    maxTokens: { type: "integer", minimum: 1 },
+    availableTools: { type: "array" },
+  },
+} as const;
+
 export const casesSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://agentwire.dev/schemas/conformance/cases.schema.json",
@@ -26,6 +41,8 @@ export const casesSchema = {
           interface: {
             type: "object",
             additionalProperties: false,
+            description:
+              "Flyte type names: integer, float, string, boolean, datetime, duration, struct, none, blob, [T], {string: T}, union[T1, T2, ...].",
             properties: {
               inputs: { type: "object", additionalProperties: str },
               outputs: { type: "object", additionalProperties: str },
@@ -94,22 +111,20 @@ export const casesSchema = {
         required: ["name", "request"],
         properties: {
           name,
-          request: {
-            type: "object",
-            additionalProperties: false,
-            required: ["messages"],
-            properties: {
-              model: str,
-              messages: {
-                type: "array",
-                items: { type: "object", additionalProperties: false, required: ["role", "content"], properties: { role: str, content: str } },
-              },
-              maxTokens: { type: "integer", minimum: 1 },
-              availableTools: { type: "array" },
-            },
-          },
+          request: completionRequest,
           expect: { type: "object", additionalProperties: false, properties: { finish: str, text: str } },
         },
+      },
+    },
+    cancelUpstream: {
+      description:
+        "AgentPlatform: the cancel check's upstream witness. Register with config ({{upstream}} replaced by the witness's base URL), send request (default: the first completion's), cancel, and require the upstream request closed.",
+      type: "object",
+      additionalProperties: false,
+      required: ["config"],
+      properties: {
+        config: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+        request: completionRequest,
       },
     },
     hooks: {

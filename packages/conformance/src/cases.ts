@@ -10,7 +10,10 @@
 
 // ---- Flyte ----
 
-/** Flyte's type names in lower case: `integer`, `float`, `string`, `boolean`, `datetime`, `duration`, `struct`, `[T]`, `{string: T}`. */
+/**
+ * Flyte's type names in lower case: `integer`, `float`, `string`, `boolean`, `datetime`, `duration`, `struct`,
+ * `none`, `blob` (a single blob), `[T]`, `{string: T}` and `union[T1, T2, ...]` (`union[T, none]` is Optional[T]).
+ */
 export type FlyteTypeName = string;
 
 export interface FlyteTaskCase {
@@ -53,15 +56,30 @@ export interface ActiveWorkflowCases {
 
 // ---- AgentPlatform ----
 
+/** A completion's request, camelCase as in `CompleteRequest`. */
+export interface CompletionRequestCase {
+  model?: string;
+  messages: Array<{ role: string; content: string }>;
+  maxTokens?: number;
+  availableTools?: unknown[];
+}
+
 export interface AgentPlatformCases {
   /** Sent in Register, as the strings the platform would send. */
   config?: Record<string, string | number | boolean>;
   tools?: Array<{ name: string; tool: string; arguments?: unknown; expect?: { isError?: boolean; result?: unknown } }>;
   completions?: Array<{
     name: string;
-    request: { model?: string; messages: Array<{ role: string; content: string }>; maxTokens?: number; availableTools?: unknown[] };
+    request: CompletionRequestCase;
     expect?: { finish?: string; text?: string };
   }>;
+  /**
+   * The cancel check's upstream witness: the harness starts a fake OpenAI-compatible upstream that streams one
+   * chunk and then holds the request open, Registers with `config` (each `{{upstream}}` replaced by the
+   * witness's base URL, `http://127.0.0.1:<port>/v1`), sends `request` (default: the first completion's),
+   * cancels it once the upstream request arrives, and requires the plugin to close that request.
+   */
+  cancelUpstream?: { config: Record<string, string | number | boolean>; request?: CompletionRequestCase };
   hooks?: Array<{ name: string; event: string; payload: Record<string, unknown>; expect?: { action?: string } }>;
   views?: Array<{ name: string; view: string; routes?: Array<{ method: string; path: string; body?: unknown; expect?: { status?: number; body?: unknown } }> }>;
 }

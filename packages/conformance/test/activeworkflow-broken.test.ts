@@ -2,6 +2,8 @@
 // prevents these faults): each fault is caught by the check the test names, and the run still completes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { activeWorkflowHeaders } from "@agentwire/activeworkflow/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActiveWorkflowCases, CheckResult } from "../src/index.js";
 import { runSuite } from "../src/index.js";
@@ -162,6 +164,25 @@ describe("the ActiveWorkflow suites catch broken agents", () => {
   it("an unknown method answered with a result → activeworkflow.http.unknown-method-refused", async () => {
     const results = await runAll(await brokenAgent({ raw: (text) => (text.includes("agentwire_conformance_unknown") ? { text: '{"result":{}}' } : undefined) }));
     caught(results, "activeworkflow.http.unknown-method-refused");
+  });
+
+  it("the http checks send ActiveWorkflow's own headers and read a gzip refusal (as a compressing proxy sends it) decoded", async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers["accept-encoding"]);
+      req.resume();
+      req.on("end", () => {
+        const body = JSON.stringify({ error: { code: "invalid_argument", message: "refused" } });
+        res.writeHead(400, { "content-type": "application/json", "content-encoding": "gzip" }).end(gzipSync(body));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const http = activeWorkflowSuites.find((s) => s.name === "activeworkflow.http")!;
+    const results = await runSuite(http, { target: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, callTimeoutMs: 10_000 });
+    expect(seen).toEqual([activeWorkflowHeaders["Accept-Encoding"], activeWorkflowHeaders["Accept-Encoding"]]);
+    expect(results.map((r) => r.status)).toEqual(["passed", "passed"]);
+    expect(results[0]?.exchanges[0]?.received).toMatchObject({ status: 400, body: { error: { code: "invalid_argument", message: "refused" } } });
   });
 
   it("a hang on a bad body → activeworkflow.http.not-json-refused, the run goes on", async () => {

@@ -54,6 +54,10 @@ async function brokenPlugin(faults: { name?: string; manifest?: string; capabili
       router.service(LifecycleHook, { onEvent: () => ({ action }) });
     }
   };
+  return listen(routes);
+}
+
+async function listen(routes: (router: ConnectRouter) => void): Promise<string> {
   const server = createServer(connectNodeAdapter({ routes }));
   servers.push(server);
   server.on("session", (session) => {
@@ -64,6 +68,37 @@ async function brokenPlugin(faults: { name?: string; manifest?: string; capabili
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   return `127.0.0.1:${address.port}`;
+}
+
+/**
+ * A raw LLM plugin that streams from the upstream named by Register's `base_url`: it forwards the first chunk,
+ * then reads the upstream to its end. `honourCancel` passes the call's signal to fetch (the upstream request
+ * closes on cancel); without it the plugin keeps the upstream going after the platform cancelled the call.
+ */
+async function upstreamPlugin(honourCancel: boolean): Promise<string> {
+  let baseUrl = "";
+  return listen((router) => {
+    router.service(Plugin, {
+      register: (req) => {
+        baseUrl = req.config["base_url"] ?? "";
+        return { name: "broken", capabilities: [Capability.LLM_PROVIDER] };
+      },
+      health: () => ({ status: Status.SERVING }),
+      getManifest: () => ({ manifestHcl: manifestOf("broken") }),
+    });
+    router.service(LLMProvider, {
+      complete: async function* (_req, ctx) {
+        const res = await fetch(`${baseUrl}/chat/completions`, { method: "POST", body: "{}", ...(honourCancel ? { signal: ctx.signal } : {}) });
+        const reader = res.body!.getReader();
+        await reader.read();
+        yield { event: { case: "delta" as const, value: { content: "hi" } } };
+        while (!(await reader.read().catch(() => ({ done: true }))).done) {
+          /* keep reading */
+        }
+        yield { event: { case: "finish" as const, value: { reason: FinishReason.STOP } } };
+      },
+    });
+  });
 }
 
 async function runAll(target: AgentPlatformTarget, cases?: AgentPlatformCases): Promise<CheckResult[]> {
@@ -137,6 +172,22 @@ describe("broken AgentPlatform plugins, each caught by its check", () => {
     const llm: Event[] = [good[0]!, good[1]!, { event: { case: "finish", value: { reason: FinishReason.TOOL_USE } } }];
     const results = await runAll({ address: await brokenPlugin({ capabilities: [Capability.LLM_PROVIDER], llm }) }, completion);
     expect(statusOf(results, "agentplatform.llm.tool-use-iff-calls")).toBe("failed");
+  });
+
+  it("a plugin that keeps its upstream request going after the call is cancelled", async () => {
+    const cases: AgentPlatformCases = { ...completion, cancelUpstream: { config: { base_url: "{{upstream}}" } } };
+    const control = await runAll({ address: await upstreamPlugin(true) }, cases);
+    expect(statusOf(control, "agentplatform.llm.cancel-stops-stream")).toBe("passed");
+    // cancelUpstream with its own request runs the check without any completions case.
+    const alone = await runAll({ address: await upstreamPlugin(true) }, { cancelUpstream: { config: { base_url: "{{upstream}}" }, request: { messages: [{ role: "user", content: "stop me" }] } } });
+    expect(statusOf(alone, "agentplatform.llm.cancel-stops-stream")).toBe("passed");
+    expect(statusOf(alone, "agentplatform.llm.one-finish-last")).toBe("skipped");
+    const broken = await runAll({ address: await upstreamPlugin(false) }, cases);
+    const check = broken.find((r) => r.id === "agentplatform.llm.cancel-stops-stream");
+    expect(check?.status).toBe("failed");
+    expect(check?.message).toMatch(/1 upstream request\(s\) still open .* after the call was cancelled/);
+    // The client side alone looked fine: the stream itself ended with CANCELED.
+    expect(check?.exchanges[1]?.received).toMatchObject({ ended: { code: "Canceled" } });
   });
 
   it("a hook answering ACTION_UNSPECIFIED", async () => {

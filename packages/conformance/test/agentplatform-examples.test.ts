@@ -134,9 +134,13 @@ describe("agentplatform suites against examples/plugin-openai (in-process, its f
           { name: "text", request: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, expect: { finish: "STOP", text: "Hello there" } },
           { name: "tool", request: { messages: [{ role: "user", content: "Weather in Paris?" }], availableTools: [weather] }, expect: { finish: "TOOL_USE" } },
         ],
+        // The cancel check points the plugin at the harness's witness upstream and sees it close the request.
+        cancelUpstream: { config: { base_url: "{{upstream}}" } },
       },
     );
     expect(mustFailures(results)).toEqual([]);
+    const cancel = results.find((r) => r.id === "agentplatform.llm.cancel-stops-stream");
+    expect(cancel?.exchanges.find((e) => e.call === "upstream witness")?.received).toEqual({ closed: 1, stillOpen: [] });
     for (const id of ["agentplatform.llm.one-finish-last", "agentplatform.llm.tool-delta-id", "agentplatform.llm.tool-arguments-json", "agentplatform.llm.tool-use-iff-calls", "agentplatform.llm.case-expect", "agentplatform.llm.cancel-stops-stream", "agentplatform.llm.usage-before-finish"]) {
       expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
     }

@@ -80,6 +80,16 @@ views:
     expect(errorOf(join(dir, "nope.yaml"))).toBe(`${join(dir, "nope.yaml")}: no such cases file`);
   });
 
+  it("takes none, blob and union[...] types, and names the line of a type it cannot parse", () => {
+    const good = file("types.yaml", "tasks:\n  - name: t\n    taskType: x\n    interface:\n      inputs: { a: none, b: blob, c: 'union[integer, [string], none]', d: '{string: union[float, string]}' }\n");
+    expect(loadCasesFile(good).tasks?.[0]?.interface?.inputs?.["c"]).toBe("union[integer, [string], none]");
+    const bad = file("bad-types.yaml", "tasks:\n  - name: t\n    taskType: x\n    interface:\n      inputs:\n        a: integer\n        b: union[integer]\n      outputs:\n        y: blobs\n");
+    expect(errorOf(bad)).toBe(
+      "bad-types.yaml:7: tasks[0].interface.inputs.b: unknown Flyte type \"union[integer]\": a union names two or more types, union[T1, T2] (integer, float, string, boolean, datetime, duration, struct, none, blob, [T], {string: T}, union[T1, T2, ...])\n" +
+        "bad-types.yaml:9: tasks[0].interface.outputs.y: unknown Flyte type \"blobs\" (integer, float, string, boolean, datetime, duration, struct, none, blob, [T], {string: T}, union[T1, T2, ...])",
+    );
+  });
+
   it("an empty file is no cases", () => {
     expect(loadCasesFile(file("empty.yaml", ""))).toEqual({});
   });

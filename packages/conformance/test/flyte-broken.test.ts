@@ -14,7 +14,7 @@ import type { CheckResult } from "../src/check.js";
 import { runSuite } from "../src/run-suite.js";
 import { flyteSuites } from "../src/suites/flyte/index.js";
 
-type Fault = "none" | "string-output" | "empty-phase" | "outputs-with-running" | "unknown-type-ok" | "connection-state" | "crash-on-corrupt-meta";
+type Fault = "none" | "string-output" | "empty-phase" | "outputs-with-running" | "unknown-type-ok" | "connection-state" | "crash-on-corrupt-meta" | "ignores-deadline";
 
 const TASK = "fake_task";
 const cases: FlyteCases = {
@@ -53,6 +53,13 @@ function brokenServer(fault: Fault): Promise<Started> {
     return job;
   };
 
+  // The "ignores-deadline" fault: CreateTask and GetTask are slow (they never answer) exactly when Propeller's
+  // deadline is short, and the server drops grpc-timeout instead of enforcing it (ListAgents still answers).
+  const never = new Promise<never>(() => {});
+  const slowPastDeadline = async (headers: Headers) => {
+    if (headers.has("x-short-deadline")) await never;
+  };
+
   const routes = (router: ConnectRouter) => {
     router.service(AgentMetadataService, {
       listAgents: () => ({ agents: [{ name: "Fake Agent", isSync: false, supportedTaskTypes: [TASK], supportedTaskCategories: [{ name: TASK, version: 0 }] }] }),
@@ -62,13 +69,15 @@ function brokenServer(fault: Fault): Promise<Started> {
       },
     });
     router.service(AsyncAgentService, {
-      createTask: (req) => {
+      createTask: async (req, ctx) => {
+        await slowPastDeadline(ctx.requestHeader);
         if ((req.template?.type !== TASK || req.template.taskTypeVersion !== 0) && fault !== "unknown-type-ok") throw new ConnectError("no agent for this task type", Code.NotFound);
         next += 1;
         jobs.set(next, { polls: 0, session: session.getStore() });
         return { resourceMeta: new TextEncoder().encode(JSON.stringify({ id: next })) };
       },
-      getTask: (req) => {
+      getTask: async (req, ctx) => {
+        await slowPastDeadline(ctx.requestHeader);
         if (req.taskCategory?.name !== TASK) throw new ConnectError("no agent for this task type", Code.NotFound);
         const job = jobOf(req.resourceMeta);
         job.polls += 1;
@@ -90,6 +99,11 @@ function brokenServer(fault: Fault): Promise<Started> {
 
   const adapter = connectNodeAdapter({ routes });
   const server = http2.createServer((req, res) => {
+    const timeout = req.headers["grpc-timeout"];
+    if (fault === "ignores-deadline" && typeof timeout === "string") {
+      delete req.headers["grpc-timeout"];
+      if (/^\d+m$/.test(timeout) && Number.parseInt(timeout, 10) < 1000) req.headers["x-short-deadline"] = "1";
+    }
     session.run(req.stream.session!, () => {
       adapter(req, res);
     });
@@ -128,6 +142,19 @@ afterEach(async () => {
 });
 
 describe("flyte suites against broken servers", () => {
+  it("a server that ignores deadlines on CreateTask and GetTask (ListAgents answers in time) is caught by both deadline checks", async () => {
+    current = await brokenServer("ignores-deadline");
+    const results = await runAll(current.url);
+    const discovery = results.find((r) => r.id === "flyte.metadata.deadline-honoured");
+    expect(discovery?.status).toBe("failed");
+    expect(discovery?.message).toMatch(/CreateTask \(unknown task type\) with a 100 ms deadline was still open 1100 ms later/);
+    expect(discovery?.message).toMatch(/GetTask \(resource_meta \{\} that names no task\) with a 100 ms deadline was still open/);
+    expect(discovery?.message).not.toMatch(/ListAgents/);
+    const polled = results.find((r) => r.id === "flyte.async.deadline-honoured");
+    expect(polled?.status).toBe("failed");
+    expect(polled?.message).toMatch(/fake answers 42: AsyncAgentService\/GetTask \(fake answers 42\) with a 100 ms deadline was still open/);
+  });
+
   it("a well-behaved raw server (the control): every MUST holds", async () => {
     current = await brokenServer("none");
     const results = await runAll(current.url);

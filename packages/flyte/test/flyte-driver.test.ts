@@ -1,9 +1,9 @@
 import { Code, createRouterTransport } from "@connectrpc/connect";
 import { beforeEach, describe, expect, expectTypeOf, it } from "vitest";
-import { AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
+import { AsyncAgentService, SyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
 import { defineTask } from "../src/index.js";
 import { AgentwireError } from "@agentwire/core";
-import { createFlyteDriver, type FlyteDriver, type FlyteDriverOptions, type FlyteDriverSettings, type PhaseEvent } from "../src/testing/index.js";
+import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver, type FlyteDriverOptions, type FlyteDriverSettings, type PhaseEvent } from "../src/testing/index.js";
 import { DoublerAgent, doublerTask, GreeterAgent, greetTask, jobs } from "./fixtures.js";
 
 function driver(options: FlyteDriverSettings = {}) {
@@ -107,6 +107,58 @@ describe("FlyteDriver", () => {
     );
     const run = await createFlyteDriver({ transport, pollIntervalMs: 1 }).run(defineTask({ taskType: "x" }));
     expect(run.phase).toBe("RETRYABLE_FAILED");
+  });
+
+  it("getTaskResource answers the Resource as sent: an empty phase stays 0, unknown phases stay numbers", async () => {
+    const phases = [0, 99];
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: () => ({ resourceMeta: new Uint8Array([1]) }),
+        getTask: () => ({ resource: { phase: phases.shift() ?? 0, message: "raw" } }),
+      }),
+    );
+    const d = createFlyteDriver({ transport });
+    const launched = await d.launch(defineTask({ taskType: "x" }));
+    expect(await d.getTaskResource(launched)).toMatchObject({ phase: 0, message: "raw" });
+    expect((await d.getTaskResource(launched))?.phase).toBe(99);
+  });
+
+  it("launch and deleteTask take the output prefix and per-call options (headers, signal) of a raw test", async () => {
+    const seen: Array<{ prefix?: string; header: string | null }> = [];
+    const transport = createRouterTransport((router) =>
+      router.service(AsyncAgentService, {
+        createTask: (req, ctx) => {
+          seen.push({ prefix: req.outputPrefix, header: ctx.requestHeader.get("x-test") });
+          return { resourceMeta: new Uint8Array([7]) };
+        },
+        deleteTask: (_req, ctx) => {
+          seen.push({ header: ctx.requestHeader.get("x-test") });
+          return {};
+        },
+      }),
+    );
+    const d = createFlyteDriver({ transport });
+    const launched = await d.launch(defineTask({ taskType: "x" }), {}, { outputPrefix: "s3://b/raw", call: { headers: { "x-test": "create" } } });
+    expect(launched.outputPrefix).toBe("s3://b/raw");
+    await d.deleteTask(launched, { headers: { "x-test": "delete" } });
+    expect(seen).toEqual([{ prefix: "s3://b/raw", header: "create" }, { header: "delete" }]);
+  });
+
+  it("executeTaskSync sends header then inputs and returns every reply, not just the first", async () => {
+    const seen: string[] = [];
+    const transport = createRouterTransport((router) =>
+      router.service(SyncAgentService, {
+        executeTaskSync: async function* (requests) {
+          for await (const r of requests) seen.push(r.part.case ?? "none");
+          yield { res: { case: "header" as const, value: { resource: { phase: TaskExecution_Phase.SUCCEEDED } } } };
+          yield { res: { case: "header" as const, value: { resource: { phase: TaskExecution_Phase.RUNNING } } } };
+        },
+      }),
+    );
+    const { replies, request } = await createFlyteDriver({ transport }).executeTaskSync(doublerTask, { n: 2 }, { outputPrefix: "s3://b/p" });
+    expect(seen).toEqual(["header", "inputs"]);
+    expect(replies.map((r) => (r.res.case === "header" ? r.res.value.resource?.phase : undefined))).toEqual([TaskExecution_Phase.SUCCEEDED, TaskExecution_Phase.RUNNING]);
+    expect(request.header.part.case === "header" && request.header.part.value.outputPrefix).toBe("s3://b/p");
   });
 
   it("is a FlyteDriver, made from one target and the common settings", () => {

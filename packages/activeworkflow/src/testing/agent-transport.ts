@@ -60,7 +60,14 @@ export interface HmacSigning {
 
 /**
  * The headers ActiveWorkflow's `Faraday.post` (Faraday 0.17.6 on Net::HTTP, which opens a connection per
- * call) sends; `Host` and `Content-Length` are added by the HTTP client.
+ * call) sends; `Host` and `Content-Length` are added by the HTTP client. The `{ url }` driver sends exactly
+ * these; use them for raw requests of your own that should look like the real caller's. Note the
+ * `Accept-Encoding`: an agent may answer gzip or deflate, which the caller then has to inflate.
+ *
+ * ```ts
+ * import { activeWorkflowHeaders } from "@agentwire/activeworkflow/testing";
+ * await fetch(url, { method: "POST", headers: { ...activeWorkflowHeaders }, body: "not JSON {" });
+ * ```
  */
 export const activeWorkflowHeaders: Readonly<Record<string, string>> = {
   "Content-Type": "application/json",

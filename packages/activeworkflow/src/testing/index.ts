@@ -9,6 +9,8 @@
  * - `createWorkflowRunner()` links instances and propagates messages, one `receive` per message.
  * - `createInProcessTransport({ agent }, { logger })`: the lower-level in-process transport, the same shape
  *   as in the other agentwire packages, for a driver of your own making (`{ transport }`).
+ * - `activeWorkflowHeaders`: the exact request headers ActiveWorkflow's client sends, for raw requests of
+ *   your own (a body the driver would never send) that should still look like the real caller's.
  */
 export {
   createActiveWorkflowDriver,
@@ -23,6 +25,7 @@ export {
 } from "./activeworkflow-driver.js";
 export type { AgentInstance, AgentInstanceInit, AgentLogEntry } from "./agent-instance.js";
 export {
+  activeWorkflowHeaders,
   createInProcessTransport,
   type AgentTransport,
   type HmacSigning,

@@ -100,8 +100,14 @@ function parseParameters(schema: string, index: number, name: string): JsonObjec
   return parsed;
 }
 
-/** `CompleteRequest` off the wire to what `complete` receives. Refuses a tool whose schema is not a JSON object. */
+/** `CompleteRequest` off the wire to what `complete` receives. Refuses an empty `messages` and a tool whose schema is not a JSON object. */
 export function toCompletionRequest(request: CompleteRequest): CompletionRequest {
+  // The platform never asks for a completion of nothing; refusing it here, before the author's `complete`
+  // runs, keeps a request with no messages from ever reaching a paid upstream (the conformance harness's
+  // capability probe relies on it).
+  if (request.messages.length === 0) {
+    throw new AgentwireError("invalid_argument", "messages is empty: a Complete needs at least one message", { details: { field: "messages" } });
+  }
   return {
     model: request.model,
     messages: request.messages.map((m) => ({

@@ -1,11 +1,12 @@
 import { AgentwireError } from "@agentwire/core";
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type CallOptions, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
   ExecuteTaskSyncRequestSchema,
   TaskExecutionMetadataSchema,
   type ExecuteTaskSyncRequest,
+  type ExecuteTaskSyncResponse,
   type Resource,
 } from "../gen/flyteidl/admin/agent_pb.js";
 import { TaskExecutionIdentifierSchema } from "../gen/flyteidl/core/identifier_pb.js";
@@ -82,6 +83,34 @@ export interface TaskRun<Task extends AnyTaskDefinition = AnyTaskDefinition> {
   launched?: LaunchedTask<Task>;
   /** Set when the run was ended by the driver: "signal" (aborted) or "timeout". */
   endedBy?: "signal" | "timeout";
+}
+
+/** `launch`'s settings. */
+export interface LaunchOptions {
+  /** The template's `custom` struct. Default: unset. */
+  custom?: JsonObject;
+  /** The output prefix Propeller would pass. Default: a fresh `s3://agentwire-test/metadata/...` prefix. */
+  outputPrefix?: string;
+  /** Per-call options (signal, headers, `timeoutMs`). Default: the driver's `callTimeoutMs`. */
+  call?: CallOptions;
+}
+
+/** `executeTaskSync`'s settings. */
+export interface ExecuteTaskSyncOptions {
+  /** The template's `custom` struct. Default: unset. */
+  custom?: JsonObject;
+  /** The output prefix Propeller would pass. Default: a fresh `s3://agentwire-test/metadata/...` prefix. */
+  outputPrefix?: string;
+  /** Per-call options (signal, headers, `timeoutMs`). Default: the driver's `callTimeoutMs`. */
+  call?: CallOptions;
+}
+
+/** Every reply of one `ExecuteTaskSync` call, unfolded: what `run` reads only the first of. */
+export interface ExecuteTaskSyncReplies {
+  /** The header and inputs as sent. */
+  request: { header: ExecuteTaskSyncRequest; inputs: ExecuteTaskSyncRequest };
+  /** Every reply, in order (Propeller reads exactly one, which must be a header with a terminal phase). */
+  replies: ExecuteTaskSyncResponse[];
 }
 
 /** A task definition, or an agent serving one: what the driver runs. */
@@ -216,13 +245,16 @@ export class FlyteDriver {
     return this.finish("sync", events, answer);
   }
 
-  /** Sends CreateTask the way Propeller does and returns what it would persist. */
-  async launch<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, Pick<RunOptions, "custom">>): Promise<LaunchedTask<Task>> {
+  /**
+   * Sends CreateTask the way Propeller does and returns what it would persist. `options`: the template's
+   * `custom`, and (for raw protocol tests) the `outputPrefix` and per-call options.
+   */
+  async launch<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, LaunchOptions>): Promise<LaunchedTask<Task>> {
     return this.launchTask(taskOf(target), inputs ?? {}, options);
   }
 
-  private async launchTask<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: Pick<RunOptions, "custom">): Promise<LaunchedTask<Task>> {
-    const outputPrefix = this.nextOutputPrefix(task);
+  private async launchTask<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: LaunchOptions): Promise<LaunchedTask<Task>> {
+    const outputPrefix = options.outputPrefix ?? this.nextOutputPrefix(task);
     const { resourceMeta } = await this.clients.async.createTask(
       {
         inputs: this.literalInputs(task, inputs),
@@ -230,28 +262,64 @@ export class FlyteDriver {
         outputPrefix,
         taskExecutionMetadata: this.executionMetadata(task),
       },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options.call),
     );
     return { task, category: { name: task.taskType, version: task.version }, resourceMeta, outputPrefix };
   }
 
-  /** One GetTask for a launched task, decoded with the task's output types. */
-  async getTask<Task extends AnyTaskDefinition>(task: LaunchedTask<Task>): Promise<TaskResource<OutputValuesOf<Task>>> {
+  /**
+   * Sends header then inputs on `ExecuteTaskSync`, as Propeller does, and returns *every* reply the agent sent
+   * until it closed the stream, undecoded: for judging a sync agent (one reply, a header, a terminal phase)
+   * where `run` would stop at the first. A protocol error rejects with the `ConnectError`.
+   */
+  async executeTaskSync<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, ExecuteTaskSyncOptions>): Promise<ExecuteTaskSyncReplies> {
+    const task = taskOf(target);
+    const template = taskTemplate(task, options.custom === undefined ? {} : { custom: options.custom });
+    const outputPrefix = options.outputPrefix ?? this.nextOutputPrefix(task);
+    const header = create(ExecuteTaskSyncRequestSchema, { part: { case: "header", value: { template, outputPrefix, taskExecutionMetadata: this.executionMetadata(task) } } });
+    const literals = create(ExecuteTaskSyncRequestSchema, { part: { case: "inputs", value: this.literalInputs(task, inputs ?? {}) } });
+    async function* requests(): AsyncIterable<ExecuteTaskSyncRequest> {
+      yield header;
+      yield literals;
+    }
+    const replies: ExecuteTaskSyncResponse[] = [];
+    for await (const reply of this.clients.sync.executeTaskSync(requests(), this.callOptions(options.call))) replies.push(reply);
+    return { request: { header, inputs: literals }, replies };
+  }
+
+  /**
+   * One GetTask for a launched task, returning the `Resource` exactly as the agent sent it (undefined when
+   * the answer carried none): phase numbers, including 0 and unknown ones, and outputs as literals, for
+   * judging what `getTask` would decode or refuse. A protocol error rejects with the `ConnectError`.
+   */
+  async getTaskResource(task: LaunchedTask, options?: CallOptions): Promise<Resource | undefined> {
     const { resource } = await this.clients.async.getTask(
       { taskType: task.category.name, taskCategory: task.category, resourceMeta: task.resourceMeta, outputPrefix: task.outputPrefix },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options),
     );
+    return resource;
+  }
+
+  /** `options`, with the driver's `callTimeoutMs` unless they carry a `timeoutMs` or a `grpc-timeout` header of their own. */
+  private callOptions(options: CallOptions = {}): CallOptions {
+    if (options.timeoutMs !== undefined || hasHeader(options.headers, "grpc-timeout")) return options;
+    return { ...options, timeoutMs: this.callTimeoutMs };
+  }
+
+  /** One GetTask for a launched task, decoded with the task's output types. `options`: per-call options (signal, headers). */
+  async getTask<Task extends AnyTaskDefinition>(task: LaunchedTask<Task>, options?: CallOptions): Promise<TaskResource<OutputValuesOf<Task>>> {
+    const resource = await this.getTaskResource(task, options);
     if (resource === undefined) {
       throw new ConnectError("GetTask answered without a resource", Code.Internal);
     }
     return fromResourceProto(resource, this.outputVariables(task.task)) as TaskResource<OutputValuesOf<Task>>;
   }
 
-  /** DeleteTask for a launched task (Propeller's abort). */
-  async deleteTask(task: LaunchedTask): Promise<void> {
+  /** DeleteTask for a launched task (Propeller's abort). `options`: per-call options (signal, headers). */
+  async deleteTask(task: LaunchedTask, options?: CallOptions): Promise<void> {
     await this.clients.async.deleteTask(
       { taskType: task.category.name, taskCategory: task.category, resourceMeta: task.resourceMeta },
-      { timeoutMs: this.callTimeoutMs },
+      this.callOptions(options),
     );
   }
 
@@ -357,6 +425,15 @@ export class FlyteDriver {
     this.record(events, started, { phase: "RETRYABLE_FAILED", message }, spec);
     return { mode, phase: "RETRYABLE_FAILED", message, events, error };
   }
+}
+
+/** Whether call headers (a `Headers`, a record or pairs) carry `name` (lower case). */
+function hasHeader(init: CallOptions["headers"], name: string): boolean {
+  const headers: unknown = init;
+  if (typeof headers !== "object" || headers === null) return false;
+  if (typeof (headers as { has?: unknown }).has === "function") return (headers as { has(n: string): boolean }).has(name);
+  const names = Array.isArray(headers) ? (headers as Array<[string, string]>).map(([k]) => k) : Object.keys(headers);
+  return names.some((k) => k.toLowerCase() === name);
 }
 
 /** Agents in this process, called without a port: the way to unit-test an agent. */

@@ -2,7 +2,9 @@
  * @agentwire/flyte/testing: test agents the way FlytePropeller calls them.
  *
  * - `createFlyteDriver({ agents } | { url } | { transport })`: the Propeller-like driver. `run(task, inputs)`
- *   routes by ListAgents, runs sync or async, polls, aborts, and returns typed outputs.
+ *   routes by ListAgents, runs sync or async, polls, aborts, and returns typed outputs. For judging an
+ *   agent's raw answers: `getTaskResource(launched)` (the GetTask `Resource` as sent) and
+ *   `executeTaskSync(task, inputs)` (every `ExecuteTaskSync` reply, not just the one `run` reads).
  * - `createInProcessTransport({ agents })`: the agents behind a Connect transport, without a port.
  * - `taskTemplate(task, { custom })`: the TaskTemplate Propeller would send, for raw protocol tests
  *   (`driver.clients`).
@@ -11,11 +13,14 @@
  */
 export {
   createFlyteDriver,
+  type ExecuteTaskSyncOptions,
+  type ExecuteTaskSyncReplies,
   type FlyteDriver,
   type FlyteDriverOptions,
   type FlyteDriverSettings,
   type InProcessDriverOptions,
   type LaunchedTask,
+  type LaunchOptions,
   type NetworkDriverOptions,
   type PhaseEvent,
   type RunOptions,

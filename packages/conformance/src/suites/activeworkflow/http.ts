@@ -1,5 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { gunzipSync, inflateSync } from "node:zlib";
+import { activeWorkflowHeaders } from "@agentwire/activeworkflow/testing";
 import type { ActiveWorkflowCases } from "../../cases.js";
 import type { CheckDefinition } from "../../check.js";
 import type { Suite } from "../../suite.js";
@@ -7,27 +9,39 @@ import type { ActiveWorkflowTarget } from "../../targets.js";
 import { awChecks } from "./checks.js";
 import { shownBody } from "./shared.js";
 
-/** The headers ActiveWorkflow's Faraday 0.17.6 on Net::HTTP sends (lib/remote_agents.rb). */
-const awHeaders: Record<string, string> = {
-  "Content-Type": "application/json",
-  "User-Agent": "Faraday v0.17.6",
-  "Accept-Encoding": "identity",
-  Accept: "*/*",
-  Connection: "close",
-};
+/** The body as text, inflated when the agent answered gzip or deflate (ActiveWorkflow's headers accept both). */
+function bodyText(raw: Buffer, encoding: string | undefined): string {
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+      return gunzipSync(raw).toString("utf8");
+    case "deflate":
+      return inflateSync(raw).toString("utf8");
+    default:
+      return raw.toString("utf8");
+  }
+}
 
-/** One raw POST with node:http: status and text, or a rejection naming the timeout or the socket error. */
+/**
+ * One raw POST with node:http and ActiveWorkflow's exact headers (the driver's `activeWorkflowHeaders`): status
+ * and text, or a rejection naming the timeout or the socket error.
+ */
 export function rawPost(target: ActiveWorkflowTarget, body: string, timeoutMs: number, signal: AbortSignal): Promise<{ status: number; contentType: string | undefined; body: string }> {
   const url = new URL(target.url);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(
       url,
-      { method: "POST", headers: { ...awHeaders, ...target.headers, "Content-Length": String(Buffer.byteLength(body)) }, agent: false, signal },
+      { method: "POST", headers: { ...activeWorkflowHeaders, ...target.headers, "Content-Length": String(Buffer.byteLength(body)) }, agent: false, signal },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.once("end", () => resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") }));
+        res.once("end", () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], body: bodyText(Buffer.concat(chunks), res.headers["content-encoding"]) });
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
         res.once("error", reject);
       },
     );

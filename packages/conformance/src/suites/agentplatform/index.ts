@@ -13,6 +13,7 @@ import {
   createPluginDriver,
   parseHandshake,
   type AssembledCompletion,
+  type CompleteRequestInit,
   type PluginDriver,
 } from "@agentwire/agentplatform/testing";
 
@@ -22,6 +23,7 @@ import type { AgentPlatformCases } from "../../cases.js";
 import type { Suite, SuiteContext } from "../../suite.js";
 import type { AgentPlatformTarget } from "../../targets.js";
 import { connect, disconnect, readHandshake, startLocalPlugin, stopLocalPlugin } from "./connect.js";
+import { startUpstreamWitness, withUpstream, type UpstreamWitness, type WitnessRequest } from "./upstream-witness.js";
 
 type Ctx = SuiteContext<AgentPlatformTarget, AgentPlatformCases>;
 
@@ -50,18 +52,47 @@ async function driverFor(ctx: Ctx): Promise<PluginDriver> {
   return createPluginDriver({ address, callTimeoutMs: ctx.callTimeoutMs });
 }
 
-/** Registers once per driver (the platform registers before any other call). */
-async function registered(ctx: Ctx, rec?: CheckRecorder): Promise<PluginDriver> {
+/** Registers once per driver (the platform registers before any other call); `config` defaults to the run's. */
+async function registered(ctx: Ctx, rec?: CheckRecorder, config: Record<string, string> = configOf(ctx)): Promise<{ driver: PluginDriver; capabilities: Capability[] }> {
   const driver = await driverFor(ctx);
-  const config = configOf(ctx);
   try {
     const res = await driver.register({ config });
     rec?.exchange("Plugin/Register", { config }, { name: res.name, capabilities: res.capabilities.map((c) => Capability[c]) });
+    return { driver, capabilities: [...res.capabilities] };
   } catch (err) {
     rec?.exchange("Plugin/Register", { config }, errorOf(err));
     throw err;
   }
-  return driver;
+}
+
+/** A registered driver for a suite of one capability, or why that suite's checks skip. */
+interface Registration {
+  readonly driver: PluginDriver | undefined;
+  /** Why the checks skip (Register failed, or the capability is not advertised); undefined when they run. */
+  readonly skipped: string | undefined;
+  /** The driver, or ends the check as skipped with the reason. */
+  use(rec: CheckRecorder): PluginDriver;
+}
+
+/** The prelude of every capability suite: Register, then skip unless `capability` is advertised. */
+async function registeredFor(ctx: Ctx, capability: Capability): Promise<Registration> {
+  let driver: PluginDriver | undefined;
+  let skipped: string | undefined;
+  try {
+    const reg = await registered(ctx);
+    driver = reg.driver;
+    if (!reg.capabilities.includes(capability)) skipped = `the plugin does not advertise ${Capability[capability]}`;
+  } catch (err) {
+    skipped = `Register failed: ${(err as Error).message}`;
+  }
+  return {
+    driver,
+    skipped,
+    use(rec) {
+      if (skipped !== undefined || driver === undefined) return rec.skip(skipped ?? "no driver");
+      return driver;
+    },
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -86,25 +117,70 @@ async function parseManifest(text: string): Promise<{ json: Record<string, unkno
 
 // ---------------------------------------------------------------------------------------------- plugin
 
-const capabilityServices: Array<{ capability: Capability; service: string; probe: (d: PluginDriver) => Promise<unknown> }> = [
-  { capability: Capability.TOOL_PROVIDER, service: "ToolProvider/ListTools", probe: (d) => d.clients.tools.listTools({}) },
-  { capability: Capability.VIEW_PROVIDER, service: "ViewProvider/ListViews", probe: (d) => d.clients.views.listViews({}) },
-  // A Complete with no messages: a conforming provider refuses it (or streams); UNIMPLEMENTED only says it is not served.
+/**
+ * The Complete the capability probe sends: no model, no messages, and a tool whose schema is not JSON. A
+ * conforming provider refuses it before calling any upstream (the SDK answers INVALID_ARGUMENT before the
+ * author's `complete` runs); a plugin without the service answers UNIMPLEMENTED. Either way no model is asked.
+ */
+export const refusedCompleteProbe = {
+  model: "",
+  messages: [],
+  availableTools: [{ name: "agentwire_conformance_probe", description: "", parametersJsonSchema: "agentwire-conformance: not JSON {" }],
+};
+
+/** An OnEvent every hook refuses before running: an unspecified event type. */
+const refusedEventProbe = { type: EventType.EVENT_TYPE_UNSPECIFIED, agentName: "agentwire-conformance", payloadJson: new TextEncoder().encode("{}") };
+
+/** An ExecuteTool and a RenderView every provider refuses (NOT_FOUND) before running anything: names nobody has. */
+const refusedToolProbe = { name: "agentwire_conformance_no_such_tool", argumentsJson: "{}" };
+const refusedViewProbe = { viewName: "agentwire_conformance_no_such_view", workspaceId: "agentwire-conformance", params: {} };
+
+/**
+ * How discovery learns whether a capability's service is served, without real work: each probe is a request a
+ * conforming server refuses before doing anything (an unknown tool or view, an empty Complete, an unspecified
+ * event). UNIMPLEMENTED means not served; any other answer, refusal included, means served.
+ */
+const capabilityServices: Array<{ capability: Capability; service: string; sent: unknown; probe: (d: PluginDriver) => Promise<unknown> }> = [
+  { capability: Capability.TOOL_PROVIDER, service: "ToolProvider/ExecuteTool", sent: refusedToolProbe, probe: (d) => d.clients.tools.executeTool(refusedToolProbe) },
+  { capability: Capability.VIEW_PROVIDER, service: "ViewProvider/RenderView", sent: refusedViewProbe, probe: (d) => d.clients.views.renderView(refusedViewProbe) },
   {
     capability: Capability.LLM_PROVIDER,
     service: "LLMProvider/Complete",
+    sent: refusedCompleteProbe,
     probe: async (d) => {
+      const events: string[] = [];
       const abort = new AbortController();
       try {
-        for await (const _ of d.clients.llm.complete({ model: "", messages: [] }, { signal: abort.signal })) break;
+        // A conforming server refuses before the first event; one that streams did work: stop reading at once.
+        for await (const ev of d.streamCompletion(refusedCompleteProbe, { signal: abort.signal })) {
+          events.push(ev.event.case ?? "none");
+          break;
+        }
       } finally {
         abort.abort();
       }
+      return { events, note: "a stream: the plugin did not refuse a request with no messages" };
     },
   },
-  // An event with an unspecified type: refused before any hook runs.
-  { capability: Capability.LIFECYCLE_HOOK, service: "LifecycleHook/OnEvent", probe: (d) => d.clients.hooks.onEvent({ type: EventType.EVENT_TYPE_UNSPECIFIED, agentName: "agentwire-conformance", payloadJson: new TextEncoder().encode("{}") }) },
+  { capability: Capability.LIFECYCLE_HOOK, service: "LifecycleHook/OnEvent", sent: { ...refusedEventProbe, type: "EVENT_TYPE_UNSPECIFIED" }, probe: (d) => d.clients.hooks.onEvent(refusedEventProbe) },
 ];
+
+/** Sends each probe (of the advertised capabilities, or of the others) and returns the services that are served. */
+async function probeServices(ctx: Ctx, rec: CheckRecorder, capabilities: Capability[], advertised: boolean): Promise<Array<{ capability: Capability; service: string; served: boolean }>> {
+  const driver = await driverFor(ctx);
+  const out: Array<{ capability: Capability; service: string; served: boolean }> = [];
+  for (const { capability, service, sent, probe } of capabilityServices) {
+    if (capabilities.includes(capability) !== advertised) continue;
+    try {
+      rec.exchange(service, sent, await probe(driver));
+      out.push({ capability, service, served: true });
+    } catch (err) {
+      rec.exchange(service, sent, errorOf(err));
+      out.push({ capability, service, served: ConnectError.from(err).code !== Code.Unimplemented });
+    }
+  }
+  return out;
+}
 
 const manifestRequired = ["version", "description", "author", "type"] as const;
 
@@ -218,18 +294,7 @@ const pluginSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       def("agentplatform.plugin.capabilities-served", "MUST", "The platform calls the service of every capability Register advertises", PROTO("plugin")),
       async (rec) => {
         if (registeredName === undefined) rec.skip("needs a successful Register");
-        const driver = await driverFor(ctx);
-        const missing: string[] = [];
-        for (const { capability, service, probe } of capabilityServices) {
-          if (!capabilities.includes(capability)) continue;
-          try {
-            await probe(driver);
-            rec.exchange(service, "(probe)", "answered");
-          } catch (err) {
-            rec.exchange(service, "(probe)", errorOf(err));
-            if (ConnectError.from(err).code === Code.Unimplemented) missing.push(`${Capability[capability]} (${service} is UNIMPLEMENTED)`);
-          }
-        }
+        const missing = (await probeServices(ctx, rec, capabilities, true)).filter((p) => !p.served).map((p) => `${Capability[p.capability]} (${p.service} is UNIMPLEMENTED)`);
         if (missing.length > 0) rec.fail(`advertised but not served: ${missing.join(", ")}`, "every advertised capability's service implemented");
       },
     );
@@ -238,19 +303,7 @@ const pluginSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       def("agentplatform.plugin.served-services-advertised", "SHOULD", "A served service that Register does not advertise is never called by the platform", PROTO("plugin")),
       async (rec) => {
         if (registeredName === undefined) rec.skip("needs a successful Register");
-        const driver = await driverFor(ctx);
-        const extra: string[] = [];
-        for (const { capability, service, probe } of capabilityServices) {
-          if (capabilities.includes(capability)) continue;
-          try {
-            await probe(driver);
-            rec.exchange(service, "(probe)", "answered");
-            extra.push(Capability[capability]);
-          } catch (err) {
-            rec.exchange(service, "(probe)", errorOf(err));
-            if (ConnectError.from(err).code !== Code.Unimplemented) extra.push(Capability[capability]);
-          }
-        }
+        const extra = (await probeServices(ctx, rec, capabilities, false)).filter((p) => p.served).map((p) => Capability[p.capability]);
         if (extra.length > 0) rec.fail(`served but not advertised: ${extra.join(", ")}`, "those capabilities in Register's answer");
       },
     );
@@ -299,19 +352,11 @@ const toolsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
   description: "ToolProvider: the tool list, refused arguments, unknown tools, and the cases' calls",
   async run(ctx) {
     let tools: RawTool[] | undefined;
-    let driver: PluginDriver | undefined;
-    let skipped: string | undefined;
-    try {
-      driver = await registered(ctx);
-      const res = await driver.clients.plugin.register({ config: configOf(ctx) });
-      if (!res.capabilities.includes(Capability.TOOL_PROVIDER)) skipped = "the plugin does not advertise TOOL_PROVIDER";
-    } catch (err) {
-      skipped = `Register failed: ${(err as Error).message}`;
-    }
+    const reg = await registeredFor(ctx, Capability.TOOL_PROVIDER);
+    const { driver, skipped } = reg;
 
     await ctx.check(def("agentplatform.tools.names-valid-unique", "MUST", "Model APIs refuse tool names outside ^[a-zA-Z0-9_-]{1,64}$; the platform keys tools by name", PROTO("tool")), async (rec) => {
-      const d = driver;
-      if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
+      const d = reg.use(rec);
       const res = rec.exchange("ToolProvider/ListTools", {}, await d.clients.tools.listTools({}));
       tools = res.tools.map((t) => ({ name: t.name, schemaText: t.parametersJsonSchema }));
       const seen = new Set<string>();
@@ -381,8 +426,7 @@ const toolsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
     });
 
     await ctx.check(def("agentplatform.tools.unknown-tool-not-found", "MUST", "An unknown tool is a protocol error NOT_FOUND, which the platform reports as such", PROTO("tool")), async (rec) => {
-      const d = driver;
-      if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
+      const d = reg.use(rec);
       const sent = { name: "agentwire_conformance_no_such_tool", argumentsJson: "{}" };
       try {
         rec.exchange("ToolProvider/ExecuteTool", sent, await d.clients.tools.executeTool(sent));
@@ -447,23 +491,17 @@ const llmSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       error?: { code: string; message: string };
     }
     const runs: Run[] = [];
-    let driver: PluginDriver | undefined;
-    if (completions.length > 0) {
-      try {
-        driver = await registered(ctx);
-      } catch {
-        /* each check skips */
-      }
-    }
+    // No Register (and no LLM call) without cases: a completion is real work.
+    const witnessCase = ctx.cases?.cancelUpstream;
+    const reg = completions.length > 0 || witnessCase?.request !== undefined ? await registeredFor(ctx, Capability.LLM_PROVIDER) : undefined;
     const collect = async (rec: CheckRecorder) => {
       needCases(rec);
-      const d = driver;
-      if (d === undefined) return rec.skip("Register failed");
+      const d = reg!.use(rec);
       if (runs.length > 0) return;
       for (const c of completions) {
         const run: Run = { name: c.name, events: [], raw: [] };
         try {
-          for await (const ev of d.clients.llm.complete(c.request as never)) {
+          for await (const ev of d.streamCompletion(c.request as CompleteRequestInit)) {
             run.raw.push(ev);
             run.events.push({ [ev.event.case ?? "none"]: ev.event.value });
           }
@@ -571,27 +609,94 @@ const llmSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
       }, "the case's expect"),
     );
 
-    await ctx.check(def("agentplatform.llm.cancel-stops-stream", "MUST", "When a user stops a turn the platform cancels the call; the stream must end", PROTO("llm")), async (rec) => {
-      needCases(rec);
-      const d = driver;
-      if (d === undefined) return rec.skip("Register failed");
-      const c = completions[0]!;
-      const abort = new AbortController();
-      const seen: string[] = [];
-      let ended: { code: string; message: string } | "completed" = "completed";
-      try {
-        for await (const ev of d.clients.llm.complete(c.request as never, { signal: abort.signal })) {
-          seen.push(ev.event.case ?? "none");
-          abort.abort();
+    await ctx.check(
+      def(
+        "agentplatform.llm.cancel-stops-stream",
+        "MUST",
+        "When a user stops a turn the platform cancels the call: the stream must end, and the plugin must stop its work (with cancelUpstream: its upstream request closed)",
+        `${PROTO("llm")}; ${RESEARCH}`,
+      ),
+      async (rec) => {
+        const request = witnessCase?.request ?? completions[0]?.request;
+        if (request === undefined) return rec.skip("no completions in the cases file (a completion is real work)");
+        let witness: UpstreamWitness | undefined;
+        let d = reg!.use(rec);
+        try {
+          if (witnessCase !== undefined) {
+            // The plugin registered again with its upstream pointed at the witness, as the platform re-registers on a config change.
+            witness = await startUpstreamWitness();
+            d = (await registered(ctx, rec, { ...configOf(ctx), ...withUpstream(witnessCase.config, witness.baseUrl) })).driver;
+          }
+          await cancelMidStream(ctx, rec, d, request, witness);
+        } finally {
+          await witness?.close();
+          if (witness !== undefined) await registered(ctx).catch(() => undefined);
         }
-      } catch (err) {
-        ended = errorOf(err);
-      }
-      rec.exchange(`LLMProvider/Complete (case ${c.name}, aborted after the first event)`, c.request, { events: seen, ended });
-      if (ended !== "completed" && ended.code !== "Canceled") rec.fail(`the aborted stream ended with ${ended.code}`, "the stream ending with CANCELED");
-    });
+      },
+    );
   },
 };
+
+/**
+ * Sends `request`, cancels it at its first event (with a witness: as soon as the plugin's upstream request
+ * arrives) and judges what the wire shows: the stream ends (CANCELED, or completed before
+ * the cancel); with a witness, every upstream request the call opened is closed by the plugin; and the plugin,
+ * on the same connection, still answers Health (the cancelled call did not wedge it).
+ */
+async function cancelMidStream(ctx: Ctx, rec: CheckRecorder, d: PluginDriver, request: unknown, witness: UpstreamWitness | undefined): Promise<void> {
+  const abort = new AbortController();
+  const seen: string[] = [];
+  let upstream: WitnessRequest | undefined;
+  void witness?.nextRequest().then((r) => {
+    upstream = r;
+    abort.abort();
+  });
+  let ended: { code: string; message: string } | "completed" = "completed";
+  try {
+    for await (const ev of d.streamCompletion(request as CompleteRequestInit, { signal: abort.signal })) {
+      seen.push(ev.event.case ?? "none");
+      // Without a witness, cancel at the first event; with one, once the upstream request is under way.
+      if (witness === undefined) abort.abort();
+    }
+  } catch (err) {
+    ended = errorOf(err);
+  }
+  rec.exchange("LLMProvider/Complete (cancelled at its first event)", request, { events: seen, ended });
+  if (ended !== "completed" && ended.code !== "Canceled") rec.fail(`the aborted stream ended with ${ended.code}`, "the stream ending with CANCELED");
+  if (witness !== undefined) {
+    const opened = witness.requests;
+    if (upstream === undefined) rec.fail("the completion never called the upstream named by cancelUpstream.config", "a completion that calls its upstream at {{upstream}} (cancelUpstream.config)");
+    const stillOpen = await openAfter(opened, ctx.callTimeoutMs, rec.signal);
+    rec.exchange("upstream witness", opened.map((r) => `${r.method} ${r.path}`), { closed: opened.length - stillOpen.length, stillOpen: stillOpen.map((r) => `${r.method} ${r.path}`) });
+    if (stillOpen.length > 0) {
+      rec.fail(
+        `${stillOpen.length} upstream request(s) still open ${ctx.callTimeoutMs} ms after the call was cancelled: the plugin kept working (and paying) for a turn the user stopped`,
+        "the plugin aborting its upstream request when the call is cancelled (pass the call's signal to fetch)",
+      );
+    }
+  }
+  try {
+    rec.exchange("Plugin/Health (same connection, after the cancel)", {}, Status[await d.health({ timeoutMs: ctx.callTimeoutMs, signal: rec.signal })]);
+  } catch (err) {
+    rec.exchange("Plugin/Health (same connection, after the cancel)", {}, errorOf(err));
+    rec.fail(`after the cancel the plugin did not answer Health: ${errorOf(err).code}`, "the plugin releasing the cancelled call and serving the next one");
+  }
+}
+
+/** The requests still open once each has closed or `timeoutMs` has passed (the harness's per-call deadline). */
+async function openAfter(requests: readonly WitnessRequest[], timeoutMs: number, signal: AbortSignal): Promise<WitnessRequest[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  try {
+    await Promise.race([Promise.all(requests.map((r) => r.closed)), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return requests.filter((r) => !r.isClosed());
+}
 
 // ----------------------------------------------------------------------------------------------- hooks
 
@@ -611,15 +716,7 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
   name: "agentplatform.hooks",
   description: "LifecycleHook: every event type answered in time, with a real action and JSON for MODIFY",
   async run(ctx) {
-    let driver: PluginDriver | undefined;
-    let skipped: string | undefined;
-    try {
-      driver = await registered(ctx);
-      const res = await driver.clients.plugin.register({ config: configOf(ctx) });
-      if (!res.capabilities.includes(Capability.LIFECYCLE_HOOK)) skipped = "the plugin does not advertise LIFECYCLE_HOOK";
-    } catch (err) {
-      skipped = `Register failed: ${(err as Error).message}`;
-    }
+    const reg = await registeredFor(ctx, Capability.LIFECYCLE_HOOK);
     interface Answer {
       event: string;
       /** The case it answers (none for the harness's own minimal events). */
@@ -630,8 +727,7 @@ const hooksSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
     }
     let answers: Answer[] | undefined;
     const send = async (rec: CheckRecorder): Promise<Answer[]> => {
-      const d = driver;
-      if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
+      const d = reg.use(rec);
       if (answers === undefined) {
         answers = [];
         const all: Array<{ event: string; payload: Record<string, unknown>; caseName?: string }> = Object.entries(minimalPayloads).map(([event, payload]) => ({ event, payload }));
@@ -705,21 +801,13 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
   name: "agentplatform.views",
   description: "ViewProvider: view definitions, the component HCL of each view, and the cases' routes",
   async run(ctx) {
-    let driver: PluginDriver | undefined;
-    let skipped: string | undefined;
-    try {
-      driver = await registered(ctx);
-      const res = await driver.clients.plugin.register({ config: configOf(ctx) });
-      if (!res.capabilities.includes(Capability.VIEW_PROVIDER)) skipped = "the plugin does not advertise VIEW_PROVIDER";
-    } catch (err) {
-      skipped = `Register failed: ${(err as Error).message}`;
-    }
+    const reg = await registeredFor(ctx, Capability.VIEW_PROVIDER);
+    const { driver, skipped } = reg;
     let names: string[] | undefined;
 
     await ctx.check(def("agentplatform.views.definitions-valid", "MUST", "The platform mounts views by unique name, scope workspace|global, and routes by method", PROTO("view")), async (rec) => {
-      const d = driver;
-      if (skipped !== undefined || d === undefined) return rec.skip(skipped ?? "no driver");
-      const views = rec.exchange("ViewProvider/ListViews", {}, (await d.clients.views.listViews({})).views);
+      const d = reg.use(rec);
+      const views = rec.exchange("ViewProvider/ListViews", {}, await d.listViews());
       names = views.map((v) => v.name);
       const seen = new Set<string>();
       const problems: string[] = [];
@@ -742,7 +830,7 @@ const viewsSuite: Suite<AgentPlatformTarget, AgentPlatformCases> = {
         const sent = { viewName: name, workspaceId: "agentwire-conformance", params: {} };
         let hcl: string;
         try {
-          hcl = rec.exchange("ViewProvider/RenderView", sent, (await d.clients.views.renderView(sent)).componentHcl);
+          hcl = rec.exchange("ViewProvider/RenderView", sent, await d.renderView(sent));
         } catch (err) {
           rec.exchange("ViewProvider/RenderView", sent, errorOf(err));
           problems.push(`${name}: RenderView failed: ${errorOf(err).code}`);

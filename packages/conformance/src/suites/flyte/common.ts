@@ -1,5 +1,6 @@
 import { Code, ConnectError, defineTask, fromLiteralMap, type AnyTaskDefinition, type LiteralMap } from "@agentwire/flyte";
-import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver } from "@agentwire/flyte/testing";
+import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver, type LaunchedTask } from "@agentwire/flyte/testing";
+import type { CallOptions } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
@@ -62,6 +63,57 @@ export async function call<T>(rec: CheckRecorder, name: string, sent: unknown, f
 
 export function codeName(err: ConnectError): string {
   return Code[err.code] ?? String(err.code);
+}
+
+/** `NOT_FOUND no such task`: an error as a failure message shows it. */
+export function errorText(err: ConnectError): string {
+  return `${codeName(err)} ${err.rawMessage}`;
+}
+
+/**
+ * The problems one check finds across several tasks or calls: `add` each, then `failIfAny(needed)` ends the
+ * check failed with all of them (joined by "; ") and what Propeller needed.
+ */
+export class Problems {
+  private readonly list: string[] = [];
+  constructor(private readonly rec: CheckRecorder) {}
+  add(problem: string): void {
+    this.list.push(problem);
+  }
+  failIfAny(needed: string): void {
+    if (this.list.length > 0) this.rec.fail(this.list.join("; "), needed);
+  }
+}
+
+/** What the driver needs to poll a case's task: its definition, category, resource_meta and output prefix. */
+export function launchedTask(c: FlyteTaskCase, resourceMeta: Uint8Array, outputPrefix: string): LaunchedTask {
+  return { task: caseTask(c), category: { name: c.taskType, version: c.version ?? 0 }, resourceMeta, outputPrefix };
+}
+
+/** The deadline the deadline checks send (grpc-timeout), which only the server enforces. */
+export const SERVER_DEADLINE_MS = 100;
+/** How long past that deadline the harness waits for the server to end the call before calling it ignored. */
+export const DEADLINE_GRACE_MS = 1000;
+
+/**
+ * Sends one call with a deadline only the server enforces: the `grpc-timeout` header Propeller's gRPC client
+ * sends, while the harness itself waits up to the deadline plus a grace (at most the per-call timeout). Returns
+ * the problem when the server neither answered nor ended the call (DEADLINE_EXCEEDED) by then.
+ */
+export async function withServerDeadline(ctx: Ctx, rec: CheckRecorder, name: string, sent: unknown, fn: (options: CallOptions) => Promise<unknown>): Promise<string | undefined> {
+  const waitMs = Math.max(SERVER_DEADLINE_MS + 1, Math.min(ctx.callTimeoutMs, SERVER_DEADLINE_MS + DEADLINE_GRACE_MS));
+  const gaveUp = new AbortController();
+  const timer = setTimeout(() => gaveUp.abort(), waitMs);
+  const onAbort = () => gaveUp.abort();
+  rec.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const r = await call(rec, `${name} (grpc-timeout ${SERVER_DEADLINE_MS}m)`, sent, () => fn({ headers: { "grpc-timeout": `${SERVER_DEADLINE_MS}m` }, signal: gaveUp.signal }));
+    if (r.error && gaveUp.signal.aborted) return `${name} with a ${SERVER_DEADLINE_MS} ms deadline was still open ${waitMs} ms later: the server ignored the deadline`;
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    rec.signal.removeEventListener("abort", onAbort);
+  }
 }
 
 export function phaseName(phase: number): string | undefined {

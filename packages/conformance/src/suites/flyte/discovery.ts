@@ -1,8 +1,8 @@
-import { Code, toLiteralMap } from "@agentwire/flyte";
+import { Code, defineTask, toLiteralMap } from "@agentwire/flyte";
 import type { Suite } from "../../suite.js";
 import type { FlyteCases } from "../../cases.js";
 import type { FlyteTarget } from "../../targets.js";
-import { call, codeName, newDriver, plain, SRC, type Ctx } from "./common.js";
+import { call, codeName, errorText, newDriver, plain, Problems, SRC, withServerDeadline, type Ctx } from "./common.js";
 
 type Agent = { name: string; isSync: boolean; supportedTaskTypes: string[]; supportedTaskCategories: Array<{ name: string; version: number }> };
 
@@ -11,7 +11,7 @@ async function listAgents(ctx: Ctx, rec: Parameters<Parameters<Ctx["check"]>[1]>
   const r = await call(rec, "AgentMetadataService/ListAgents", {}, () => driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
   if (r.error) {
     if (r.error.code === Code.Unimplemented) return rec.skip("the server does not serve AgentMetadataService (Propeller then routes by its config)");
-    return rec.fail(`ListAgents failed: ${codeName(r.error)} ${r.error.rawMessage}`, "ListAgents answered OK (Propeller calls it at start and every 10 s)");
+    return rec.fail(`ListAgents failed: ${errorText(r.error)}`, "ListAgents answered OK (Propeller calls it at start and every 10 s)");
   }
   return r.ok.agents;
 }
@@ -71,7 +71,7 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
         const driver = newDriver(ctx);
         for (const a of agents) {
           const r = await call(rec, "AgentMetadataService/GetAgent", { name: a.name }, () => driver.clients.metadata.getAgent({ name: a.name }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-          if (r.error) return rec.fail(`GetAgent(${a.name}) failed: ${codeName(r.error)} ${r.error.rawMessage}`, "GetAgent answers every agent ListAgents lists");
+          if (r.error) return rec.fail(`GetAgent(${a.name}) failed: ${errorText(r.error)}`, "GetAgent answers every agent ListAgents lists");
           const g = r.ok.agent;
           if (g === undefined) return rec.fail(`GetAgent(${a.name}) answered without an agent`, "the agent");
           const key = (x: Agent) => JSON.stringify({ name: x.name, isSync: x.isSync, c: x.supportedTaskCategories.map((c) => `${c.name}@${c.version}`).sort() });
@@ -92,7 +92,7 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
         const unknown = uniqueName();
         const r = await call(rec, "AgentMetadataService/GetAgent", { name: unknown }, () => driver.clients.metadata.getAgent({ name: unknown }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
         if (r.error?.code === Code.Unimplemented) return rec.skip("AgentMetadataService is not served");
-        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? `${codeName(r.error)} ${r.error.rawMessage}` : "OK"}`, "NOT_FOUND for an agent it does not have");
+        if (!r.error || r.error.code !== Code.NotFound) return rec.fail(`GetAgent of an unknown name answered ${r.error ? `${errorText(r.error)}` : "OK"}`, "NOT_FOUND for an agent it does not have");
       },
     );
 
@@ -109,16 +109,11 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
         if (asyncCats.length === 0) return rec.skip("no async agent listed");
         const driver = newDriver(ctx);
         for (const c of asyncCats) {
-          const header = { template: { type: c.name, taskTypeVersion: c.version }, outputPrefix: "s3://agentwire-conformance/none" };
-          const r = await call(rec, "SyncAgentService/ExecuteTaskSync", { header, inputs: {} }, async () => {
-            async function* requests() {
-              yield { part: { case: "header" as const, value: header } };
-              yield { part: { case: "inputs" as const, value: toLiteralMap({}, {}) } };
-            }
-            const out: unknown[] = [];
-            for await (const m of driver.clients.sync.executeTaskSync(requests(), { timeoutMs: ctx.callTimeoutMs, signal: rec.signal })) out.push(m);
-            return out;
-          });
+          const sent = { header: { template: { type: c.name, taskTypeVersion: c.version }, outputPrefix: "s3://agentwire-conformance/none" }, inputs: {} };
+          const task = defineTask({ taskType: c.name, version: c.version });
+          const r = await call(rec, "SyncAgentService/ExecuteTaskSync", sent, async () =>
+            (await driver.executeTaskSync(task, {}, { outputPrefix: sent.header.outputPrefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal } })).replies,
+          );
           if (!r.error) return rec.fail(`ExecuteTaskSync for ${c.name}@${c.version}, listed async (is_sync false), was answered OK`, "is_sync true for an agent that answers ExecuteTaskSync, or a refusal");
           if (r.error.code === Code.DeadlineExceeded) return rec.fail(`ExecuteTaskSync for async ${c.name} hung until the deadline`, "a prompt refusal");
         }
@@ -129,16 +124,30 @@ export const metadataSuite: Suite<FlyteTarget, FlyteCases> = {
       {
         id: "flyte.metadata.deadline-honoured",
         level: "MUST",
-        reason: "Propeller gives every call a deadline (10 s by default for connector-service, 3 s for agent-service); a call past it must end with DEADLINE_EXCEEDED or an answer, never hang",
+        reason: "Propeller gives every call a deadline (10 s by default for connector-service, 3 s for agent-service); the server must end a call by its deadline (an answer or DEADLINE_EXCEEDED), on ListAgents, CreateTask and GetTask alike, never hang past it",
         source: `${SRC.config} (defaultTimeout, timeouts), ${SRC.client}`,
       },
       async (rec) => {
         const driver = newDriver(ctx);
-        const timeoutMs = Math.max(1, Math.min(50, ctx.callTimeoutMs));
-        const r = await call(rec, "AgentMetadataService/ListAgents", { timeoutMs }, () => driver.clients.metadata.listAgents({}, { timeoutMs }));
-        if (r.error && ![Code.DeadlineExceeded, Code.Unimplemented, Code.Canceled].includes(r.error.code)) {
-          return rec.fail(`ListAgents with a ${timeoutMs} ms deadline ended with ${codeName(r.error)}: ${r.error.rawMessage}`, "DEADLINE_EXCEEDED or an answer");
+        const problems = new Problems(rec);
+        const note = (problem: string | undefined) => problem !== undefined && problems.add(problem);
+        // Only calls a conforming server answers or refuses at once: metadata, an unknown task type, a resource_meta that names no task.
+        note(await withServerDeadline(ctx, rec, "AgentMetadataService/ListAgents", {}, (o) => driver.clients.metadata.listAgents({}, o)));
+        const unknown = uniqueName();
+        const create = { template: { type: unknown, taskTypeVersion: 0 }, inputs: toLiteralMap({}, {}), outputPrefix: "s3://agentwire-conformance/none" };
+        note(await withServerDeadline(ctx, rec, "AsyncAgentService/CreateTask (unknown task type)", create, (o) => driver.clients.async.createTask(create, o)));
+        let asyncCat: { name: string; version: number } | undefined;
+        try {
+          asyncCat = (await driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal })).agents.filter((a) => !a.isSync).flatMap((a) => a.supportedTaskCategories)[0];
+        } catch {
+          asyncCat = undefined;
         }
+        if (asyncCat !== undefined) {
+          const cat = asyncCat;
+          const launched = { task: defineTask({ taskType: cat.name, version: cat.version }), category: cat, resourceMeta: new TextEncoder().encode("{}"), outputPrefix: "s3://agentwire-conformance/none" };
+          note(await withServerDeadline(ctx, rec, "AsyncAgentService/GetTask (resource_meta {} that names no task)", launched, (o) => driver.getTaskResource(launched, o)));
+        }
+        problems.failIfAny("every call ended by its deadline: an answer, a refusal or DEADLINE_EXCEEDED");
         const again = await call(rec, "AgentMetadataService/ListAgents", {}, () => driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
         if (again.error && again.error.code !== Code.Unimplemented) return rec.fail(`after a deadline, ListAgents failed: ${codeName(again.error)}`, "the server still serving");
       },
@@ -243,7 +252,7 @@ export const errorsSuite: Suite<FlyteTarget, FlyteCases> = {
         if (asyncCats === undefined || asyncCats.length === 0) return rec.skip("no corrupt resource_meta was sent");
         const driver = newDriver(ctx);
         const r = await call(rec, "AgentMetadataService/ListAgents", {}, () => driver.clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-        if (r.error) return rec.fail(`after corrupt resource_meta, ListAgents failed: ${codeName(r.error)} ${r.error.rawMessage}`, "the server still serving");
+        if (r.error) return rec.fail(`after corrupt resource_meta, ListAgents failed: ${errorText(r.error)}`, "the server still serving");
       },
     );
   },

@@ -1,11 +1,29 @@
 import { setMaxListeners } from "node:events";
-import { Code, maxResourceMetaBytes, toLiteralMap, type LiteralMap } from "@agentwire/flyte";
-import { HealthCheckResponse_ServingStatus, taskTemplate, type FlyteDriver } from "@agentwire/flyte/testing";
+import { Code, maxResourceMetaBytes, toLiteralMap, type ConnectError, type LiteralMap } from "@agentwire/flyte";
+import { HealthCheckResponse_ServingStatus, taskTemplate, type ExecuteTaskSyncOptions, type FlyteDriver, type LaunchOptions } from "@agentwire/flyte/testing";
 import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
 import type { CheckRecorder } from "../../check.js";
 import type { Suite } from "../../suite.js";
 import type { FlyteTarget } from "../../targets.js";
-import { call, caseTask, plain, codeName, decodeOutputs, expectMismatch, hasOutputs, newDriver, phaseName, SRC, syncTypes, terminalPhases, type Ctx } from "./common.js";
+import {
+  call,
+  caseTask,
+  codeName,
+  decodeOutputs,
+  errorText,
+  expectMismatch,
+  hasOutputs,
+  launchedTask,
+  newDriver,
+  phaseName,
+  plain,
+  Problems,
+  SRC,
+  syncTypes,
+  terminalPhases,
+  withServerDeadline,
+  type Ctx,
+} from "./common.js";
 
 interface Answer {
   phase: number;
@@ -41,14 +59,39 @@ function createRequest(c: FlyteTaskCase) {
   };
 }
 
-async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
-  const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta, outputPrefix: l.outputPrefix };
-  return call(rec, `AsyncAgentService/GetTask (${l.c.name})`, req, () => driver.clients.async.getTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+/** The GetTask request as Propeller sends it for `l`, for the report. */
+function getTaskSent(l: Launched) {
+  return { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta, outputPrefix: l.outputPrefix };
 }
 
+/** One GetTask through the driver, the Resource as the agent sent it. */
+async function getTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
+  const task = launchedTask(l.c, l.resourceMeta, l.outputPrefix);
+  return call(rec, `AsyncAgentService/GetTask (${l.c.name})`, getTaskSent(l), async () => ({ resource: await driver.getTaskResource(task, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }) }));
+}
+
+/** The driver options of a case's call: its output prefix, its custom struct, the check's signal and the per-call deadline. */
+function caseCallOptions(ctx: Ctx, rec: CheckRecorder, c: FlyteTaskCase, outputPrefix: string): LaunchOptions & ExecuteTaskSyncOptions {
+  return { outputPrefix, call: { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }, ...(c.custom === undefined ? {} : { custom: c.custom as LaunchOptions["custom"] }) };
+}
+
+/** Propeller's message for an attempt that an rpc error ended (a retryable failure). */
+function rpcFailure(what: string, err: ConnectError): string {
+  return `${what} with rpc error: code = ${codeName(err)} desc = ${err.rawMessage}`;
+}
+
+/** One CreateTask through the driver (the case's template, inputs and a fresh output prefix); `req` is what is sent, for the report. */
+async function createTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, c: FlyteTaskCase, label = c.name) {
+  const req = createRequest(c);
+  const options = caseCallOptions(ctx, rec, c, req.outputPrefix);
+  const r = await call(rec, `AsyncAgentService/CreateTask (${label})`, req, async () => ({ resourceMeta: (await driver.launch(caseTask(c), (c.inputs ?? {}) as never, options)).resourceMeta }));
+  return { req, r };
+}
+
+/** One DeleteTask through the driver. */
 async function deleteTask(ctx: Ctx, rec: CheckRecorder, driver: FlyteDriver, l: Launched) {
   const req = { taskType: l.c.taskType, taskCategory: { name: l.c.taskType, version: l.c.version ?? 0 }, resourceMeta: l.resourceMeta };
-  return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.clients.async.deleteTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+  return call(rec, `AsyncAgentService/DeleteTask (${l.c.name})`, req, () => driver.deleteTask(launchedTask(l.c, l.resourceMeta, l.outputPrefix), { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
 }
 
 /** Shows an answer a previous check received as evidence in this one. */
@@ -93,26 +136,25 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         if (cases.length === 0) return rec.skip(noCases);
         allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         await Promise.all(
           cases.map(async (c) => {
-            const req = createRequest(c);
-            const r = await call(rec, `AsyncAgentService/CreateTask (${c.name})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
+            const { req, r } = await createTask(ctx, rec, driver, c);
             if (r.error) {
               // Propeller turns any CreateTask error into a retryable failure of the attempt.
-              const message = `failed to create task from connector with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              const message = rpcFailure("failed to create task from connector", r.error);
               if ((c.expect?.phase ?? "").toUpperCase() === "RETRYABLE_FAILED") {
                 launched.push({ c, resourceMeta: new Uint8Array(), outputPrefix: req.outputPrefix, answers: [], createError: message, final: { phase: 8, message } });
                 return;
               }
-              failures.push(`${c.name}: CreateTask failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+              failures.add(`${c.name}: CreateTask failed: ${errorText(r.error)}`);
               return;
             }
-            if (r.ok.resourceMeta.length === 0) failures.push(`${c.name}: CreateTask answered an empty resource_meta`);
+            if (r.ok.resourceMeta.length === 0) failures.add(`${c.name}: CreateTask answered an empty resource_meta`);
             else launched.push({ c, resourceMeta: r.ok.resourceMeta, outputPrefix: req.outputPrefix, answers: [] });
           }),
         );
-        if (failures.length > 0) return rec.fail(failures.join("; "), "CreateTask answered OK with a non-empty resource_meta");
+        failures.failIfAny("CreateTask answered OK with a non-empty resource_meta");
       },
     );
 
@@ -143,17 +185,37 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         if (created().length === 0) return rec.skip("no task was created");
         const fresh = newDriver(ctx);
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const l of created()) {
           const r = await getTask(ctx, rec, fresh, l);
-          if (r.error) failures.push(`${l.c.name}: GetTask on a fresh connection failed: ${codeName(r.error)} ${r.error.rawMessage}`);
-          else if (r.ok.resource === undefined) failures.push(`${l.c.name}: GetTask on a fresh connection answered no resource`);
+          if (r.error) failures.add(`${l.c.name}: GetTask on a fresh connection failed: ${errorText(r.error)}`);
+          else if (r.ok.resource === undefined) failures.add(`${l.c.name}: GetTask on a fresh connection answered no resource`);
           else {
             const a: Answer = { phase: r.ok.resource.phase, message: r.ok.resource.message, ...(r.ok.resource.outputs ? { outputs: r.ok.resource.outputs } : {}) };
             l.answers.push(a);
           }
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "GetTask answered from resource_meta alone, on any connection");
+        failures.failIfAny("GetTask answered from resource_meta alone, on any connection");
+      },
+    );
+
+    await ctx.check(
+      {
+        id: "flyte.async.deadline-honoured",
+        level: "MUST",
+        reason: "Propeller polls each task's GetTask with a deadline; the agent must answer or end the call (DEADLINE_EXCEEDED) by it, not keep a worker waiting past it",
+        source: `${SRC.config} (defaultTimeout), ${SRC.client}, ${SRC.cache}`,
+      },
+      async (rec) => {
+        if (created().length === 0) return rec.skip("no task was created");
+        const driver = newDriver(ctx);
+        const failures = new Problems(rec);
+        for (const l of created()) {
+          const task = launchedTask(l.c, l.resourceMeta, l.outputPrefix);
+          const problem = await withServerDeadline(ctx, rec, `AsyncAgentService/GetTask (${l.c.name})`, getTaskSent(l), (o) => driver.getTaskResource(task, o));
+          if (problem !== undefined) failures.add(`${l.c.name}: ${problem}`);
+        }
+        failures.failIfAny("GetTask answered, or ended with DEADLINE_EXCEEDED, by the deadline Propeller sent");
       },
     );
 
@@ -169,11 +231,11 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
         if (live.length === 0) return rec.skip("no task answered GetTask");
         allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         const check = (l: Launched, a: Answer): boolean => {
           const name = phaseName(a.phase);
           if (name === undefined) {
-            failures.push(`${l.c.name}: GetTask answered ${a.phase === 0 ? "an empty (UNDEFINED) phase" : `unknown phase ${a.phase}`}`);
+            failures.add(`${l.c.name}: GetTask answered ${a.phase === 0 ? "an empty (UNDEFINED) phase" : `unknown phase ${a.phase}`}`);
             return false;
           }
           if (terminalPhases.has(name)) l.final = a;
@@ -188,13 +250,13 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
               if (l.c.abort && !l.deleted && phaseName(a?.phase ?? 0) === "RUNNING") {
                 const d = await deleteTask(ctx, rec, driver, l);
                 l.deleted = true;
-                if (d.error) failures.push(`${l.c.name}: DeleteTask of a RUNNING task failed: ${codeName(d.error)} ${d.error.rawMessage}`);
+                if (d.error) failures.add(`${l.c.name}: DeleteTask of a RUNNING task failed: ${errorText(d.error)}`);
               } else {
                 await pause(50, rec.signal);
               }
               const r = await getTask(ctx, rec, driver, l);
               if (r.error) {
-                failures.push(`${l.c.name}: GetTask failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+                failures.add(`${l.c.name}: GetTask failed: ${errorText(r.error)}`);
                 return;
               }
               const res = r.ok.resource;
@@ -204,7 +266,7 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
             }
           }),
         );
-        if (failures.length > 0) return rec.fail(failures.join("; "), "every GetTask answers a known phase (QUEUED … SUCCEEDED/FAILED/ABORTED), ending terminal");
+        failures.failIfAny("every GetTask answers a known phase (QUEUED … SUCCEEDED/FAILED/ABORTED), ending terminal");
       },
     );
 
@@ -234,20 +296,20 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const done = created().filter((l) => l.final !== undefined && phaseName(l.final.phase) === "SUCCEEDED" && l.c.interface?.outputs !== undefined);
         if (done.length === 0) return rec.skip("no SUCCEEDED task with declared outputs");
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const l of done) {
           if (l.final !== undefined) evidence(rec, l, l.final, "terminal answer");
           if (Object.keys(l.c.interface?.outputs ?? {}).length > 0 && !hasOutputs(l.final?.outputs)) {
-            failures.push(`${l.c.name}: SUCCEEDED without outputs although the interface declares some (the harness cannot read outputs.pb written by the job)`);
+            failures.add(`${l.c.name}: SUCCEEDED without outputs although the interface declares some (the harness cannot read outputs.pb written by the job)`);
             continue;
           }
           try {
             decodeOutputs(l.c, l.final?.outputs);
           } catch (err) {
-            failures.push(`${l.c.name}: ${err instanceof Error ? err.message : String(err)}`);
+            failures.add(`${l.c.name}: ${err instanceof Error ? err.message : String(err)}`);
           }
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "every declared output, of its declared type");
+        failures.failIfAny("every declared output, of its declared type");
       },
     );
 
@@ -261,10 +323,10 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const withExpect = launched.filter((l) => l.c.expect !== undefined || l.c.abort);
         if (withExpect.length === 0) return rec.skip("no case with expect");
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const l of withExpect) {
           if (l.final === undefined) {
-            failures.push(`${l.c.name}: never reached a terminal phase`);
+            failures.add(`${l.c.name}: never reached a terminal phase`);
             continue;
           }
           evidence(rec, l, l.final, "terminal answer");
@@ -275,9 +337,9 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
             outputs = undefined;
           }
           const m = expectMismatch(l.c, phaseName(l.final.phase) ?? String(l.final.phase), l.final.message, outputs);
-          if (m) failures.push(`${l.c.name}: ${m}`);
+          if (m) failures.add(`${l.c.name}: ${m}`);
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "the results the cases file declares");
+        failures.failIfAny("the results the cases file declares");
       },
     );
 
@@ -291,16 +353,16 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const aborts = created().filter((l) => l.c.abort);
         if (aborts.length === 0) return rec.skip("no case with abort: true");
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const l of aborts) {
-          if (!l.deleted) failures.push(`${l.c.name}: never seen RUNNING (${l.answers.map((a) => phaseName(a.phase) ?? a.phase).join(" → ")}), so DeleteTask was not sent`);
-          else if (l.final === undefined) failures.push(`${l.c.name}: no terminal phase after DeleteTask`);
+          if (!l.deleted) failures.add(`${l.c.name}: never seen RUNNING (${l.answers.map((a) => phaseName(a.phase) ?? a.phase).join(" → ")}), so DeleteTask was not sent`);
+          else if (l.final === undefined) failures.add(`${l.c.name}: no terminal phase after DeleteTask`);
           else {
             const wanted = (l.c.expect?.phase ?? "ABORTED").toUpperCase();
-            if (phaseName(l.final.phase) !== wanted) failures.push(`${l.c.name}: after DeleteTask, ${phaseName(l.final.phase)} instead of ${wanted}`);
+            if (phaseName(l.final.phase) !== wanted) failures.add(`${l.c.name}: after DeleteTask, ${phaseName(l.final.phase)} instead of ${wanted}`);
           }
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "DeleteTask of a RUNNING task, then the expected terminal phase");
+        failures.failIfAny("DeleteTask of a RUNNING task, then the expected terminal phase");
       },
     );
 
@@ -314,14 +376,14 @@ export const asyncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         if (created().length === 0) return rec.skip("no task was created");
         const driver = newDriver(ctx);
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const l of created()) {
           for (const attempt of [1, 2]) {
             const d = await deleteTask(ctx, rec, driver, l);
-            if (d.error) failures.push(`${l.c.name}: DeleteTask #${attempt}${l.deleted ? " (after an abort)" : " (after completion)"} failed: ${codeName(d.error)} ${d.error.rawMessage}`);
+            if (d.error) failures.add(`${l.c.name}: DeleteTask #${attempt}${l.deleted ? " (after an abort)" : " (after completion)"} failed: ${errorText(d.error)}`);
           }
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "DeleteTask answered OK however often it is sent");
+        failures.failIfAny("DeleteTask answered OK however often it is sent");
       },
     );
   },
@@ -346,41 +408,36 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
         if (cases.length === 0) return rec.skip("no case for a task type listed is_sync");
         allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         await Promise.all(
           cases.map(async (c) => {
             const { template, inputs, outputPrefix: prefix } = createRequest(c);
-            const header = { template, outputPrefix: prefix };
-            const r = await call(rec, `SyncAgentService/ExecuteTaskSync (${c.name})`, { header, inputs }, async () => {
-              async function* requests() {
-                yield { part: { case: "header" as const, value: header } };
-                yield { part: { case: "inputs" as const, value: inputs } };
-              }
-              const out = [];
-              for await (const m of driver.clients.sync.executeTaskSync(requests(), { timeoutMs: ctx.callTimeoutMs, signal: rec.signal })) out.push(m);
-              return out;
-            });
+            const options = caseCallOptions(ctx, rec, c, prefix);
+            // Every reply the agent sends, not just the first one Propeller reads: a second one is a fault too.
+            const r = await call(rec, `SyncAgentService/ExecuteTaskSync (${c.name})`, { header: { template, outputPrefix: prefix }, inputs }, async () =>
+              (await driver.executeTaskSync(caseTask(c), (c.inputs ?? {}) as never, options)).replies,
+            );
             if (r.error) {
-              const message = `failed to execute task with rpc error: code = ${codeName(r.error)} desc = ${r.error.rawMessage}`;
+              const message = rpcFailure("failed to execute task", r.error);
               results.push({ c, answer: { phase: 8, message } });
-              if ((c.expect?.phase ?? "").toUpperCase() !== "RETRYABLE_FAILED") failures.push(`${c.name}: ExecuteTaskSync failed: ${codeName(r.error)} ${r.error.rawMessage}`);
+              if ((c.expect?.phase ?? "").toUpperCase() !== "RETRYABLE_FAILED") failures.add(`${c.name}: ExecuteTaskSync failed: ${errorText(r.error)}`);
               return;
             }
-            if (r.ok.length !== 1) failures.push(`${c.name}: ${r.ok.length} replies instead of one`);
+            if (r.ok.length !== 1) failures.add(`${c.name}: ${r.ok.length} replies instead of one`);
             const first = r.ok[0];
             if (first === undefined) return;
             if (first.res.case !== "header" || first.res.value.resource === undefined) {
-              failures.push(`${c.name}: the reply is not a header with a resource`);
+              failures.add(`${c.name}: the reply is not a header with a resource`);
               return;
             }
             const res = first.res.value.resource;
             const answer: Answer = { phase: res.phase, message: res.message, ...(res.outputs ? { outputs: res.outputs } : {}) };
             results.push({ c, answer });
             const name = phaseName(res.phase);
-            if (name === undefined || !terminalPhases.has(name)) failures.push(`${c.name}: phase ${name ?? res.phase} is not terminal`);
+            if (name === undefined || !terminalPhases.has(name)) failures.add(`${c.name}: phase ${name ?? res.phase} is not terminal`);
           }),
         );
-        if (failures.length > 0) return rec.fail(failures.join("; "), "exactly one header reply carrying a Resource with a terminal phase");
+        failures.failIfAny("exactly one header reply carrying a Resource with a terminal phase");
       },
     );
 
@@ -394,19 +451,19 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const answered = results.filter((r) => r.answer !== undefined);
         if (answered.length === 0) return rec.skip("no sync answer");
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const { c, answer } of answered) {
           const name = phaseName(answer!.phase);
-          if (hasOutputs(answer!.outputs) && name !== "SUCCEEDED") failures.push(`${c.name}: outputs with phase ${name}`);
+          if (hasOutputs(answer!.outputs) && name !== "SUCCEEDED") failures.add(`${c.name}: outputs with phase ${name}`);
           if (name === "SUCCEEDED" && c.interface?.outputs !== undefined) {
             try {
               decodeOutputs(c, answer!.outputs);
             } catch (err) {
-              failures.push(`${c.name}: ${err instanceof Error ? err.message : String(err)}`);
+              failures.add(`${c.name}: ${err instanceof Error ? err.message : String(err)}`);
             }
           }
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "declared outputs of their declared types, only with SUCCEEDED");
+        failures.failIfAny("declared outputs of their declared types, only with SUCCEEDED");
       },
     );
 
@@ -420,7 +477,7 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
       async (rec) => {
         const withExpect = results.filter((r) => r.c.expect !== undefined && r.answer !== undefined);
         if (withExpect.length === 0) return rec.skip("no sync case with expect");
-        const failures: string[] = [];
+        const failures = new Problems(rec);
         for (const { c, answer } of withExpect) {
           let outputs: Record<string, unknown> | undefined;
           try {
@@ -429,9 +486,9 @@ export const syncSuite: Suite<FlyteTarget, FlyteCases> = {
             outputs = undefined;
           }
           const m = expectMismatch(c, phaseName(answer!.phase) ?? String(answer!.phase), answer!.message, outputs);
-          if (m) failures.push(`${c.name}: ${m}`);
+          if (m) failures.add(`${c.name}: ${m}`);
         }
-        if (failures.length > 0) return rec.fail(failures.join("; "), "the results the cases file declares");
+        failures.failIfAny("the results the cases file declares");
       },
     );
   },
@@ -453,7 +510,7 @@ export const healthSuite: Suite<FlyteTarget, FlyteCases> = {
         const r = await call(rec, "grpc.health.v1.Health/Check", { service: "" }, () => driver.clients.health.check({ service: "" }, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
         if (r.error) {
           if (r.error.code === Code.Unimplemented) return rec.skip("grpc.health.v1 is not served");
-          return rec.fail(`Check failed: ${codeName(r.error)} ${r.error.rawMessage}`, "SERVING");
+          return rec.fail(`Check failed: ${errorText(r.error)}`, "SERVING");
         }
         if (r.ok.status !== HealthCheckResponse_ServingStatus.SERVING) return rec.fail(`Check("") answered status ${r.ok.status}`, "SERVING (1)");
       },
@@ -479,13 +536,12 @@ export const loadSuite: Suite<FlyteTarget, FlyteCases> = {
         allowConcurrentListeners(rec.signal);
         const driver = newDriver(ctx);
         const runOne = async (i: number) => {
-          const req = createRequest(c);
-          const r = await call(rec, `AsyncAgentService/CreateTask (${c.name} #${i})`, req, () => driver.clients.async.createTask(req, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }));
-          if (r.error) return { i, error: `CreateTask: ${codeName(r.error)} ${r.error.rawMessage}` };
+          const { req, r } = await createTask(ctx, rec, driver, c, `${c.name} #${i}`);
+          if (r.error) return { i, error: `CreateTask: ${errorText(r.error)}` };
           const l: Launched = { c, resourceMeta: r.ok.resourceMeta, outputPrefix: req.outputPrefix, answers: [] };
           for (;;) {
             const g = await getTask(ctx, rec, driver, l);
-            if (g.error) return { i, error: `GetTask: ${codeName(g.error)} ${g.error.rawMessage}` };
+            if (g.error) return { i, error: `GetTask: ${errorText(g.error)}` };
             const res = g.ok.resource;
             const name = phaseName(res?.phase ?? 0);
             if (name === undefined) return { i, error: `phase ${res?.phase ?? "none"}` };

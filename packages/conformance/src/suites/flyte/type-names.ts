@@ -4,14 +4,44 @@ import type { FlyteTypeName } from "../../cases.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyType = FlyteType<any, any>;
 
-/** Parses a cases file's type name (`integer`, `[string]`, `{string: float}`) into a `types.*` value. */
+/** Every type name the cases file takes, for error messages. */
+export const typeNameSyntax = "integer, float, string, boolean, datetime, duration, struct, none, blob, [T], {string: T}, union[T1, T2, ...]";
+
+/** Splits `a, [b, c], {string: d}` at its top-level commas. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "[" || ch === "{") depth++;
+    else if (ch === "]" || ch === "}") depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+/**
+ * Parses a cases file's type name (`integer`, `[string]`, `{string: float}`, `none`, `blob`,
+ * `union[integer, none]`) into a `types.*` value; throws naming the syntax for anything else.
+ */
 export function parseTypeName(name: FlyteTypeName): AnyType {
   const text = name.trim();
+  const unknown = (why = "") => new Error(`unknown Flyte type ${JSON.stringify(name)}${why} (${typeNameSyntax})`);
+  if (text.startsWith("union[") && text.endsWith("]")) {
+    const variants = splitTopLevel(text.slice("union[".length, -1));
+    if (variants.length < 2 || variants.some((v) => v === "")) throw unknown(": a union names two or more types, union[T1, T2]");
+    return types.union(...variants.map(parseTypeName));
+  }
   if (text.startsWith("[") && text.endsWith("]")) return types.list(parseTypeName(text.slice(1, -1)));
   if (text.startsWith("{") && text.endsWith("}")) {
     const inner = text.slice(1, -1);
     const colon = inner.indexOf(":");
-    if (colon < 0 || inner.slice(0, colon).trim() !== "string") throw new Error(`unknown Flyte type ${JSON.stringify(name)}: a map is {string: T}`);
+    if (colon < 0 || inner.slice(0, colon).trim() !== "string") throw unknown(": a map is {string: T}");
     return types.map(parseTypeName(inner.slice(colon + 1)));
   }
   switch (text) {
@@ -29,8 +59,12 @@ export function parseTypeName(name: FlyteTypeName): AnyType {
       return types.duration();
     case "struct":
       return types.struct();
+    case "none":
+      return types.none();
+    case "blob":
+      return types.blob();
     default:
-      throw new Error(`unknown Flyte type ${JSON.stringify(name)} (integer, float, string, boolean, datetime, duration, struct, [T], {string: T})`);
+      throw unknown();
   }
 }
 
