@@ -76,6 +76,33 @@ function typeNameErrors(value: CasesFile, doc: Document, lineCounter: LineCounte
   if (errors.length > 0) throw new CasesFileError(errors.sort((a, b) => a.line - b.line).map((e) => e.text).join("\n"));
 }
 
+/** The expectations the matching rules read as unanchored regular expressions. */
+const patternFields: ReadonlyArray<{ list: "tasks" | "calls" | "completions"; key: string }> = [
+  { list: "tasks", key: "message" },
+  { list: "calls", key: "errors" },
+  { list: "calls", key: "logs" },
+  { list: "completions", key: "text" },
+];
+
+/** Throws naming the line of every expectation that is not a valid regular expression. */
+function patternErrors(value: CasesFile, doc: Document, lineCounter: LineCounter, shown: string): void {
+  const errors: Array<{ line: number; text: string }> = [];
+  for (const { list, key } of patternFields) {
+    for (const [i, item] of ((value[list] ?? []) as Array<{ expect?: Record<string, unknown> }>).entries()) {
+      const pattern = item.expect?.[key];
+      if (typeof pattern !== "string") continue;
+      try {
+        new RegExp(pattern);
+      } catch (err) {
+        const path = [list, i, "expect", key];
+        const line = lineCounter.linePos(offsetOf(doc, path, false)).line;
+        errors.push({ line, text: `${shown}:${line}: ${fieldName(path)}: not a valid regular expression (${(err as Error).message}); escape special characters such as ( [ + * ? with a backslash` });
+      }
+    }
+  }
+  if (errors.length > 0) throw new CasesFileError(errors.sort((a, b) => a.line - b.line).map((e) => e.text).join("\n"));
+}
+
 /**
  * Reads and validates a cases file (YAML, or JSON, which YAML reads too) against cases.schema.json.
  * Throws `CasesFileError` (`cases.yaml:12: tasks[0].taskType: required`) for a missing file, bad syntax or a
@@ -100,6 +127,7 @@ export function loadCasesFile(path: string): CasesFile {
   const value: unknown = doc.toJS() ?? {};
   if (validate(value)) {
     typeNameErrors(value, doc, lineCounter, shown);
+    patternErrors(value, doc, lineCounter, shown);
     return value;
   }
   const errors = validate.errors ?? [];

@@ -131,7 +131,8 @@ describe("agentplatform suites against examples/plugin-openai (in-process, its f
       { address: `127.0.0.1:${server.port}`, config: { base_url: fake.baseUrl } },
       {
         completions: [
-          { name: "text", request: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, expect: { finish: "STOP", text: "Hello there" } },
+          // `text` is an unanchored regular expression.
+          { name: "text", request: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, expect: { finish: "STOP", text: "^Hello\\s+there" } },
           { name: "tool", request: { messages: [{ role: "user", content: "Weather in Paris?" }], availableTools: [weather] }, expect: { finish: "TOOL_USE" } },
         ],
         // The cancel check points the plugin at the harness's witness upstream and sees it close the request.
@@ -141,6 +142,14 @@ describe("agentplatform suites against examples/plugin-openai (in-process, its f
     expect(mustFailures(results)).toEqual([]);
     const cancel = results.find((r) => r.id === "agentplatform.llm.cancel-stops-stream");
     expect(cancel?.exchanges.find((e) => e.call === "upstream witness")?.received).toEqual({ closed: 1, stillOpen: [] });
+    // And a text that does not match is caught, naming the text and the pattern.
+    const mismatch = await runAll(
+      { address: `127.0.0.1:${server.port}`, config: { base_url: fake.baseUrl } },
+      { completions: [{ name: "text", request: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, expect: { text: "^there" } }] },
+    );
+    const caseExpect = mismatch.find((r) => r.id === "agentplatform.llm.case-expect");
+    expect(caseExpect?.status).toBe("failed");
+    expect(JSON.stringify(caseExpect)).toMatch(/does not match \/\^there\//);
     for (const id of ["agentplatform.llm.one-finish-last", "agentplatform.llm.tool-delta-id", "agentplatform.llm.tool-arguments-json", "agentplatform.llm.tool-use-iff-calls", "agentplatform.llm.case-expect", "agentplatform.llm.cancel-stops-stream", "agentplatform.llm.usage-before-finish"]) {
       expect(results.find((r) => r.id === id)?.status, id).toBe("passed");
     }

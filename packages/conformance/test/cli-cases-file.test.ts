@@ -90,6 +90,20 @@ views:
     );
   });
 
+  it("names the line of an expectation that is not a valid regular expression, in every protocol's section", () => {
+    const bad = file(
+      "bad-patterns.yaml",
+      "tasks:\n  - name: t\n    taskType: x\n    expect: { phase: FAILED, message: 'cost (USD' }\n" +
+        "calls:\n  - name: c\n    method: check\n    expect: { errors: '[unclosed' }\n" +
+        "completions:\n  - name: k\n    request: { model: m, messages: [{ role: user, content: hi }] }\n    expect: { text: '*hello' }\n",
+    );
+    const lines = errorOf(bad).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^bad-patterns\.yaml:4: tasks\[0\]\.expect\.message: not a valid regular expression \(.*\); escape special characters/);
+    expect(lines[1]).toMatch(/^bad-patterns\.yaml:8: calls\[0\]\.expect\.errors: not a valid regular expression/);
+    expect(lines[2]).toMatch(/^bad-patterns\.yaml:12: completions\[0\]\.expect\.text: not a valid regular expression/);
+  });
+
   it("an empty file is no cases", () => {
     expect(loadCasesFile(file("empty.yaml", ""))).toEqual({});
   });
