@@ -39,7 +39,6 @@ function toChatMessage(message: CompletionMessage, index: number): ChatMessage {
 
 /** The body of `POST {base_url}/chat/completions` for a platform request: streamed, with the usage at the end. */
 export function toChatRequest(request: CompletionRequest, defaults: ChatDefaults) {
-  if (request.messages.length === 0) throw new AgentwireError("invalid_argument", "messages: empty; a completion needs at least one message");
   const model = request.model || defaults.model;
   if (model === "") throw new AgentwireError("invalid_argument", "model: the request names none and the plugin's default_model is empty");
   return {
