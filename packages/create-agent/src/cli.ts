@@ -6,12 +6,13 @@
 // values it chose, and a missing required value is an error naming its flag. Exit 0 on success, 1 otherwise.
 import * as prompts from "@clack/prompts";
 import { Command, Option } from "commander";
-import { basename, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { CreateAgentError } from "./errors.js";
-import { locateKit, type Kit } from "./kit.js";
+import { locateKit, packageRoot, type Kit } from "./kit.js";
 import { deriveName, nameProblem, nameRules, projectNameFromDir, projectNameProblem } from "./names.js";
 import { detectPackageManager } from "./package-manager.js";
-import { isEmptyDir, scaffold, type ScaffoldResult, type ScaffoldStep } from "./scaffold.js";
+import { isEmptyDir, resolveChoices, scaffold, type ScaffoldOptions, type ScaffoldResult, type ScaffoldStep } from "./scaffold.js";
 import { listTemplates, type TemplateInfo } from "./templates.js";
 
 interface Flags {
@@ -24,7 +25,8 @@ interface Flags {
   list?: boolean;
 }
 
-const version = "0.1.0";
+/** create-agent's own version, from its package.json (one place to bump). */
+const version = (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 const nameWhat: Record<TemplateInfo["nameKind"], string> = {
   "flyte-task-type": "Task type",
   "activeworkflow-agent": "Agent name",
@@ -66,27 +68,25 @@ async function nonInteractive(dirArg: string | undefined, flags: Flags, kit: Kit
       "--template",
     );
   }
-  const template = templates.find((t) => t.id === flags.template);
-  const dir = resolve(dirArg);
-  const projectName = projectNameFromDir(basename(dir));
-  const name = flags.name ?? (template ? deriveName(template.nameKind, projectName) : undefined);
-  const pm = detectPackageManager();
-  if (template !== undefined) {
-    process.stdout.write(
-      `create-agent: template ${template.id}, ${nameWhat[template.nameKind].toLowerCase()} ${name}${flags.name === undefined ? " (from the directory; --name to choose)" : ""}, ` +
-        `package ${projectName}, into ${dirArg}, install with ${flags.install ? pm : "nothing (--no-install)"}, git ${flags.git ? "yes" : "no (--no-git)"}\n`,
-    );
-  }
-  const started = Date.now();
-  const result = await scaffold({
-    dir,
+  const options: ScaffoldOptions = {
+    dir: resolve(dirArg),
     template: flags.template,
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     force: flags.force ?? false,
     install: flags.install,
     git: flags.git,
-    packageManager: pm,
+    packageManager: detectPackageManager(),
     kit,
+  };
+  // Every value checked and every default filled before anything is written, then shown.
+  const chosen = resolveChoices(options);
+  process.stdout.write(
+    `create-agent: template ${chosen.template.id}, ${nameWhat[chosen.template.nameKind].toLowerCase()} ${chosen.name}${flags.name === undefined ? " (from the directory; --name to choose)" : ""}, ` +
+      `package ${chosen.projectName}, into ${dirArg}, install with ${flags.install ? chosen.packageManager : "nothing (--no-install)"}, git ${flags.git ? "yes" : "no (--no-git)"}\n`,
+  );
+  const started = Date.now();
+  const result = await scaffold({
+    ...options,
     onStep: (event: ScaffoldStep) => {
       if (event.status === "start") process.stdout.write(`• ${event.detail}…\n`);
       else process.stdout.write(`  ${event.status === "done" ? "✓" : "–"} ${event.detail}${event.step === "install" && event.status === "done" ? ` (${((Date.now() - started) / 1000).toFixed(1)} s so far)` : ""}\n`);
