@@ -185,6 +185,8 @@ function writeProject(choices: ResolvedChoices, kit: Kit, force: boolean): strin
   const { dir, template } = choices;
   mkdirSync(dirname(dir), { recursive: true });
   const staging = mkdtempSync(join(dirname(dir), `.create-agent-${basename(dir)}-`));
+  /** Every occurrence of the template's default package and agent names, replaced by the chosen ones. */
+  const withNames = (text: string) => text.split(template.defaultProjectName).join(choices.projectName).split(template.defaultName).join(choices.name);
   try {
     const written: string[] = [];
     for (const file of listFiles(template.dir)) {
@@ -193,7 +195,7 @@ function writeProject(choices: ResolvedChoices, kit: Kit, force: boolean): strin
       const source = join(template.dir, file);
       if (target === "package.json") {
         const { json, kitPackages } = rewritePackageJson(readFileSync(source, "utf8"), choices, kit);
-        writeFileSync(join(staging, target), json.split(template.defaultName).join(choices.name));
+        writeFileSync(join(staging, target), withNames(json));
         mkdirSync(join(staging, "vendor"), { recursive: true });
         for (const dep of kitPackages) {
           const tarball = kit.packages[dep]!.file;
@@ -201,8 +203,7 @@ function writeProject(choices: ResolvedChoices, kit: Kit, force: boolean): strin
           written.push(join("vendor", tarball));
         }
       } else if (isText(file)) {
-        const text = readFileSync(source, "utf8").split(template.defaultProjectName).join(choices.projectName).split(template.defaultName).join(choices.name);
-        writeFileSync(join(staging, target), text);
+        writeFileSync(join(staging, target), withNames(readFileSync(source, "utf8")));
       } else {
         copyFileSync(source, join(staging, target));
       }
