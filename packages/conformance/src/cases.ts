@@ -14,7 +14,9 @@
  * Flyte's type names in lower case: `integer`, `float`, `string`, `boolean`, `datetime`, `duration`, `struct`,
  * `none`, `blob` (a single blob), `[T]`, `{string: T}` and `union[T1, T2, ...]` (`union[T, none]` is Optional[T]).
  */
-export type FlyteTypeName = string;
+import type { FlyteTypeName } from "@agentwire/flyte";
+
+export type { FlyteTypeName };
 
 export interface FlyteTaskCase {
   /** The scenario's name, shown in reports. */

@@ -56,6 +56,7 @@ export { describeType } from "./describe-type.js";
 export { toLiteral } from "./to-literal.js";
 export { fromLiteral } from "./from-literal.js";
 export { inferLiteralType } from "./infer.js";
+export { parseTypeName, parseTypes, typeNameSyntax, type FlyteTypeName } from "./type-names.js";
 export {
   asVariableMap,
   toLiteralMap,
