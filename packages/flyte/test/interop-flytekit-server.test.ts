@@ -5,19 +5,14 @@
 //
 // Needs the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1 to skip on a machine
 // without Python; a missing venv otherwise fails the suite on purpose.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pythonSkipReason, pythonSuiteName, startFlytekitConnector, type FlytekitConnector } from "@agentwire/test-support";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineTask, fromLiteralMap, types } from "../src/index.js";
 import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, type FlyteDriver } from "../src/testing/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const agentModuleDir = join(here, "interop");
 
 const skipPython = pythonSkipReason() !== undefined;
 
@@ -57,8 +52,7 @@ function decodeMeta(bytes: Uint8Array): Record<string, unknown> {
 }
 
 describe.skipIf(skipPython)(pythonSuiteName("FlyteDriver against flytekit's `pyflyte serve connector`"), () => {
-  let server: ChildProcess | undefined;
-  let serverLog = "";
+  let server: FlytekitConnector | undefined;
   let stateDir = "";
   let baseUrl = "";
   let driver: FlyteDriver;
@@ -66,34 +60,14 @@ describe.skipIf(skipPython)(pythonSuiteName("FlyteDriver against flytekit's `pyf
   const readState = (name: string) => readFileSync(join(stateDir, name), "utf8");
 
   beforeAll(async () => {
-    const pyflyte = requirePython(here, "pyflyte");
-    stateDir = mkdtempSync(join(tmpdir(), "agentwire-flytekit-"));
-    const [port, prometheusPort] = (await freePorts(2)) as [number, number];
-    // `serve connector` is the 1.16 name; `serve agent` is the deprecated alias with the same server.
-    server = spawn(
-      pyflyte,
-      ["serve", "connector", "--port", String(port), "--prometheus_port", String(prometheusPort), "--modules", "flytekit_agent"],
-      {
-        cwd: stateDir,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: {
-          ...pythonEnv(),
-          PYTHONPATH: [agentModuleDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-          AGENTWIRE_INTEROP_STATE_DIR: stateDir,
-        },
-      },
-    );
-    server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForPort(port, { child: server, timeoutMs: 110_000, output: () => serverLog });
-    baseUrl = `http://127.0.0.1:${port}`;
+    server = await startFlytekitConnector();
+    stateDir = server.stateDir;
+    baseUrl = server.url;
     driver = createFlyteDriver({ url: baseUrl, pollIntervalMs: 20 });
   });
 
   afterAll(async () => {
-    await stopProcessGroup(server);
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("lists our connectors plus flytekit's built-in sensor and webhook, with the routing Propeller derives", async () => {

@@ -1,47 +1,29 @@
 // `agentwire-host run flyte` against flytekit's own server (`pyflyte serve connector` with the connectors of
 // packages/flyte/test/interop/flytekit_agent.py): the official Python peer, run as Propeller would run it.
 // Needs the Python venv (`npm test` creates it); AGENTWIRE_SKIP_PYTHON=1 skips it.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, runProcess, stopProcessGroup, waitForPort } from "@agentwire/test-support";
+import { pythonSkipReason, pythonSuiteName, runProcess, startFlytekitConnector, type FlytekitConnector } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "..", "dist", "cli.js");
-const agentModuleDir = join(here, "..", "..", "flyte", "test", "interop");
 const sleepInterface = JSON.stringify({
   inputs: { n: "integer", polls: "integer", name: "string" },
   outputs: { o0: "integer", o1: "string", o2: "float", o3: "boolean", o4: "struct", o5: "datetime", o6: "duration" },
 });
 
 describe.skipIf(pythonSkipReason() !== undefined)(pythonSuiteName("agentwire-host run flyte against flytekit's `pyflyte serve connector`"), () => {
-  let server: ChildProcess | undefined;
-  let serverLog = "";
-  let stateDir = "";
+  let server: FlytekitConnector | undefined;
   let endpoint = "";
 
   beforeAll(async () => {
-    const pyflyte = requirePython(here, "pyflyte");
-    stateDir = mkdtempSync(join(tmpdir(), "agentwire-host-flytekit-"));
-    const [port, prometheusPort] = (await freePorts(2)) as [number, number];
-    server = spawn(pyflyte, ["serve", "connector", "--port", String(port), "--prometheus_port", String(prometheusPort), "--modules", "flytekit_agent"], {
-      cwd: stateDir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...pythonEnv(), PYTHONPATH: [agentModuleDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter), AGENTWIRE_INTEROP_STATE_DIR: stateDir },
-    });
-    server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForPort(port, { child: server, timeoutMs: 110_000, output: () => serverLog });
-    endpoint = `127.0.0.1:${port}`;
+    server = await startFlytekitConnector();
+    endpoint = server.endpoint;
   }, 120_000);
 
   afterAll(async () => {
-    await stopProcessGroup(server);
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("an async flytekit connector: polled to SUCCEEDED, every output decoded with --interface", async () => {

@@ -22,3 +22,4 @@ export {
   type ProvisionOutcome,
 } from "./provision.js";
 export { grpcError } from "./grpc-error.js";
+export { startFlytekitConnector, type FlytekitConnector } from "./flytekit-connector.js";
