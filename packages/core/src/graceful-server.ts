@@ -81,8 +81,19 @@ export async function listenGracefully(
       });
       for (const session of sessions) session.close();
       if ("closeIdleConnections" in server) server.closeIdleConnections();
-      // Without a tracker there is no telling when calls are done: wait for clients, up to the deadline.
-      if (calls) calls.whenIdle(cut);
+      if (calls) {
+        calls.whenIdle(cut);
+      } else {
+        // Without a tracker there is no telling when calls are done: wait for clients to hang up, up to the
+        // deadline. Checked now and on each hang-up, not left to the (unref'd) timer alone: with no
+        // connection left nothing keeps the event loop alive, and the timer would never fire.
+        const cutWhenDrained = () => {
+          if (sessions.size === 0 && sockets.size === 0) cut();
+        };
+        for (const session of sessions) session.once("close", cutWhenDrained);
+        for (const socket of sockets) socket.once("close", cutWhenDrained);
+        cutWhenDrained();
+      }
     });
     return closing;
   };
