@@ -66,6 +66,22 @@ describe("agentwire-host run flyte, against examples/flyte-agents", () => {
     expect(result.stdout).toContain("the task ran past --timeout: DeleteTask was sent, as Propeller does, and the task FAILED");
   });
 
+  it("Ctrl-C aborts a running task: DeleteTask (answered without error), ABORTED, exit 1", async () => {
+    const child = spawn(process.execPath, [cli, "run", "flyte", "batch_job", "--endpoint", endpoint, "--input", "script=sleep 30", "--poll", "0.1"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    const output = captureOutput(child);
+    await output.waitFor("RUNNING", () => /\] RUNNING\n/.test(output.stdout()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    expect(output.stdout()).toMatch(/\] ABORTED {2}aborted: DeleteTask sent\n/);
+    expect(output.stdout()).toContain("interrupted: DeleteTask was sent, as Propeller does on abort");
+    // A DeleteTask the agent refused would be printed as "the agent answered <code>: …".
+    expect(output.stdout()).not.toContain("the agent answered");
+  });
+
   it("routes a sync task type through ExecuteTaskSync, with the template's custom struct", async () => {
     const result = await host(["run", "flyte", "http_request", "--endpoint", endpoint, "--input", "body=", "--custom", "{method: GET}"]);
     expect(result.code).toBe(1);
