@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", grpc: "src/grpc/index.ts" },
+  entry: { index: "src/index.ts", grpc: "src/grpc/index.ts", "config-file": "src/config-file/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
