@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // agentwire-host: runs agents the way their real callers do.
 //
+//   agentwire-host serve [--config agentwire-host.yaml] [--port N] [--state FILE|:memory:]
 //   agentwire-host run flyte TASK_TYPE --endpoint HOST:PORT [--version N] [--input name=value]... [--inputs FILE]
 //                                      [--custom FILE] [--interface SPEC] [--timeout S] [--poll S] [--tls] [--ca FILE]
 //   agentwire-host run activeworkflow --url URL (--receive PAYLOAD_JSON | --check) [--options JSON] [--memory JSON]
@@ -9,8 +10,11 @@
 // Exit codes: 0 the task SUCCEEDED / ActiveWorkflow applies the answer cleanly; 1 the task ended in another
 // phase / the agent reported errors or gave an answer ActiveWorkflow chokes on; 2 it could not run (said once,
 // naming why: a bad option, nothing listening, inputs that do not fit the interface).
+import { resolve } from "node:path";
 import { Command } from "commander";
 import { AgentwireError } from "@agentwire/core";
+import { loadHostConfig, parseHostConfig, type HostConfig } from "./config.js";
+import { startHost } from "./host.js";
 import { runActiveWorkflow } from "./run-activeworkflow.js";
 import { runFlyte } from "./run-flyte.js";
 import { interfaceOption, parseAssignment, parseCredential, parseJsonObjectOption, readObjectOption, secondsOption } from "./values.js";
@@ -68,6 +72,43 @@ interface ActiveWorkflowFlags {
 }
 
 const program = new Command("agentwire-host").description("Runs Flyte connectors the way FlytePropeller does and ActiveWorkflow agents the way ActiveWorkflow does").showHelpAfterError();
+interface ServeFlags {
+  config?: string;
+  port?: string;
+  state?: string;
+}
+
+program
+  .command("serve")
+  .description("run the configured agents as FlytePropeller and ActiveWorkflow do, with durable state and a JSON API, until SIGTERM or Ctrl-C")
+  .option("--config <file>", "agentwire-host.yaml (default: an empty configuration)")
+  .option("--port <n>", "the API's port (overrides http.port; 0 picks a free one)")
+  .option("--state <file>", 'the SQLite file (overrides state; ":memory:" keeps nothing)')
+  .action(
+    action(async (flags: ServeFlags) => {
+      let config: HostConfig = flags.config === undefined ? parseHostConfig("{}") : loadHostConfig(flags.config);
+      if (flags.port !== undefined) {
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AgentwireError("invalid_argument", `--port ${JSON.stringify(flags.port)}: expected a port number from 0 to 65535`);
+        config = { ...config, http: { ...config.http, port } };
+      }
+      if (flags.state !== undefined) config = { ...config, state: flags.state === ":memory:" ? ":memory:" : resolve(flags.state) };
+      const host = await startHost({ config, print });
+      await new Promise<void>((done) => {
+        const stop = (signal: NodeJS.Signals) => {
+          print(`${signal}: stopping (the API, the engines, then the processes it started); ${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop at once`);
+          process.once(signal, () => process.exit(130));
+          done();
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+      await host.close();
+      print("stopped; in-flight tasks resume on the next start");
+      return 0;
+    }),
+  );
+
 const run = program.command("run").description("run one task or one call, printing what happens, and exit 0 on success, 1 on failure, 2 when it could not run");
 
 run

@@ -121,8 +121,19 @@ type InputsArgs<Task extends AnyTaskDefinition, Options> = AllOptional<InputValu
   ? [inputs?: InputValuesOf<Task>, options?: Options]
   : [inputs: InputValuesOf<Task>, options?: Options];
 
-interface RegistryEntry {
+/** What ListAgents said about one task type version: sync or async, and the agent's name. */
+export interface RegistryEntry {
   isSync: boolean;
+  /** The `Agent.name` that listed it. */
+  agent: string;
+}
+
+/** `runSync`'s settings: a run's, plus the call's own options and the output prefix. */
+export interface SyncRunOptions extends RunOptions {
+  /** Per-call options (headers, `timeoutMs`). Default: the driver's `callTimeoutMs`. */
+  call?: CallOptions;
+  /** The output prefix Propeller would pass. Default: a fresh `s3://agentwire-test/metadata/...` prefix. */
+  outputPrefix?: string;
 }
 
 /**
@@ -152,15 +163,16 @@ export class FlyteDriver {
   /**
    * Refreshes the routing table from ListAgents, as Propeller's metadata watcher does every 10 s. Each
    * category *replaces* the versions seen for its name, so only the last version listed survives: the
-   * same collapse Propeller 1.x performs.
+   * same collapse Propeller 1.x performs. `call`: per-call options (Propeller's `ListAgents` timeout).
    */
-  async refreshAgents(): Promise<Map<string, Map<number, RegistryEntry>>> {
+  async refreshAgents(call?: CallOptions): Promise<Map<string, Map<number, RegistryEntry>>> {
     const registry = new Map<string, Map<number, RegistryEntry>>();
     try {
-      const { agents } = await this.clients.metadata.listAgents({}, { timeoutMs: this.callTimeoutMs });
+      const { agents } = await this.clients.metadata.listAgents({}, this.callOptions(call));
       for (const agent of agents) {
-        for (const name of agent.supportedTaskTypes) registry.set(name, new Map([[0, { isSync: agent.isSync }]]));
-        for (const c of agent.supportedTaskCategories) registry.set(c.name, new Map([[c.version, { isSync: agent.isSync }]]));
+        const entry = { isSync: agent.isSync, agent: agent.name };
+        for (const name of agent.supportedTaskTypes) registry.set(name, new Map([[0, entry]]));
+        for (const c of agent.supportedTaskCategories) registry.set(c.name, new Map([[c.version, entry]]));
       }
     } catch (err) {
       // Propeller tolerates an agent server without the metadata service and routes everything async.
@@ -184,7 +196,16 @@ export class FlyteDriver {
     const registry = this.registry ?? (await this.refreshAgents());
     // A miss falls back to the default connector, called async: Propeller's getFinalConnector.
     const entry = registry.get(task.taskType)?.get(task.version);
-    return entry?.isSync ? this.runSync(task, inputs ?? {}, options) : this.runAsync(task, inputs ?? {}, options);
+    return entry?.isSync ? this.syncRun(task, inputs ?? {}, options) : this.runAsync(task, inputs ?? {}, options);
+  }
+
+  /**
+   * Runs one task through `ExecuteTaskSync` whatever ListAgents says, as Propeller does for a task type
+   * its registry marks sync: header then inputs, exactly one reply, which must be a header with a terminal
+   * phase. A failed call ends the run RETRYABLE_FAILED ("failed to execute task with rpc error: ...").
+   */
+  async runSync<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, SyncRunOptions>): Promise<TaskRun<Task>> {
+    return this.syncRun(taskOf(target), inputs ?? {}, options);
   }
 
   private literalInputs(task: AnyTaskDefinition, inputs: Record<string, unknown>): LiteralMap {
@@ -212,12 +233,12 @@ export class FlyteDriver {
     });
   }
 
-  private async runSync<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: RunOptions): Promise<TaskRun<Task>> {
+  private async syncRun<Task extends AnyTaskDefinition>(task: Task, inputs: Record<string, unknown>, options: SyncRunOptions): Promise<TaskRun<Task>> {
     const spec = task;
     const started = performance.now();
     const events: PhaseEvent[] = [];
     const template = taskTemplate(task, options.custom === undefined ? {} : { custom: options.custom });
-    const outputPrefix = this.nextOutputPrefix(task);
+    const outputPrefix = options.outputPrefix ?? this.nextOutputPrefix(task);
     const literals = this.literalInputs(task, inputs);
     const taskExecutionMetadata = this.executionMetadata(task);
     async function* requests(): AsyncIterable<ExecuteTaskSyncRequest> {
@@ -226,7 +247,7 @@ export class FlyteDriver {
     }
     let resource: Resource | undefined;
     try {
-      for await (const response of this.clients.sync.executeTaskSync(requests(), { timeoutMs: this.callTimeoutMs })) {
+      for await (const response of this.clients.sync.executeTaskSync(requests(), this.callOptions(options.call))) {
         if (response.res.case !== "header" || response.res.value.resource === undefined) {
           return this.failed("sync", events, started, "expected header in the response", spec);
         }
