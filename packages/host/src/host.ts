@@ -149,6 +149,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const row of flyte.agents()) print(`    ${row.taskType} v${row.version} (${row.mode}) → ${row.connector}`);
     for (const a of activeworkflow.agentViews()) print(`  ActiveWorkflow agent ${a.url}: ${a.state}${a.name ? ` as ${a.name}` : ""}${a.error ? ` (${a.error})` : ""}`);
     for (const i of activeworkflow.instances()) print(`    instance ${i.name} (${i.type}): ${i.state}, schedule ${i.schedule}`);
+    print(`Ready. Try: curl -H "Authorization: Bearer ${token}" ${url}/api/health   (Ctrl-C stops the host)`);
     const close = async () => {
       await stopAll();
     };
