@@ -209,6 +209,12 @@ export class ActiveWorkflowEngine {
     if (this.store.db.prepare("SELECT 1 FROM aw_instances WHERE name = ?").get(request.name)) {
       throw new AgentwireError("already_exists", `name: an instance named ${JSON.stringify(request.name)} exists already; pick another name`, { details: { field: "name" } });
     }
+    const schedule = request.schedule ?? "never";
+    try {
+      parseSchedule(schedule, this.config.timeZone ? { timeZone: this.config.timeZone } : {});
+    } catch (err) {
+      throw new AgentwireError("invalid_argument", `schedule: ${messageOf(err)}`, { details: { field: "schedule" } });
+    }
     const agent = this.agentFor(request.type);
     if (agent === undefined) {
       const types = this.agents.filter((a) => a.view.state === "registered").map((a) => a.view.name);
@@ -217,12 +223,6 @@ export class ActiveWorkflowEngine {
         `type: no registered agent is ${JSON.stringify(request.type)} (registered: ${types.length > 0 ? types.join(", ") : "none"}); GET /api/activeworkflow/agents lists them`,
         { details: { field: "type" } },
       );
-    }
-    const schedule = request.schedule ?? "never";
-    try {
-      parseSchedule(schedule, this.config.timeZone ? { timeZone: this.config.timeZone } : {});
-    } catch (err) {
-      throw new AgentwireError("invalid_argument", `schedule: ${messageOf(err)}`, { details: { field: "schedule" } });
     }
     this.upsert(
       {

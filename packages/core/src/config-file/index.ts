@@ -72,7 +72,7 @@ export function keyPathText(path: KeyPath): string {
   return out === "" ? "(the file)" : out;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
