@@ -8,7 +8,7 @@
 // Usage: node bench/run.mjs [--tasks N] [--resync 30s]   (after `npm run build`)
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,8 +114,13 @@ async function startHost() {
 
 const results = {};
 try {
-  await until("the trivial agent", async () => agent.output() !== "" || (await fetch(`http://127.0.0.1:${agentPort}`).then(() => true, () => false)), 60_000).catch(() => {});
-  await sleep(500);
+  const listening = () =>
+    new Promise((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port: agentPort });
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => (socket.destroy(), resolve(false)));
+    });
+  await until("the trivial agent to listen", listening, 60_000);
   host = await startHost();
   const pid = host.child.pid;
   log(`host pid ${pid}; submitting ${tasks} bench_wait tasks (resyncPeriod ${resync})`);
