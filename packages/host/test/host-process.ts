@@ -18,6 +18,34 @@ export interface ApiReply {
   check?: string;
 }
 
+/** The YAML block of a connector deployment `id` that is examples/flyte-agents, started by the host on `port`. */
+export function flyteExamplesConnector(id: string, port: number, jobsDir: string, indent = "    "): string {
+  return [
+    `${id}:`,
+    `  endpoint: 127.0.0.1:${port}`,
+    "  command: node dist/main.js",
+    `  cwd: ${join(examples, "flyte-agents")}`,
+    `  env: { PORT: "${port}", BATCH_JOBS_DIR: "${jobsDir}", LOG_LEVEL: warn }`,
+  ]
+    .map((line) => indent + line)
+    .join("\n");
+}
+
+/** The YAML list item of one agent of examples/activeworkflow-agents (`path`: /digest or /http-status), started by the host on `port`. */
+export function awExamplesAgent(port: number, path: string): string {
+  return `    - { url: "http://127.0.0.1:${port}${path}", command: node dist/main.js, cwd: ${join(examples, "activeworkflow-agents")}, env: { PORT: "${port}", LOG_LEVEL: warn } }`;
+}
+
+/** Whether a process is alive (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface HostProcess {
   readonly child: ChildProcess;
   readonly output: CapturedOutput;

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { freePorts, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceEvent, RegistryRow, TaskView } from "../src/index.js";
-import { examples, startHostProcess, until, type HostProcess } from "./host-process.js";
+import { awExamplesAgent, examples, startHostProcess, until, type HostProcess } from "./host-process.js";
 
 const flytekitModuleDir = fileURLToPath(new URL("../../flyte/test/interop/", import.meta.url));
 const awAgent = join(examples, "activeworkflow-agents", "test", "interop", "stdlib_agent.py");
@@ -42,7 +42,7 @@ flyte:
 activeworkflow:
   agents:
     - { url: "http://127.0.0.1:${pyAgentPort}/", command: "${python} ${awAgent} --port ${pyAgentPort}" }
-    - { url: "http://127.0.0.1:${tsAgentPort}/digest", command: node dist/main.js, cwd: ${join(examples, "activeworkflow-agents")}, env: { PORT: "${tsAgentPort}", LOG_LEVEL: warn } }
+${awExamplesAgent(tsAgentPort, "/digest")}
   instances:
     - { name: py, type: PythonTestAgent, schedule: every_1s }
     - { name: digest, type: DigestAgent, options: { max_items: 2 } }

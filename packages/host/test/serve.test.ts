@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { captureOutput, freePorts, waitForPort } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentView, InstanceEvent, InstanceView, RegistryRow, TaskView } from "../src/index.js";
-import { examples, startHostProcess, stopAll, until, type HostProcess } from "./host-process.js";
+import { alive, awExamplesAgent, flyteExamplesConnector, startHostProcess, stopAll, until, type HostProcess } from "./host-process.js";
 
 interface Registry {
   agents: RegistryRow[];
@@ -36,15 +36,6 @@ afterAll(async () => {
   await Promise.all(hosts.map((h) => h.stop().catch(() => {})));
   await stopAll(children);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A task's view once it is terminal. */
 async function finished(host: HostProcess, id: string): Promise<TaskView> {
@@ -73,11 +64,7 @@ describe("agentwire-host serve: Flyte, against examples/flyte-agents started fro
 http: { port: ${apiPort} }
 flyte:
   connectors:
-    examples:
-      endpoint: 127.0.0.1:${agentPort}
-      command: node dist/main.js
-      cwd: ${join(examples, "flyte-agents")}
-      env: { PORT: "${agentPort}", BATCH_JOBS_DIR: ${join(dir, "jobs")}, LOG_LEVEL: warn }
+${flyteExamplesConnector("examples", agentPort, join(dir, "jobs"))}
       timeouts: { CreateTask: 5s, GetTask: 5s, DeleteTask: 5s, ExecuteTaskSync: 10s }
     late:
       endpoint: 127.0.0.1:${latePort}
@@ -244,8 +231,8 @@ http: { port: ${apiPort} }
 activeworkflow:
   agents:
     # One server, two agents at two URLs: started once.
-    - { url: "http://127.0.0.1:${agentPort}/http-status", command: node dist/main.js, cwd: ${join(examples, "activeworkflow-agents")}, env: { PORT: "${agentPort}", LOG_LEVEL: warn } }
-    - { url: "http://127.0.0.1:${agentPort}/digest", command: node dist/main.js, cwd: ${join(examples, "activeworkflow-agents")}, env: { PORT: "${agentPort}", LOG_LEVEL: warn } }
+${awExamplesAgent(agentPort, "/http-status")}
+${awExamplesAgent(agentPort, "/digest")}
   instances:
     - { name: site-up, type: HttpStatusAgent, options: { url: "http://127.0.0.1:${sitePort}/up" }, schedule: every_1s }
     - { name: digest, type: DigestAgent, options: { max_items: 3 } }
@@ -318,15 +305,11 @@ describe("agentwire-host serve: killed with SIGKILL mid-task and restarted", () 
 http: { port: ${apiPort} }
 flyte:
   connectors:
-    examples:
-      endpoint: 127.0.0.1:${flytePort}
-      command: node dist/main.js
-      cwd: ${join(examples, "flyte-agents")}
-      env: { PORT: "${flytePort}", BATCH_JOBS_DIR: ${join(dir, "jobs")}, LOG_LEVEL: warn }
+${flyteExamplesConnector("examples", flytePort, join(dir, "jobs"))}
   resyncPeriod: 200ms
 activeworkflow:
   agents:
-    - { url: "http://127.0.0.1:${awPort}/digest", command: node dist/main.js, cwd: ${join(examples, "activeworkflow-agents")}, env: { PORT: "${awPort}", LOG_LEVEL: warn } }
+${awExamplesAgent(awPort, "/digest")}
   instances:
     - { name: collector, type: DigestAgent, options: { max_items: 1000 } }
 `;

@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { freePort } from "@agentwire/test-support";
 import { afterEach, describe, expect, it } from "vitest";
+import { alive } from "./host-process.js";
 import { markerVariable, Supervisor, type ProcessRecord, type SupervisedStatus } from "../src/supervisor.js";
 
 function memoryLedger() {
@@ -12,15 +13,6 @@ function memoryLedger() {
 }
 
 const server = (port: number) => `exec node -e "require('http').createServer((q,s)=>s.end('ok')).listen(${port}, '127.0.0.1'); console.log('listening on ${port}')"`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const supervisors: Supervisor[] = [];
 afterEach(async () => {
