@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { parseHostPort, parseHttpUrl } from "@agentwire/core";
 import type { CasesFile } from "./cases.js";
 import { CasesFileError, loadCasesFile } from "./cases-file.js";
 import { toJUnit } from "./reporters/junit.js";
@@ -37,22 +38,22 @@ function positiveSeconds(value: string): number {
   return n;
 }
 
+/** The shared parsers of @agentwire/core, their refusals as the harness's own (exit 2). */
 function hostPort(option: string, value: string): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new HarnessError(`${option}: expected HOST:PORT (such as localhost:8000), got "${value}"`);
-  return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+  try {
+    return parseHostPort(value, option);
+  } catch (err) {
+    throw new HarnessError((err as Error).message);
+  }
 }
 
 function urlHostPort(value: string): { host: string; port: number } {
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new HarnessError(`--url: expected an http:// or https:// URL, got "${value}"`);
+    const { host, port } = parseHttpUrl(value, "--url");
+    return { host, port };
+  } catch (err) {
+    throw new HarnessError((err as Error).message);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new HarnessError(`--url: expected an http:// or https:// URL, got "${value}"`);
-  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 };
 }
 
 function readFile(option: string, path: string): string {

@@ -41,7 +41,7 @@ describe("exit 2: the harness could not run, said once", () => {
   it("a malformed --endpoint names the option and what was expected", async () => {
     const r = await run(["flyte", "--endpoint", "localhost"]);
     expect(r.code).toBe(2);
-    expect(complaints(r.stderr)).toEqual(['agentwire-conformance: --endpoint: expected HOST:PORT (such as localhost:8000), got "localhost"']);
+    expect(complaints(r.stderr)).toEqual(['agentwire-conformance: --endpoint: expected HOST:PORT (such as 127.0.0.1:8000), got "localhost"']);
   });
 
   it("a bad --timeout, --url, --header or agentplatform without a target", async () => {

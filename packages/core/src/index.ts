@@ -36,7 +36,7 @@ export {
   type StandardSchemaV1,
   type ValidationResult,
 } from "./standard-schema.js";
-export { checkPort, connectUrl, hostPort, isAnyAddress, portFromEnv, resolveListenAddress, type ListenAddressOptions } from "./listen-address.js";
+export { checkPort, connectUrl, hostPort, isAnyAddress, parseHostPort, parseHttpUrl, portFromEnv, resolveListenAddress, type ListenAddressOptions } from "./listen-address.js";
 export {
   startServer,
   type LifecycleOptions,

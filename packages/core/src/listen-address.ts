@@ -69,3 +69,34 @@ export function hostPort(host: string, port: number): string {
 export function connectUrl(scheme: "http" | "https", host: string, port: number): string {
   return `${scheme}://${hostPort(isAnyAddress(host) ? "127.0.0.1" : host, port)}`;
 }
+
+/**
+ * `HOST:PORT` as a person writes it (`127.0.0.1:8000`, `agents.internal:8000`, `[::1]:8000`): the host without
+ * brackets and the port. Anything else is an `AgentwireError` (`invalid_argument`) naming `what` (the option,
+ * the key) and what was expected, so every CLI and configuration refuses an endpoint in the same words.
+ */
+export function parseHostPort(text: string, what: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:/\s[\]]+):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    throw new AgentwireError("invalid_argument", `${what}: expected HOST:PORT (such as 127.0.0.1:8000), got ${JSON.stringify(text)}`);
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+/**
+ * An `http://` or `https://` URL: the parsed URL with its host (without brackets) and port (80 or 443 when
+ * the URL gives none). Anything else is an `AgentwireError` (`invalid_argument`) naming `what`.
+ */
+export function parseHttpUrl(text: string, what: string): { url: URL; host: string; port: number } {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new AgentwireError("invalid_argument", `${what}: expected an http:// or https:// URL (such as http://127.0.0.1:4567/agent), got ${JSON.stringify(text)}`);
+  }
+  return { url, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 };
+}

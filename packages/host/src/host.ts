@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { messageOf } from "@agentwire/core";
+import { messageOf, parseHostPort, parseHttpUrl } from "@agentwire/core";
 import { startApi } from "./api.js";
 import { ActiveWorkflowEngine } from "./aw-engine.js";
 import type { CommandSpec, HostConfig } from "./config.js";
@@ -54,16 +54,6 @@ function tokenFor(config: HostConfig, given: string | undefined, env: NodeJS.Pro
   return { token, file, source: "generated" };
 }
 
-function hostPortOf(endpoint: string): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:/\s]+):(\d+)$/.exec(endpoint)!;
-  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]) };
-}
-
-function hostPortOfUrl(url: string): { host: string; port: number } {
-  const u = new URL(url);
-  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port || (u.protocol === "https:" ? 443 : 80)) };
-}
-
 /** Every process to start: one per distinct command (one server may serve several agents). */
 function processSpecs(config: HostConfig): SupervisedSpec[] {
   const specs = new Map<string, SupervisedSpec>();
@@ -73,10 +63,10 @@ function processSpecs(config: HostConfig): SupervisedSpec[] {
     specs.set(identity, { key, command: command.command, env: command.env, cwd: command.cwd, ready });
   };
   for (const c of [...(config.flyte.defaultConnector ? [config.flyte.defaultConnector] : []), ...config.flyte.connectors]) {
-    if (c.command) add(c.id === "defaultConnector" ? "flyte.defaultConnector" : `flyte.connectors.${c.id}`, c.command, hostPortOf(c.endpoint));
+    if (c.command) add(c.id === "defaultConnector" ? "flyte.defaultConnector" : `flyte.connectors.${c.id}`, c.command, parseHostPort(c.endpoint, `flyte.connectors.${c.id}.endpoint`));
   }
   for (const [i, a] of config.activeworkflow.agents.entries()) {
-    if (a.command) add(`activeworkflow.agents[${i}]`, a.command, hostPortOfUrl(a.url));
+    if (a.command) add(`activeworkflow.agents[${i}]`, a.command, parseHttpUrl(a.url, `activeworkflow.agents[${i}].url`));
   }
   return [...specs.values()];
 }

@@ -2,7 +2,7 @@
 // ActiveWorkflow makes it, through the ActiveWorkflowDriver of @agentwire/activeworkflow/testing: register
 // as at boot, an instance with the options (the agent's default_options unless given), memory and
 // credentials, then `receive` or `check`, and what ActiveWorkflow would apply, in its order.
-import { AgentwireError, stringifyJson, type JsonObject } from "@agentwire/core";
+import { AgentwireError, parseHttpUrl, stringifyJson, type JsonObject } from "@agentwire/core";
 import { createActiveWorkflowDriver, type CallOutcome, type DriverWarning } from "@agentwire/activeworkflow/testing";
 
 export interface RunActiveWorkflowOptions {
@@ -30,15 +30,7 @@ function printWarnings(print: (line: string) => void, warnings: readonly DriverW
 }
 
 function checkUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AgentwireError("invalid_argument", `--url: expected the agent's http:// or https:// URL (e.g. http://127.0.0.1:4567/digest), got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new AgentwireError("invalid_argument", `--url: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
-  }
+  parseHttpUrl(url, "--url");
 }
 
 /**

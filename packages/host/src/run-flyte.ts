@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { AgentwireError, stringifyJson } from "@agentwire/core";
+import { AgentwireError, connectUrl, parseHostPort, stringifyJson } from "@agentwire/core";
 import { defineTask, LiteralTypeError, parseTypes, toLiteralMap, type FlyteTypeName } from "@agentwire/flyte";
 import { createFlyteDriver, type FlyteDriver, type PhaseEvent, type RunOptions, type TaskRun } from "@agentwire/flyte/testing";
 
@@ -42,12 +42,8 @@ export interface RunFlyteResult {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function endpointUrl(option: string, endpoint: string, tls: boolean): string {
-  const m = /^(\[[^\]]+\]|[^:/\s]+):(\d{1,5})$/.exec(endpoint);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) {
-    throw new AgentwireError("invalid_argument", `${option}: expected HOST:PORT (such as 127.0.0.1:8000), got ${JSON.stringify(endpoint)}`);
-  }
-  return `${tls ? "https" : "http"}://${m[1]}:${port}`;
+  const { host, port } = parseHostPort(endpoint, option);
+  return connectUrl(tls ? "https" : "http", host, port);
 }
 
 function driverFor(options: RunFlyteOptions, onEvent: (event: PhaseEvent) => void): FlyteDriver {
