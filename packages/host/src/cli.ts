@@ -93,8 +93,8 @@ program
         config = { ...config, http: { ...config.http, port } };
       }
       if (flags.state !== undefined) config = { ...config, state: flags.state === ":memory:" ? ":memory:" : resolve(flags.state) };
-      const host = await startHost({ config, print });
-      await new Promise<void>((done) => {
+      // Listening before anything starts: a signal during start-up stops the host as soon as it is up.
+      const stopped = new Promise<void>((done) => {
         const stop = (signal: NodeJS.Signals) => {
           print(`${signal}: stopping (the API, the engines, then the processes it started); ${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop at once`);
           process.once(signal, () => process.exit(130));
@@ -103,6 +103,8 @@ program
         process.once("SIGINT", () => stop("SIGINT"));
         process.once("SIGTERM", () => stop("SIGTERM"));
       });
+      const host = await startHost({ config, print });
+      await stopped;
       await host.close();
       print("stopped; in-flight tasks resume on the next start");
       return 0;

@@ -3,7 +3,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProcess } from "@agentwire/test-support";
+import { spawn } from "node:child_process";
+import { captureOutput, runProcess } from "@agentwire/test-support";
 import { describe, expect, it } from "vitest";
 import { loadHostConfig, parseDuration, parseHostConfig } from "../src/index.js";
 import { cli } from "./host-process.js";
@@ -115,5 +116,22 @@ describe("agentwire-host.yaml", () => {
       "agentwire-host: bad.yaml:3: flyte.connectors.batch.comand: not a known key; expected one of endpoint, insecure, timeouts, defaultTimeout, command, env, cwd\n",
     );
     expect(result.stdout).toBe("");
+  });
+
+  it("serve without --config starts empty, says how to add agents and where state is, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--state", ":memory:"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const output = captureOutput(child);
+    await output.waitFor("Ready", () => /^Ready\. /m.test(output.output()), { timeoutMs: 60_000 });
+    expect(output.output()).toContain("Configuration: none (empty). Give --config agentwire-host.yaml with flyte.connectors and activeworkflow.agents to run agents; docs/host.md has an example.");
+    expect(output.output()).toContain("warning: state is :memory:");
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it("serve --port that is not a port exits 2 naming it", async () => {
+    const result = await runProcess(process.execPath, [cli, "serve", "--port", "http"], { timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('agentwire-host: --port "http": expected a port number from 0 to 65535\n');
   });
 });
