@@ -31,6 +31,8 @@ export { serve, defaultRemotePort, type PluginServer, type ServeMode, type Serve
 export { pluginModeVariable } from "./stdout-guard.js";
 export {
   defineConfigSchema,
+  resolveConfig,
+  type ConfigProblem,
   type BoolConfigField,
   type ConfigField,
   type ConfigFieldType,

@@ -103,7 +103,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       specs.map(async (spec) => {
         try {
           const status = await supervisor.start(spec);
-          print(`started ${spec.key}: ${spec.command} (pid ${status.pid}, ${spec.ready.host}:${spec.ready.port})`);
+          print(`started ${spec.key}: ${spec.command} (pid ${status.pid}, ${status.address ? `${status.address.host}:${status.address.port}` : "?"})`);
         } catch (err) {
           print(`could not start ${spec.key}: ${messageOf(err)}`);
         }

@@ -18,10 +18,16 @@ export interface SupervisedSpec {
   /** Merged over the host's environment. */
   readonly env?: Record<string, string>;
   readonly cwd?: string;
-  /** The endpoint that accepts TCP connections once the server is up. */
-  readonly ready: { host: string; port: number };
+  /**
+   * When it is up: `{ host, port }` once that endpoint accepts TCP connections (a server on a configured
+   * port), or `{ handshake }` once its first stdout line parses to an address (a local AgentPlatform plugin:
+   * `1|1|tcp|127.0.0.1:<port>|grpc`). `handshake` throws to refuse a line.
+   */
+  readonly ready: { host: string; port: number } | { handshake: (line: string) => { host: string; port: number } };
   /** Default 30 000. */
   readonly readyTimeoutMs?: number;
+  /** How many of its last output lines to keep. Default 20. */
+  readonly keepLines?: number;
 }
 
 export type SupervisedState = "starting" | "running" | "backoff" | "stopped" | "failed";
@@ -32,9 +38,11 @@ export interface SupervisedStatus {
   state: SupervisedState;
   pid?: number;
   restarts: number;
+  /** Where it listens: the endpoint given, or the one its handshake named (it changes on a restart). */
+  address?: { host: string; port: number };
   lastExit?: { code: number | null; signal: string | null; at: string };
   lastError?: string;
-  /** The last 20 lines of its stdout and stderr. */
+  /** Its last stdout and stderr lines (20 unless the spec says otherwise). */
   outputTail: string[];
 }
 
@@ -116,6 +124,17 @@ function waitForPort(host: string, port: number, timeoutMs: number, exited: () =
     };
     attempt();
   });
+}
+
+/** Calls `onLines` with the complete lines of a stream's chunks. */
+function lineSplitter(onLines: (lines: string[]) => void): (chunk: Buffer) => void {
+  let buffer = "";
+  return (chunk) => {
+    buffer += chunk.toString("utf8");
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    if (lines.length > 0) onLines(lines.map((l) => l.replace(/\r$/, "")));
+  };
 }
 
 /** Starts, restarts and stops the agent servers of the configuration. */
@@ -205,13 +224,21 @@ export class Supervisor {
     entry.startedAt = Date.now();
     let exited = false;
     entry.exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const keep = (chunk: Buffer) => {
-      const lines = chunk.toString("utf8").split("\n").filter((l) => l.trim() !== "");
-      entry.status.outputTail.push(...lines);
-      if (entry.status.outputTail.length > 20) entry.status.outputTail.splice(0, entry.status.outputTail.length - 20);
+    const keepLines = spec.keepLines ?? 20;
+    const keep = (lines: string[]) => {
+      entry.status.outputTail.push(...lines.filter((l) => l.trim() !== ""));
+      if (entry.status.outputTail.length > keepLines) entry.status.outputTail.splice(0, entry.status.outputTail.length - keepLines);
     };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
+    let firstLine: ((line: string) => void) | undefined;
+    const firstLineSeen = new Promise<string>((resolve) => (firstLine = resolve));
+    child.stdout?.on("data", lineSplitter((lines) => {
+      if (firstLine !== undefined && lines.length > 0) {
+        firstLine(lines[0]!);
+        firstLine = undefined;
+      }
+      keep(lines);
+    }));
+    child.stderr?.on("data", lineSplitter(keep));
     if (child.pid !== undefined) {
       this.options.ledger.put({ key: spec.key, pid: child.pid, marker, command: spec.command, startedAt: new Date().toISOString() });
     }
@@ -224,19 +251,48 @@ export class Supervisor {
       entry.status.outputTail.push(String(err));
     });
     const timeoutMs = spec.readyTimeoutMs ?? 30_000;
+    const ready = spec.ready;
+    const waitingFor = "handshake" in ready ? "its handshake line" : `${ready.host}:${ready.port} accepted connections`;
+    let address: { host: string; port: number };
     try {
-      await waitForPort(spec.ready.host, spec.ready.port, timeoutMs, () => exited);
+      if ("handshake" in ready) {
+        const line = await Promise.race([
+          firstLineSeen,
+          entry.exited.then(() => Promise.reject(new Error("exited"))),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs).unref()),
+        ]);
+        try {
+          address = ready.handshake(line);
+        } catch (err) {
+          throw new Error(`handshake: ${(err as Error).message}`);
+        }
+      } else {
+        await waitForPort(ready.host, ready.port, timeoutMs, () => exited);
+        address = { host: ready.host, port: ready.port };
+      }
     } catch (err) {
       const tail = entry.status.outputTail.slice(-5).join("\n  ");
+      const message = (err as Error).message;
       const why =
-        (err as Error).message === "exited"
-          ? `it exited (${child.exitCode !== null ? `code ${child.exitCode}` : `signal ${child.signalCode}`}) before ${spec.ready.host}:${spec.ready.port} accepted connections`
-          : `${spec.ready.host}:${spec.ready.port} did not accept connections within ${timeoutMs / 1000} s`;
+        message === "exited"
+          ? `it exited (${child.exitCode !== null ? `code ${child.exitCode}` : `signal ${child.signalCode}`}) before ${waitingFor}`
+          : message === "timeout"
+            ? "handshake" in ready
+              ? `no handshake line on stdout within ${timeoutMs / 1000} s`
+              : `${ready.host}:${ready.port} did not accept connections within ${timeoutMs / 1000} s`
+            : `its first stdout line is not a handshake (${message.replace(/^handshake: /, "")})`;
       if (!exited) await this.stopChild(entry);
       throw new AgentwireError("unavailable", `${spec.key}: \`${spec.command}\` did not come up: ${why}${tail ? `; its last lines:\n  ${tail}` : ""}`);
     }
     entry.everRan = true;
-    this.change(entry, { state: "running" });
+    this.change(entry, { state: "running", address });
+  }
+
+  /** Stops a running process so that it restarts (with backoff): a plugin that stopped answering. */
+  async restart(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry === undefined || this.stopping) return;
+    await this.stopChild(entry);
   }
 
   private onExit(entry: Entry, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
