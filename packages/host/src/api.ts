@@ -7,6 +7,8 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { AgentwireError, exactNumbers, httpStatusForCode, isJsonObject, parseJson, stringifyJson } from "@agentwire/core";
+import type { AgentPlatformEngine } from "./agentplatform/engine.js";
+import { registerAgentPlatformRoutes } from "./agentplatform/routes.js";
 import type { ActiveWorkflowEngine } from "./aw-engine.js";
 import { parseDuration } from "./config.js";
 import type { EventBus, HostEvent } from "./events.js";
@@ -20,6 +22,7 @@ export interface ApiOptions {
   token: string;
   flyte: FlyteEngine;
   activeworkflow: ActiveWorkflowEngine;
+  agentplatform: AgentPlatformEngine;
   events: EventBus;
   health: () => Record<string, unknown>;
   processes: () => SupervisedStatus[];
@@ -161,7 +164,7 @@ export async function startApi(options: ApiOptions): Promise<{ url: string; app:
   });
 
   const routes: string[] = [];
-  const route = (method: "GET" | "POST" | "DELETE", url: string) => routes.push(`${method} ${url}`);
+  const route = (method: string, url: string) => routes.push(`${method} ${url}`);
 
   route("GET", "/api/health");
   app.get("/api/health", async () => ({ status: "ok", ...options.health(), processes: options.processes(), routes }));
@@ -253,6 +256,9 @@ export async function startApi(options: ApiOptions): Promise<{ url: string; app:
     if (!Number.isInteger(after) || after < 0) throw new AgentwireError("invalid_argument", `after: expected an event id (a whole number), got ${JSON.stringify(q.after)}`, { details: { field: "after" } });
     return options.activeworkflow.instanceEvents((request.params as { name: string }).name, { after });
   });
+
+  // AgentPlatform
+  await registerAgentPlatformRoutes(app, options.agentplatform, (method, url) => routes.push(`${method} ${url}`));
 
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();

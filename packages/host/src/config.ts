@@ -114,6 +114,14 @@ export const hostConfigSchema = {
         maxAttempts: { type: "integer", minimum: 1, maximum: 25 },
       },
     },
+    agentplatform: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        workspaces: { type: "array", items: { type: "string", minLength: 1, description: "the path of a workspace file (HCL)" } },
+        healthInterval: duration,
+      },
+    },
   },
 } as const;
 
@@ -174,6 +182,15 @@ export interface ActiveWorkflowConfig {
   readonly maxAttempts: number;
 }
 
+export interface AgentPlatformConfig {
+  /** Workspace files (absolute paths). */
+  readonly workspaces: string[];
+  /** Between two Health polls of each plugin. Default 10 s. */
+  readonly healthIntervalMs: number;
+  /** `file:line` of each workspace entry, for messages. */
+  readonly where: string[];
+}
+
 /** The configuration, checked and with defaults filled in. */
 export interface HostConfig {
   /** The config file (absolute), or undefined for the empty configuration. */
@@ -183,6 +200,7 @@ export interface HostConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly flyte: FlyteConfig;
   readonly activeworkflow: ActiveWorkflowConfig;
+  readonly agentplatform: AgentPlatformConfig;
 }
 
 /** The API's port when the config gives none. */
@@ -219,6 +237,7 @@ interface RawConfig {
     links?: Array<{ from: string; to: string }>;
     maxAttempts?: number;
   };
+  agentplatform?: { workspaces?: string[]; healthInterval?: string };
 }
 
 const unitsMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -360,6 +379,11 @@ function completeConfig(file: LoadedYamlFile<RawConfig>, absolutePath: string | 
       instances,
       links: a.links ?? [],
       maxAttempts: a.maxAttempts ?? 5,
+    },
+    agentplatform: {
+      workspaces: (raw.agentplatform?.workspaces ?? []).map(here),
+      healthIntervalMs: ms(["agentplatform", "healthInterval"], raw.agentplatform?.healthInterval, 10_000),
+      where: (raw.agentplatform?.workspaces ?? []).map((_, i) => file.at(["agentplatform", "workspaces", i])),
     },
   };
 }

@@ -3,8 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { messageOf, parseHostPort, parseHttpUrl } from "@agentwire/core";
+import { AgentwireError, messageOf, parseHostPort, parseHttpUrl } from "@agentwire/core";
 import { startApi } from "./api.js";
+import { AgentPlatformEngine } from "./agentplatform/engine.js";
+import { loadWorkspace, type Workspace } from "./agentplatform/workspace.js";
 import { ActiveWorkflowEngine } from "./aw-engine.js";
 import type { CommandSpec, HostConfig } from "./config.js";
 import { EventBus } from "./events.js";
@@ -32,6 +34,7 @@ export interface RunningHost {
   readonly store: HostStore;
   readonly flyte: FlyteEngine;
   readonly activeworkflow: ActiveWorkflowEngine;
+  readonly agentplatform: AgentPlatformEngine;
   readonly supervisor: Supervisor;
   readonly events: EventBus;
   /** Stops everything: the API, the engines (tasks stay in the store), the processes it started, the store. */
@@ -76,6 +79,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { config } = options;
   const env = options.env ?? process.env;
   const print = options.print ?? (() => {});
+  // Workspace files are read before anything starts: one that cannot be used stops the host naming its line.
+  const workspaces: Workspace[] = [];
+  for (const [i, path] of config.agentplatform.workspaces.entries()) {
+    try {
+      workspaces.push(await loadWorkspace(path));
+    } catch (err) {
+      throw new AgentwireError("invalid_argument", `${messageOf(err)}${config.agentplatform.where[i] ? `\n(the workspace named at ${config.agentplatform.where[i]})` : ""}`);
+    }
+  }
+  const duplicate = workspaces.find((w, i) => workspaces.findIndex((x) => x.id === w.id) !== i);
+  if (duplicate) throw new AgentwireError("invalid_argument", `two workspace files declare workspace "${duplicate.id}"; workspace ids must be unique`);
   const store = new HostStore(config.state);
   const events = new EventBus();
   const supervisor = new Supervisor({
@@ -87,10 +101,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   const flyte = new FlyteEngine(config.flyte, store, events, print);
   const activeworkflow = new ActiveWorkflowEngine(config.activeworkflow, store, events, print);
+  const agentplatform = new AgentPlatformEngine(workspaces, store, supervisor, events, { healthIntervalMs: config.agentplatform.healthIntervalMs, log: print });
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   const stopAll = async () => {
     await api?.close().catch(() => {});
-    await Promise.allSettled([flyte.stop(), activeworkflow.stop()]);
+    await Promise.allSettled([flyte.stop(), activeworkflow.stop(), agentplatform.stop()]);
     await supervisor.stopAll();
     store.close();
   };
@@ -111,6 +126,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     );
     await flyte.start();
     await activeworkflow.start();
+    await agentplatform.start();
     const { token, file: tokenFile, source } = tokenFor(config, options.token, env);
     api = await startApi({
       host: config.http.host,
@@ -118,12 +134,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       token,
       flyte,
       activeworkflow,
+      agentplatform,
       events,
       processes: () => supervisor.status(),
       health: () => ({
         persistence: store.persistent ? store.path : ":memory: (nothing survives a restart)",
         flyte: { connectors: flyte.connectorStates(), taskTypes: flyte.agents().length, ...flyte.stats() },
         activeworkflow: { agents: activeworkflow.agentViews().map((a) => ({ url: a.url, state: a.state, ...(a.name ? { name: a.name } : {}) })) },
+        agentplatform: {
+          platformHost: agentplatform.platformHostAddress || null,
+          workspaces: agentplatform.workspaceViews().map((w) => ({ id: w.id, plugins: w.plugins.map((p) => ({ name: p.name, state: p.state })) })),
+        },
       }),
     });
     const url = api.url;
@@ -139,11 +160,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const row of flyte.agents()) print(`    ${row.taskType} v${row.version} (${row.mode}) → ${row.connector}`);
     for (const a of activeworkflow.agentViews()) print(`  ActiveWorkflow agent ${a.url}: ${a.state}${a.name ? ` as ${a.name}` : ""}${a.error ? ` (${a.error})` : ""}`);
     for (const i of activeworkflow.instances()) print(`    instance ${i.name} (${i.type}): ${i.state}, schedule ${i.schedule}`);
+    for (const w of agentplatform.workspaceViews()) {
+      print(`  AgentPlatform workspace ${w.id} (${w.file}), PlatformHost at ${agentplatform.platformHostAddress}; chat: POST ${url}/api/v1/workspaces/${w.id}/chat`);
+      for (const p of w.plugins) print(`    plugin ${p.name} (${p.kind}${p.pid ? `, pid ${p.pid}` : ""}${p.address ? `, ${p.address}` : ""}): ${p.state}${p.error ? ` (${p.error.split("\n")[0]})` : ""}`);
+    }
     print(`Ready. Try: curl -H "Authorization: Bearer ${token}" ${url}/api/health   (Ctrl-C stops the host)`);
     const close = async () => {
       await stopAll();
     };
-    return { url, token, ...(tokenFile ? { tokenFile } : {}), store, flyte, activeworkflow, supervisor, events, close };
+    return { url, token, ...(tokenFile ? { tokenFile } : {}), store, flyte, activeworkflow, agentplatform, supervisor, events, close };
   } catch (err) {
     await stopAll();
     throw err;

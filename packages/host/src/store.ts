@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS aw_deliveries (
 CREATE INDEX IF NOT EXISTS aw_deliveries_pending ON aw_deliveries (state, instance, message_id);
 CREATE TABLE IF NOT EXISTS aw_events (id INTEGER PRIMARY KEY AUTOINCREMENT, instance TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS aw_events_instance ON aw_events (instance, id);
+CREATE TABLE IF NOT EXISTS ap_settings (workspace TEXT NOT NULL, plugin TEXT NOT NULL, settings TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (workspace, plugin));
+CREATE TABLE IF NOT EXISTS ap_conversations (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, agent TEXT NOT NULL, input TEXT NOT NULL, source TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, ended_at TEXT);
+CREATE INDEX IF NOT EXISTS ap_conversations_workspace ON ap_conversations (workspace, created_at);
+CREATE TABLE IF NOT EXISTS ap_events (conversation TEXT NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, PRIMARY KEY (conversation, n));
 `;
 
 /** The host's SQLite database. */

@@ -28,6 +28,8 @@ export interface SupervisedSpec {
   readonly readyTimeoutMs?: number;
   /** How many of its last output lines to keep. Default 20. */
   readonly keepLines?: number;
+  /** Called on each of its state changes, after the supervisor's own `onChange`. */
+  readonly onChange?: (status: SupervisedStatus) => void;
 }
 
 export type SupervisedState = "starting" | "running" | "backoff" | "stopped" | "failed";
@@ -195,6 +197,13 @@ export class Supervisor {
   private change(entry: Entry, patch: Partial<SupervisedStatus>): void {
     Object.assign(entry.status, patch);
     this.options.onChange?.({ ...entry.status, outputTail: [...entry.status.outputTail] });
+    entry.spec.onChange?.({ ...entry.status, outputTail: [...entry.status.outputTail] });
+  }
+
+  /** The status of one process, or undefined when it was never started. */
+  statusOf(key: string): SupervisedStatus | undefined {
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : { ...entry.status, outputTail: [...entry.status.outputTail] };
   }
 
   /** Starts `spec` and resolves once its endpoint accepts connections; rejects naming the key, the command and its last lines when it does not. */
