@@ -91,7 +91,7 @@ export async function parseManifest(hcl: string, pluginName: string): Promise<Ma
         ...(typeof f.placeholder === "string" ? { placeholder: f.placeholder } : {}),
         ...(typeof f.api_source === "string" ? { apiSource: f.api_source } : {}),
       };
-      const def = f.default === undefined || f.default === null || typeof f.default === "object" ? undefined : String(f.default);
+      const def = typeof f.default === "string" || typeof f.default === "number" || typeof f.default === "boolean" ? String(f.default) : undefined;
       if (type === "number") {
         schema[name] = {
           type,
