@@ -5,7 +5,7 @@ import { Capability, Code, FinishReason } from "@agentwire/agentplatform";
 import { createPluginDriver } from "@agentwire/agentplatform/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIPlugin, type OpenAIPluginOptions } from "../src/index.js";
-import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "./fake-openai.js";
+import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "@agentwire/test-support";
 import { grpcError } from "@agentwire/test-support";
 
 // Deliberately not shaped like any known key format: only redaction by value can keep it out of messages.

@@ -15,7 +15,7 @@ import { silentLogger } from "@agentwire/core";
 import { freePort, processOutput, pythonEnv, pythonSkipReason, pythonSuiteName, requirePython, stopProcessGroup, waitForPort } from "@agentwire/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIPlugin } from "../src/index.js";
-import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "./fake-openai.js";
+import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "@agentwire/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const exampleRoot = resolve(here, "..");

@@ -9,7 +9,7 @@ import { createFilesPlugin } from "@agentwire/example-plugin-files";
 import { createGuardPlugin } from "@agentwire/example-plugin-guard";
 import { createDashboardPlugin } from "@agentwire/example-plugin-dashboard";
 import { createOpenAIPlugin } from "@agentwire/example-plugin-openai";
-import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "../../../examples/plugin-openai/test/fake-openai.js";
+import { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk } from "@agentwire/test-support";
 import type { CheckResult } from "../src/check.js";
 import type { AgentPlatformCases } from "../src/cases.js";
 import { runSuite } from "../src/run-suite.js";
