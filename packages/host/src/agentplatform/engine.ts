@@ -186,9 +186,15 @@ export class AgentPlatformEngine {
   }
 
   /** The settings API's `GET …/settings`: each plugin with its schema fields and its saved settings. */
-  settingsOf(workspaceId: string): Array<{ name: string; schema: Array<Record<string, unknown>>; settings: Record<string, string> }> {
+  settingsOf(workspaceId: string): Array<{ name: string; schema: Array<Record<string, unknown>>; settings: Record<string, string>; effective: Record<string, string> }> {
     const { plugins } = this.get(workspaceId);
-    return plugins.names().map((name) => ({ name, schema: plugins.manifest(name)?.fields ?? [], settings: this.settings.get(workspaceId, name) }));
+    return plugins.names().map((name) => ({
+      name,
+      schema: plugins.manifest(name)?.fields ?? [],
+      settings: this.settings.get(workspaceId, name),
+      // Ours: what Register is sent, manifest defaults → settings → the workspace's config {}.
+      effective: plugins.mergedConfig(name),
+    }));
   }
 
   /** `PUT …/settings/{plugin}`: validated against the schema with the merge the plugin gets, saved, and the plugin registered again. */

@@ -80,9 +80,14 @@ export async function parseManifest(hcl: string, pluginName: string): Promise<Ma
   const schema: Record<string, ConfigField> = {};
   const fields: Array<Record<string, unknown>> = [];
   const blocks = body && Array.isArray(body.config_schema) ? body.config_schema : [];
+  // hcl2json sorts labels: the manifest's own field order is the one the settings form shows.
+  const position = (name: string) => {
+    const at = hcl.search(new RegExp(`field\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
   for (const block of blocks) {
     const fieldMap = isObject(block) && isObject(block.field) ? block.field : {};
-    for (const [name, defs] of Object.entries(fieldMap)) {
+    for (const [name, defs] of Object.entries(fieldMap).sort(([a], [b]) => position(a) - position(b))) {
       const f = (Array.isArray(defs) ? defs[0] : defs) as Record<string, unknown>;
       const type = f.type === "number" || f.type === "bool" ? f.type : "string";
       const base = {

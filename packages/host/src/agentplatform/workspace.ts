@@ -153,8 +153,11 @@ export async function parseWorkspace(text: string, options: { file: string; show
     }
   }
 
+  // hcl2json sorts block labels; the workspace's order (hook order, the first agent) is the source's.
+  const inSourceOrder = (type: string, entries: Array<[string, unknown]>) =>
+    entries.map((e) => ({ e, line: lines.block(type, e[0], wsLine) })).sort((a, b) => a.line - b.line).map((x) => x.e);
   const plugins: WorkspacePlugin[] = [];
-  for (const [name, blocks] of Object.entries(isObject(body.plugin) ? body.plugin : {})) {
+  for (const [name, blocks] of inSourceOrder("plugin", Object.entries(isObject(body.plugin) ? body.plugin : {}))) {
     const line = lines.block("plugin", name, wsLine);
     const where = `plugin "${name}"`;
     if (!Array.isArray(blocks) || blocks.length !== 1) {
@@ -204,7 +207,7 @@ export async function parseWorkspace(text: string, options: { file: string; show
 
   const agents: WorkspaceAgent[] = [];
   const pluginNames = new Set(plugins.map((p) => p.name));
-  const agentEntries = Object.entries(isObject(body.agent) ? body.agent : {});
+  const agentEntries = inSourceOrder("agent", Object.entries(isObject(body.agent) ? body.agent : {}));
   const agentNames = new Set(agentEntries.map(([n]) => n));
   for (const [name, blocks] of agentEntries) {
     const line = lines.block("agent", name, wsLine);
