@@ -200,7 +200,7 @@ ${flyteExamplesConnector("examples", agentPort, join(dir, "jobs"))}
     while (!parse().some((e) => e.id === created.body.id && e.data.phase === "SUCCEEDED")) {
       const { value, done } = await reader.read();
       if (done) break;
-      text += new TextDecoder().decode(value as Uint8Array);
+      text += new TextDecoder().decode(value);
     }
     controller.abort();
     const events = parse();
