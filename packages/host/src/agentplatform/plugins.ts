@@ -284,6 +284,17 @@ export class WorkspacePlugins {
     try {
       return await fn();
     } catch (err) {
+      // A local plugin that died mid-call: the call fails a moment before its exit is seen; wait for it (2 s at
+      // most) so that the message can say how it ended.
+      if (err instanceof ConnectError && plugin.spec.source.kind === "local" && (err.code === Code.Unavailable || err.code === Code.Canceled)) {
+        const key = this.key(plugin.spec.name);
+        const pid = this.options.supervisor.statusOf(key)?.pid;
+        for (let i = 0; i < 40; i++) {
+          const status = this.options.supervisor.statusOf(key);
+          if (status === undefined || status.state !== "running" || status.pid !== pid) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
       throw this.describe(plugin, what, err);
     }
   }
@@ -292,7 +303,8 @@ export class WorkspacePlugins {
     const error = err instanceof ConnectError ? err : undefined;
     if (err instanceof AgentwireError && !error) return err;
     const status = p.spec.source.kind === "local" ? this.options.supervisor.statusOf(this.key(p.spec.name)) : undefined;
-    const lastLines = status?.outputTail.slice(-5) ?? [];
+    // Its last lines, the handshake line (stdout) left out: what it logged on stderr before it went.
+    const lastLines = (status?.outputTail ?? []).filter((l) => !/^1\|1\|(tcp|unix)\|/.test(l)).slice(-5);
     const exit = status?.lastExit;
     const unreachable = error !== undefined && (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded || error.code === Code.Canceled);
     let why: string;
