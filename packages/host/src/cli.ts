@@ -2,6 +2,7 @@
 // agentwire-host: runs agents the way their real callers do.
 //
 //   agentwire-host serve [--config agentwire-host.yaml] [--port N] [--state FILE|:memory:]
+//   agentwire-host chat WORKSPACE [--message TEXT] [--agent NAME] [--url URL] [--token TOKEN]
 //   agentwire-host run flyte TASK_TYPE --endpoint HOST:PORT [--version N] [--input name=value]... [--inputs FILE]
 //                                      [--custom FILE] [--interface SPEC] [--timeout S] [--poll S] [--tls] [--ca FILE]
 //   agentwire-host run activeworkflow --url URL (--receive PAYLOAD_JSON | --check) [--options JSON] [--memory JSON]
@@ -13,7 +14,8 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { AgentwireError } from "@agentwire/core";
-import { loadHostConfig, parseHostConfig, type HostConfig } from "./config.js";
+import { chat, defaultToken } from "./chat.js";
+import { defaultHttpPort, loadHostConfig, parseHostConfig, type HostConfig } from "./config.js";
 import { startHost } from "./host.js";
 import { runActiveWorkflow } from "./run-activeworkflow.js";
 import { runFlyte } from "./run-flyte.js";
@@ -109,6 +111,34 @@ program
       print("stopped; in-flight tasks resume on the next start");
       return 0;
     }),
+  );
+
+interface ChatFlags {
+  message?: string;
+  agent?: string;
+  url?: string;
+  token?: string;
+}
+
+program
+  .command("chat")
+  .description("talk to a workspace's agents through a running agentwire-host serve: each message runs the agent loop, its events printed as they come")
+  .argument("<workspace>", "the workspace id (workspace \"ID\" { … })")
+  .option("--message <text>", "send one message and exit (default: one message per line from stdin)")
+  .option("--agent <name>", "the agent to start with (default: the workspace's first)")
+  .option("--url <url>", `the host's API (default http://127.0.0.1:${defaultHttpPort})`)
+  .option("--token <token>", "the API token (default: AGENTWIRE_HOST_TOKEN, else .agentwire/host-token here)")
+  .action(
+    action(async (workspace: string, flags: ChatFlags) =>
+      chat({
+        workspace,
+        url: (flags.url ?? `http://127.0.0.1:${defaultHttpPort}`).replace(/\/+$/, ""),
+        token: defaultToken(flags.token),
+        ...(flags.message === undefined ? {} : { message: flags.message }),
+        ...(flags.agent === undefined ? {} : { agent: flags.agent }),
+        write: (text) => process.stdout.write(text),
+      }),
+    ),
   );
 
 const run = program.command("run").description("run one task or one call, printing what happens, and exit 0 on success, 1 on failure, 2 when it could not run");

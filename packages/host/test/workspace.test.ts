@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { captureOutput, chunk, FakeOpenAI, freePorts, sse, textStream, toolCallArgs, toolCallStart, waitForPort } from "@agentwire/test-support";
+import { captureOutput, chunk, FakeOpenAI, freePorts, runProcess, sse, textStream, toolCallArgs, toolCallStart, waitForPort } from "@agentwire/test-support";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { examples, startHostProcess, stopAll, until, type HostProcess } from "./host-process.js";
+import { cli, examples, startHostProcess, stopAll, until, type HostProcess } from "./host-process.js";
 
 interface Event {
   type: string;
@@ -263,6 +263,37 @@ describe("a workspace of the example plugins", () => {
     await done;
     ws.close();
     expect(summary(received)).toEqual(["finish"]);
+  });
+
+  it("agentwire-host chat talks to the workspace from the terminal: one message, or one per line of stdin with the history kept", async () => {
+    upstream.reset();
+    upstream.reply({ pieces: sse([chunk(toolCallStart(0, "call_r", "read_file")), chunk(toolCallArgs(0, '{"path":"notes.txt"}')), chunk({}, "tool_calls")]) });
+    upstream.reply({ pieces: textStream(["Standup is at 9:30."]) });
+    const one = await runProcess(process.execPath, [cli, "chat", "team", "--message", "When is standup?", "--url", host.url, "--token", host.token], { timeoutMs: 60_000 });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe('  → read_file {"path":"notes.txt"}\n  ← read_file: ' + one.stdout.split("← read_file: ")[1]!.split("\n")[0] + "\nassistant: Standup is at 9:30.\n");
+    expect(one.stdout).toContain("standup at 9:30");
+
+    upstream.reset();
+    upstream.reply({ pieces: textStream(["Hi."]) });
+    upstream.reply({ pieces: textStream(["You said hello."]) });
+    const lines = await runProcess(process.execPath, [cli, "chat", "team", "--url", host.url], { input: "hello\nwhat did I say?\n", env: { ...process.env, AGENTWIRE_HOST_TOKEN: host.token }, timeoutMs: 60_000 });
+    expect(lines.code, lines.stderr).toBe(0);
+    expect(lines.stdout).toBe(`chatting with workspace team at ${host.url}; one message per line, Ctrl-D to end\nassistant: Hi.\nassistant: You said hello.\n`);
+    const second = upstream.requests[1]!.body as { messages: Array<{ role: string; content: string }> };
+    expect(second.messages.map((m) => [m.role, m.content])).toEqual([
+      ["system", "You answer questions about the team's notes."],
+      ["user", "hello"],
+      ["assistant", "Hi."],
+      ["user", "what did I say?"],
+    ]);
+
+    const wrongToken = await runProcess(process.execPath, [cli, "chat", "team", "--message", "x", "--url", host.url, "--token", "nope"], { timeoutMs: 60_000 });
+    expect(wrongToken.code).toBe(2);
+    expect(wrongToken.stderr).toMatch(/^agentwire-host: the host answered 401: refused: the bearer token is not this host's/);
+    const unknown = await runProcess(process.execPath, [cli, "chat", "nope", "--message", "x", "--url", host.url, "--token", host.token], { timeoutMs: 60_000 });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('agentwire-host: the host answered 404: no workspace "nope" (the host loaded team; list workspace files under agentplatform.workspaces)\n');
   });
 
   it("a local plugin killed with SIGKILL is restarted and registered again, and the next conversation works", async () => {
