@@ -2,11 +2,13 @@
 // `npm start`, last part: the reference host, `agentwire-host serve`, runs both examples the way their real
 // callers do. It starts examples/flyte-agents and examples/activeworkflow-agents from `command`, and this
 // script drives it through its JSON API as an author's script would: three Flyte tasks (one succeeds, one
-// fails, one is aborted with DeleteTask), and an ActiveWorkflow workflow (an HTTP status check every second
-// linked to a digest). Then the host is killed with SIGKILL mid-task and started again: the task resumes.
-// Exits non-zero if anything ends differently from what it should.
+// fails, one is aborted with DeleteTask), an ActiveWorkflow workflow (an HTTP status check every second
+// linked to a digest), and an AgentPlatform workspace of the example plugins (files, openai, guard, dashboard,
+// all local) with a chat from the terminal (`agentwire-host chat`), plugin-openai talking to a scripted
+// OpenAI-compatible server on loopback (no API key needed). Then the host is killed with SIGKILL mid-task and
+// started again: the task resumes. Exits non-zero if anything ends differently from what it should.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +35,77 @@ async function freePort() {
 const site = createServer((_req, res) => res.end("up"));
 await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
 
+// A scripted OpenAI-compatible server: the first completion asks for two tools (read_file, and search_files,
+// which the guard denies), the next answers. Streamed as OpenAI streams (SSE chunks, then [DONE]).
+const completions = [
+  [
+    { role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_read", type: "function", function: { name: "read_file", arguments: '{"path":"notes.txt"}' } }] },
+    { tool_calls: [{ index: 1, id: "call_search", type: "function", function: { name: "search_files", arguments: '{"pattern":"TODO"}' } }] },
+    { finish: "tool_calls" },
+  ],
+  [{ role: "assistant", content: "The offsite " }, { content: "still needs booking." }, { finish: "stop" }],
+];
+const upstreamRequests = [];
+const upstream = createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    upstreamRequests.push(body);
+    const deltas = completions[(upstreamRequests.length - 1) % completions.length];
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    for (const d of deltas) {
+      const { finish, ...delta } = d;
+      res.write(`data: ${JSON.stringify({ id: "chatcmpl-demo", object: "chat.completion.chunk", created: 0, model: "gpt-4o-mini", choices: [{ index: 0, delta: finish ? {} : delta, finish_reason: finish ?? null }] })}\n\n`);
+    }
+    res.end("data: [DONE]\n\n");
+  });
+});
+await new Promise((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+
 const dir = mkdtempSync(join(tmpdir(), "agentwire-demo-host-"));
+mkdirSync(join(dir, "docs"));
+writeFileSync(join(dir, "docs", "notes.txt"), "standup at 9:30\nTODO: book the offsite\n");
+const secret = "sk-demoDEMOdemoDEMOdemoDEMO1234";
+const example = (name) => join(root, "examples", name);
+writeFileSync(
+  join(dir, "team.hcl"),
+  `workspace "team" {
+  env = { OPENAI_API_KEY = "not-needed-by-the-scripted-server", TASKS_DIR = "${join(dir, "tasks")}" }
+  plugin "files" {
+    source = "node dist/main.js"
+    cwd    = "${example("plugin-files")}"
+    config {
+      root = "${join(dir, "docs")}"
+    }
+  }
+  plugin "openai" {
+    source = "node dist/main.js"
+    cwd    = "${example("plugin-openai")}"
+    config {
+      base_url = "http://127.0.0.1:${upstream.address().port}/v1"
+    }
+  }
+  plugin "guard" {
+    source = "node dist/main.js"
+    cwd    = "${example("plugin-guard")}"
+    config {
+      deny_tools      = "search_files"
+      redact_patterns = "sk-[A-Za-z0-9]{20,}"
+    }
+  }
+  plugin "dashboard" {
+    source = "node dist/main.js"
+    cwd    = "${example("plugin-dashboard")}"
+  }
+  agent "assistant" {
+    instructions = "You answer questions about the team's notes."
+    llm          = "openai"
+    model        = "gpt-4o-mini"
+    tools        = ["files"]
+  }
+}
+`,
+);
 const [apiPort, flytePort, awPort] = [await freePort(), await freePort(), await freePort()];
 const token = "demo-token-not-secret";
 const config = join(dir, "agentwire-host.yaml");
@@ -49,6 +121,8 @@ flyte:
       cwd: ${join(root, "examples", "flyte-agents")}
       env: { PORT: "${flytePort}", BATCH_JOBS_DIR: "${join(dir, "jobs")}", LOG_LEVEL: warn }
   resyncPeriod: 300ms
+agentplatform:
+  workspaces: [team.hcl]
 activeworkflow:
   agents:
     - { url: "http://127.0.0.1:${awPort}/http-status", command: node dist/main.js, cwd: ${join(root, "examples", "activeworkflow-agents")}, env: { PORT: "${awPort}", LOG_LEVEL: warn } }
@@ -143,6 +217,21 @@ try {
   for (const e of events ?? []) log(`  digest ${e.kind.padEnd(8)} ${JSON.stringify(e.payload ?? e.memory ?? e.message)}`);
   expectThat(events?.find((e) => e.kind === "emitted")?.payload.count === 2, "digest emitted a digest of two statuses");
 
+  log(`\nAgentPlatform: a chat with the example plugins from the terminal (agentwire-host chat team --message "…")`);
+  // Not spawnSync: the scripted LLM server answers from this process's event loop.
+  const chatRun = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, "chat", "team", "--message", `What is left to do? (my key: ${secret})`, "--url", `http://127.0.0.1:${apiPort}`, "--token", token]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.once("exit", (status) => resolve({ status, stdout, stderr }));
+  });
+  for (const line of chatRun.stdout.trimEnd().split("\n")) log(`  ${line}`);
+  if (chatRun.stderr) log(chatRun.stderr);
+  expectThat(chatRun.status === 0 && chatRun.stdout.includes("TODO: book the offsite") && chatRun.stdout.includes("cancelled by hook guard"), "read_file really read the file, the guard cancelled search_files");
+  expectThat(upstreamRequests.length === 2 && upstreamRequests.every((b) => !b.includes(secret)) && upstreamRequests[0].includes("[REDACTED]"), "the secret was redacted before it reached the LLM server");
+
   log("\nkill -9 the host mid-task, start it again: the task resumes from its stored resource_meta");
   const latch = join(dir, "latch");
   const waiting = await api("POST", "/api/flyte/tasks", { taskType: "batch_job", inputs: { script: `while [ ! -f ${latch} ]; do sleep 0.05; done; echo resumed` } });
@@ -161,6 +250,7 @@ try {
   const code = await host.exited;
   expectThat(code === 0, `agentwire-host stopped cleanly on SIGTERM (exit ${code})`);
   await new Promise((resolve) => site.close(resolve));
+  await new Promise((resolve) => upstream.close(resolve));
   rmSync(dir, { recursive: true, force: true });
 }
 log(failures === 0 ? "\nagentwire-host: everything as expected." : `\nagentwire-host: ${failures} unexpected result(s).`);

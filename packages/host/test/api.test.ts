@@ -184,3 +184,23 @@ describe("a task the default connector cannot take", () => {
     expect(again.status).toBe(409);
   });
 });
+
+describe("the AgentPlatform routes' refusals", () => {
+  it.each([
+    ["GET", "/api/v1/workspaces/nope/settings"],
+    ["GET", "/api/v1/workspaces/nope/conversations"],
+    ["GET", "/api/v1/workspaces/nope/views/files/api/x"],
+    ["GET", "/api/v1/workspaces/nope/render/files/main"],
+  ])("%s %s: 404 naming the workspaces there are", async (method, path) => {
+    const r = await call(method, path);
+    expect(r.status).toBe(404);
+    expect(r.body.error).toBe('no workspace "nope" (the host loaded none; list workspace files under agentplatform.workspaces)');
+  });
+
+  it("a chat without input, or with an unknown field: 400 naming it; a settings body without settings: 400", async () => {
+    expect(await call("POST", "/api/v1/workspaces/nope/chat", { body: {} })).toMatchObject({ status: 400, body: { field: "input", error: "input: required" } });
+    expect(await call("POST", "/api/v1/workspaces/nope/chat", { body: { input: "hi", inptu: "x" } })).toMatchObject({ status: 400, body: { field: "inptu" } });
+    expect(await call("PUT", "/api/v1/workspaces/nope/settings/files", { body: { root: "/x" } })).toMatchObject({ status: 400, body: { field: "settings" } });
+    expect(await call("PUT", "/api/v1/workspaces/nope/settings/files", { body: { settings: { root: ["x"] } } })).toMatchObject({ status: 400, body: { field: "settings.root" } });
+  });
+});
