@@ -4,6 +4,7 @@
 // fails (deny or fail open), handoff to another agent, and the bound on turns. The host runs in this
 // process; the plugins are real local processes (test/fixtures/ap-plugins.mjs) started through the handshake.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +54,7 @@ describe("workspace files", () => {
 
 describe("a workspace whose plugins misbehave", () => {
   let host: RunningHost;
+  let regions: Server | undefined;
   const requests = join(dir, "requests.jsonl");
   const lines: string[] = [];
 
@@ -161,12 +163,43 @@ describe("a workspace whose plugins misbehave", () => {
 }
 `,
     );
-    const config = parseHostConfig(`state: ":memory:"\nhttp: { port: 0 }\nagentplatform:\n  workspaces: [crash.hcl, names.hcl, strict.hcl, lenient.hcl, handoff.hcl, loops.hcl]\n  healthInterval: 1h\n`, { baseDir: dir });
+    regions = createServer((req, res) => {
+      const q = new URL(req.url ?? "/", "http://x").searchParams.get("q") ?? "";
+      if (q === "broken") return void res.writeHead(500).end("oops");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify([{ value: "us-east-1", label: "US East (N. Virginia)" }, { value: "eu-west-1", label: "EU (Ireland)" }].filter((r) => r.value.startsWith(q))));
+    });
+    await new Promise<void>((resolve) => regions!.listen(0, "127.0.0.1", resolve));
+    writeFileSync(
+      join(dir, "options.hcl"),
+      `workspace "options" {
+  plugin "regions" {
+    source = ${JSON.stringify(local("options", `REGIONS_URL=http://127.0.0.1:${(regions.address() as { port: number }).port}/regions`))}
+  }
+}
+`,
+    );
+    const config = parseHostConfig(`state: ":memory:"\nhttp: { port: 0 }\nagentplatform:\n  workspaces: [crash.hcl, names.hcl, strict.hcl, lenient.hcl, handoff.hcl, loops.hcl, options.hcl]\n  healthInterval: 1h\n`, { baseDir: dir });
     host = await startHost({ config, token: "t0ken-for-the-failure-tests", print: (line) => lines.push(line) });
   }, 120_000);
 
   afterAll(async () => {
     await host?.close();
+    await new Promise((resolve) => regions?.close(resolve));
+  });
+
+  it("a field's options are proxied to its api_source with the query; an api_source that fails is a 502 naming it", async () => {
+    const get = async (q: string) => {
+      const r = await fetch(`${host.url}/api/v1/workspaces/options/settings/regions/options/region?q=${q}`, { headers: { authorization: `Bearer ${host.token}` } });
+      return { status: r.status, body: (await r.json()) as unknown };
+    };
+    expect(await get("us")).toEqual({ status: 200, body: [{ value: "us-east-1", label: "US East (N. Virginia)" }] });
+    expect(await get("")).toMatchObject({ status: 200, body: [{ value: "us-east-1" }, { value: "eu-west-1" }] });
+    const broken = await get("broken");
+    expect(broken.status).toBe(502);
+    expect((broken.body as { error: string }).error).toMatch(/^the api_source of regions\.region \(http:\/\/127\.0\.0\.1:\d+\/regions\) answered 500 without a JSON list; it must answer \[\{"value": \.\.\., "label": \.\.\.\}\]$/);
+    const noSource = await fetch(`${host.url}/api/v1/workspaces/options/settings/regions/options/nope`, { headers: { authorization: `Bearer ${host.token}` } });
+    expect(noSource.status).toBe(404);
   });
 
   it("a plugin that registers under another name than its block is refused, naming both", () => {
@@ -230,4 +263,31 @@ describe("a workspace whose plugins misbehave", () => {
     expect(events.at(-1)).toMatchObject({ type: "error", error_message: "stopped after 3 turns (loop.max_turns) without a final answer", is_error: true });
     expect(host.agentplatform.conversations("loops")[0]!.status).toBe("failed");
   });
+});
+
+describe("a local plugin that stops answering", () => {
+  let host: RunningHost;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, "frozen.hcl"), `workspace "frozen" {\n  plugin "crashy" {\n    source = ${JSON.stringify(local("crashy"))}\n  }\n}\n`);
+    const config = parseHostConfig(`state: ":memory:"\nhttp: { port: 0 }\nagentplatform:\n  workspaces: [frozen.hcl]\n  healthInterval: 200ms\n`, { baseDir: dir });
+    host = await startHost({ config, token: "t0ken-for-the-frozen-test", print: (line) => lines.push(line) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it("fails Health three times (SIGSTOP), is shown unhealthy, then restarted and registered again", async () => {
+    const view = () => host.agentplatform.workspaceViews()[0]!.plugins[0]!;
+    const before = view();
+    expect(before.state).toBe("registered");
+    // The pid is the group leader (the shell running the command): stop the whole group, the plugin with it.
+    process.kill(-before.pid!, "SIGSTOP");
+    await until("shown unhealthy", async () => view().state === "unhealthy" && true, 30_000);
+    const after = await until("restarted and registered", async () => (view().state === "registered" && view().pid !== before.pid ? view() : undefined), 60_000);
+    expect(after.restarts).toBe(1);
+    expect(lines).toContain("agentplatform: plugin crashy stopped answering Health; restarting it");
+  }, 90_000);
 });

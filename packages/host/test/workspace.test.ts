@@ -298,7 +298,8 @@ describe("a workspace of the example plugins", () => {
 
   it("a local plugin killed with SIGKILL is restarted and registered again, and the next conversation works", async () => {
     const before = (await host.api<{ plugins: PluginView[] }>("GET", "/api/v1/workspaces/team")).body.plugins.find((p) => p.name === "files")!;
-    process.kill(before.pid!, "SIGKILL");
+    // The pid leads the process group (the shell running the command): kill the group, the plugin with it.
+    process.kill(-before.pid!, "SIGKILL");
     const after = await until("files restarted and registered", async () => {
       const p = (await host.api<{ plugins: PluginView[] }>("GET", "/api/v1/workspaces/team")).body.plugins.find((x) => x.name === "files")!;
       return p.state === "registered" && p.restarts === 1 ? p : undefined;
