@@ -204,6 +204,9 @@ describe("a workspace of the example plugins", () => {
     const refused = await host.api("PUT", "/api/v1/workspaces/team/settings/files", { settings: { max_results: "many", colour: "blue" } });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: "validation failed", fields: { max_results: expect.any(String), colour: expect.stringMatching(/not a field/) } });
+    const registrations = async () =>
+      (await host.api<{ plugins: PluginView[] }>("GET", "/api/v1/workspaces/team")).body.plugins.find((p) => p.name === "files")!.logs.filter((l) => l.includes('"msg":"registered"')).length;
+    const before = await registrations();
     const saved = await host.api("PUT", "/api/v1/workspaces/team/settings/files", { settings: { max_results: 7, root: "/somewhere/else" } });
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual({ status: "saved" });
@@ -211,6 +214,7 @@ describe("a workspace of the example plugins", () => {
     expect(after.settings).toEqual({ max_results: "7", root: "/somewhere/else" });
     expect(after.effective).toMatchObject({ max_results: "7", root: join(dir, "docs") }); // the workspace's config {} wins over settings
     expect(after.effective.max_file_bytes).toBeDefined(); // the manifest's default
+    expect(await until("the plugin registered again", async () => (await registrations()) === before + 1)).toBe(true);
   });
 
   it("view routes go to HandleRoute and RenderView is served as HCL and as components", async () => {
