@@ -22,6 +22,13 @@ const targets = {
     out: "packages/flyte/src/gen",
     paths: ["node_modules/@flyteorg/flyteidl/protos/flyteidl/service/agent.proto"],
   },
+  // Flyte 2's connector protocol, from the image scripts/flyteidl2-descriptors.py writes out of the pinned PyPI
+  // flyteidl2 (no npm package has its .proto files): packages/flyte/proto2/flyteidl2.binpb.
+  flyte2: {
+    out: "packages/flyte/src/gen2",
+    input: "packages/flyte/proto2/flyteidl2.binpb",
+    paths: ["flyteidl2/connector/service.proto"],
+  },
   agentplatform: {
     out: "packages/agentplatform/src/gen",
     paths: [
@@ -35,7 +42,7 @@ const targets = {
   },
 };
 
-function generate(out, paths) {
+function generate(out, paths, input) {
   const template = JSON.stringify({
     version: "v2",
     clean: true,
@@ -48,7 +55,7 @@ function generate(out, paths) {
       },
     ],
   });
-  const args = ["generate", "--template", template];
+  const args = ["generate", ...(input ? [join(root, input)] : []), "--template", template];
   for (const p of paths) args.push("--path", p);
   execFileSync(join(root, "node_modules/.bin/buf"), args, { cwd: root, stdio: "inherit" });
 }
@@ -77,13 +84,13 @@ for (const name of names) {
     process.exit(2);
   }
   if (!check) {
-    generate(target.out, target.paths);
+    generate(target.out, target.paths, target.input);
     console.error(`generate: ${name} -> ${target.out}`);
     continue;
   }
   const scratch = mkdtempSync(join(tmpdir(), `agentwire-gen-${name}-`));
   try {
-    generate(scratch, target.paths);
+    generate(scratch, target.paths, target.input);
     const want = listFiles(scratch);
     const have = listFiles(join(root, target.out));
     const all = new Set([...want, ...have]);
