@@ -1,6 +1,7 @@
 // Interop with the official Python gRPC stack: the example agent server runs as a real subprocess
 // (`node dist/main.js`), and test/interop/grpcio_client.py calls it with grpcio and the PyPI flyteidl stubs,
-// exactly as FlytePropeller would. Every check the script runs must print "ok <name>".
+// exactly as FlytePropeller would; then test/interop/grpcio_client_v2.py calls the same process over Flyte 2's
+// flyteidl2.connector with the PyPI flyteidl2 stubs. Every check the scripts run must print "ok <name>".
 //
 // Needs `npm run build` and the Python venv (`npm test` creates it when missing). Set AGENTWIRE_SKIP_PYTHON=1
 // to skip on a machine without Python; a missing venv otherwise fails the suite on purpose.
@@ -16,6 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
 const serverEntry = join(repoRoot, "examples/flyte-agents/dist/main.js");
 const clientScript = join(here, "interop/grpcio_client.py");
+const clientScriptV2 = join(here, "interop/grpcio_client_v2.py");
 
 /** Every check grpcio_client.py runs, in order. A check the script skipped or renamed fails here. */
 const checks = [
@@ -57,9 +59,21 @@ function killLeftoverJobs(jobsDir: string): void {
 }
 
 /** Runs grpcio_client.py with the venv's Python; `timeoutMs` is a safety net for a hung script, not a timing assertion. */
-function runScript(args: string[], timeoutMs: number, onSpawn?: RunProcessOptions["onSpawn"]): Promise<ProcessResult> {
-  return runProcess(requirePython(here), [clientScript, ...args], { env: pythonEnv(), timeoutMs, onSpawn });
+function runScript(args: string[], timeoutMs: number, onSpawn?: RunProcessOptions["onSpawn"], script = clientScript): Promise<ProcessResult> {
+  return runProcess(requirePython(here), [script, ...args], { env: pythonEnv(), timeoutMs, onSpawn });
 }
+
+/** Every check grpcio_client_v2.py (Flyte 2's flyteidl2.connector, PyPI flyteidl2 stubs) runs, in order. */
+const checksV2 = [
+  "list_connectors",
+  "get_connector",
+  "async_succeeded",
+  "async_failed",
+  "async_delete",
+  "create_sync_refused",
+  "create_missing_input",
+  "flyte1_on_the_same_server",
+] as const;
 
 describe.skipIf(skipPython)(pythonSuiteName("example agents against the official Python grpcio client (flyteidl PyPI stubs)"), () => {
   let server: ChildProcess | undefined;
@@ -67,6 +81,7 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
   let serverLog = (): string => "";
   let jobsDir = "";
   let result: ProcessResult | undefined;
+  let resultV2: ProcessResult | undefined;
 
   beforeAll(async () => {
     requirePython(here);
@@ -84,6 +99,8 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
     // The server logs "serving …" once it listens (or exits first, which fails here quoting its stderr).
     await output.waitFor('the "serving" log line', () => output.stderr().includes('"msg":"serving '), { timeoutMs: 60_000 });
     result = await runScript(["--target", `127.0.0.1:${port}`, "--jobs-dir", jobsDir], 110_000, (c) => (client = c));
+    // Flyte 2's protocol against the same server process, after Flyte 1's checks.
+    resultV2 = await runScript(["--target", `127.0.0.1:${port}`], 110_000, (c) => (client = c), clientScriptV2);
   });
 
   afterAll(async () => {
@@ -112,6 +129,20 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
       lines.some((line) => line.startsWith(`ok ${name}:`)),
       `check ${name} did not run (an earlier check failed or the script skipped it)\n${report()}`,
     ).toBe(true);
+  });
+
+  it("Flyte 2: the grpcio client on the PyPI flyteidl2 stubs passes every check against the same server process", () => {
+    const report2 = `client stdout:\n${resultV2?.stdout}\nclient stderr:\n${resultV2?.stderr}\nserver log:\n${serverLog()}`;
+    expect(resultV2?.code, report2).toBe(0);
+    const lines = resultV2?.stdout.split("\n") ?? [];
+    for (const name of checksV2) expect(lines.some((line) => line.startsWith(`ok ${name}:`)), `${name}\n${report2}`).toBe(true);
+    expect(resultV2?.stdout).toContain(`all ${checksV2.length} checks passed`);
+  });
+
+  it("the v2 script runs exactly the checks this test expects", async () => {
+    const listed = await runScript(["--list"], 30_000, undefined, clientScriptV2);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split("\n")).toEqual([...checksV2]);
   });
 
   it("the script runs exactly the checks this test expects", async () => {

@@ -20,6 +20,16 @@ export interface AgentContext {
   logger: Logger;
   /** The category the call was routed by. */
   taskCategory: Required<TaskCategory>;
+  /**
+   * The protocol of the call: `"flyteidl"` (Flyte 1's Propeller) or `"flyteidl2"` (Flyte 2's executor). The
+   * inputs, resource metadata and answers are the same either way; only Flyte 2 sends a `connection`.
+   */
+  protocol: "flyteidl" | "flyteidl2";
+  /**
+   * Flyte 2's `connection` (CreateTask, GetTask and DeleteTask carry it): the secrets and configs the
+   * executor resolved for the task, sent inline. Undefined on Flyte 1 calls.
+   */
+  connection?: { taskType: string; secrets: Record<string, string>; configs: Record<string, string> };
 }
 
 /**

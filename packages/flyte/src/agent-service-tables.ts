@@ -4,6 +4,8 @@ import { agentMetadataService } from "./agent-metadata-service.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AgentRegistry, type AnyAgent } from "./agent-registry.js";
 import { asyncAgentService } from "./async-agent-service.js";
+import { asyncConnectorService, connectorMetadataService } from "./connector-v2-service.js";
+import { AsyncConnectorService, ConnectorMetadataService } from "./gen2/flyteidl2/connector/service_pb.js";
 import { CallInstrumentation } from "./call-instrumentation.js";
 import { AgentMetadataService, AsyncAgentService, SyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
 import { syncAgentService } from "./sync-agent-service.js";
@@ -13,6 +15,8 @@ export const healthServiceNames: readonly string[] = [
   AsyncAgentService.typeName,
   SyncAgentService.typeName,
   AgentMetadataService.typeName,
+  AsyncConnectorService.typeName,
+  ConnectorMetadataService.typeName,
   Health.typeName,
 ];
 
@@ -27,11 +31,13 @@ export interface CreateAgentServiceTablesOptions {
   metrics?: AgentMetrics;
   /** Default: a fresh `GrpcHealth` for the agent services, reporting SERVING. */
   health?: GrpcHealth;
+  /** Which protocols to answer: Flyte 1's `flyteidl.service` and Flyte 2's `flyteidl2.connector`. Default: both. */
+  protocols?: { flyteidl?: boolean; flyteidl2?: boolean };
 }
 
 /** Everything one agent server answers, as service tables, with the pieces `serve` drives. */
 export interface AgentServiceTables {
-  /** AsyncAgentService, SyncAgentService, AgentMetadataService and grpc.health.v1. */
+  /** AsyncAgentService, SyncAgentService, AgentMetadataService (Flyte 1), AsyncConnectorService and ConnectorMetadataService (Flyte 2), grpc.health.v1. */
   tables: AnyServiceTable[];
   registry: AgentRegistry;
   health: GrpcHealth;
@@ -50,8 +56,15 @@ export function createAgentServiceTables(agents: readonly AnyAgent[] | AgentRegi
     calls: new CallInstrumentation(options.logger ?? silentLogger(), options.metrics),
     metrics: options.metrics,
   };
+  const v1Async = asyncAgentService(runtime);
+  const v1 = options.protocols?.flyteidl ?? true;
+  const v2 = options.protocols?.flyteidl2 ?? true;
   return {
-    tables: [asyncAgentService(runtime), syncAgentService(runtime), agentMetadataService(registry), health.table],
+    tables: [
+      ...(v1 ? [v1Async, syncAgentService(runtime), agentMetadataService(registry)] : []),
+      ...(v2 ? [asyncConnectorService(registry, v1Async.implementation), connectorMetadataService(registry)] : []),
+      health.table,
+    ],
     registry,
     health,
   };

@@ -1,5 +1,5 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { HandlerContext } from "@connectrpc/connect";
+import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { Logger } from "@agentwire/core";
 import type { AgentContext, TaskContext } from "./agent-context.js";
 import type { AgentMetrics } from "./agent-metrics.js";
@@ -9,13 +9,32 @@ import { LiteralMapSchema, type LiteralMap } from "./gen/flyteidl/core/literals_
 import type { TaskTemplate } from "./gen/flyteidl/core/tasks_pb.js";
 import { decodeInputs } from "./task-inputs.js";
 
-/** What every handler context holds: the call's signal and deadline, a logger, the category. */
+/** Flyte 2's `connection`: the task type it was resolved for, and the secrets and configs sent inline. */
+export interface FlyteConnection {
+  taskType: string;
+  secrets: Record<string, string>;
+  configs: Record<string, string>;
+}
+
+/** Which protocol a call came in on: Flyte 1's `flyteidl.service` or Flyte 2's `flyteidl2.connector` (with its connection). */
+export interface CallProtocol {
+  protocol: "flyteidl" | "flyteidl2";
+  connection?: FlyteConnection;
+}
+
+/** Set by the flyteidl2 services on the call's context values; Flyte 1 calls carry the default. */
+export const callProtocolKey = createContextKey<CallProtocol>({ protocol: "flyteidl" });
+
+/** What every handler context holds: the call's signal and deadline, a logger, the category, the protocol. */
 export function agentContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger): AgentContext {
+  const { protocol, connection } = ctx.values.get(callProtocolKey);
   return {
     signal: ctx.signal,
     timeoutMs: () => ctx.timeoutMs(),
     logger: log,
     taskCategory: r.category,
+    protocol,
+    ...(connection ? { connection } : {}),
   };
 }
 
