@@ -20,7 +20,7 @@ import { CallContext, type CheckContext, type ReceiveContext } from "./agent-con
 import { assertAgentName } from "./agent-name.js";
 import { CallSignal } from "./call-signal.js";
 import { cloneJson, describeKind, jsonEqual, toJson, toJsonValue } from "./json-values.js";
-import { Redactor } from "./redactor.js";
+import { Redactor } from "@agentwire/core";
 import type { RemoteHttpAgent } from "./remote-http-agent.js";
 import { parseRequest, type ParsedRequest } from "./request-parser.js";
 import { ResultBuilder } from "./result-builder.js";

@@ -1,6 +1,6 @@
 import { isJsonObject, messageOf, stringifyJson, type JsonObject, type Logger } from "@agentwire/core";
 import { describeKind, toJsonValue } from "./json-values.js";
-import { Redactor } from "./redactor.js";
+import { Redactor } from "@agentwire/core";
 import type { Credential, RemoteAgentResult } from "./wire-format.js";
 
 /** ActiveWorkflow truncates each log and error entry to this many characters. */

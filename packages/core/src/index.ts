@@ -6,6 +6,7 @@
  */
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { lazyChildLogger } from "./lazy-child-logger.js";
+export { Redactor, type NamedSecret } from "./redactor.js";
 export {
   AgentwireError,
   ErrorCode,

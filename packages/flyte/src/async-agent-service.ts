@@ -2,7 +2,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { durationMs, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AgentwireError } from "@agentwire/core";
 import { serviceTable, type AnyServiceTable, type ServiceTable } from "@agentwire/core/grpc";
-import { agentContext, taskContext } from "./handler-context.js";
+import { agentContext, callRedactor, taskContext } from "./handler-context.js";
 import { GetTaskLogsResponseSchema, LogLineOriginator, type GetTaskLogsResponse } from "./gen/flyteidl/admin/agent_pb.js";
 import { AsyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
 import { encodeResourceMeta } from "./resource-meta.js";
@@ -55,7 +55,7 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
           throw err;
         }
         return { resourceMeta: encodeResourceMeta(agent.metaCodec, meta, r.agent.constructor.name) };
-      }),
+      }, callRedactor(ctx)),
 
     getTask: (req, ctx) =>
       calls.unary("get", requestTaskType(req), async (log) => {
@@ -69,7 +69,7 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
           resource = taskFailureResource(err);
         }
         return { resource: toResourceProto(resource, r.outputVariables, `${r.agent.constructor.name}.get`) };
-      }),
+      }, callRedactor(ctx)),
 
     deleteTask: (req, ctx) =>
       calls.unary("delete", requestTaskType(req), async (log) => {
@@ -77,7 +77,7 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
         log.debug(`${r.name} deleting the job`);
         await agent.delete(meta, agentContext(r, ctx, log));
         return {};
-      }),
+      }, callRedactor(ctx)),
 
     getTaskMetrics: (req, ctx) =>
       calls.unary("metrics", requestTaskType(req), async (log) => {

@@ -1,6 +1,6 @@
-import { AgentwireError, lazyChildLogger, messageOf, type Logger } from "@agentwire/core";
+import { AgentwireError, lazyChildLogger, messageOf, type Logger, type Redactor } from "@agentwire/core";
 import { httpStatusForGrpcCode, toConnectError } from "@agentwire/core/grpc";
-import type { ConnectError } from "@connectrpc/connect";
+import { ConnectError } from "@connectrpc/connect";
 import type { AgentMetrics, AgentOperation } from "./agent-metrics.js";
 
 /**
@@ -15,33 +15,43 @@ export class CallInstrumentation {
     private readonly metrics: AgentMetrics | undefined,
   ) {}
 
-  /** Runs a unary call. */
-  async unary<T>(operation: AgentOperation, taskType: string, fn: (log: Logger) => Promise<T>): Promise<T> {
+  /**
+   * Runs a unary call. With `redactor` (a Flyte 2 call whose connection carries secrets), every line the
+   * call logs and the error it answers have the secret values replaced.
+   */
+  async unary<T>(operation: AgentOperation, taskType: string, fn: (log: Logger) => Promise<T>, redactor?: Redactor): Promise<T> {
     const started = performance.now();
-    const log = lazyChildLogger(this.logger, { taskType, operation });
+    const log = this.callLogger(taskType, operation, redactor);
     try {
       const result = await fn(log);
       this.metrics?.succeeded(taskType, operation, (performance.now() - started) / 1000);
       return result;
     } catch (reason) {
-      throw this.failed(operation, taskType, started, log, reason);
+      throw this.failed(operation, taskType, started, log, reason, redactor);
     }
   }
 
   /** Runs a server-streaming call; a failure before or during the stream is counted and logged once. */
-  async *stream<T>(operation: AgentOperation, taskType: string, fn: (log: Logger) => AsyncIterable<T>): AsyncIterable<T> {
+  async *stream<T>(operation: AgentOperation, taskType: string, fn: (log: Logger) => AsyncIterable<T>, redactor?: Redactor): AsyncIterable<T> {
     const started = performance.now();
-    const log = lazyChildLogger(this.logger, { taskType, operation });
+    const log = this.callLogger(taskType, operation, redactor);
     try {
       yield* fn(log);
     } catch (reason) {
-      throw this.failed(operation, taskType, started, log, reason);
+      throw this.failed(operation, taskType, started, log, reason, redactor);
     }
     this.metrics?.succeeded(taskType, operation, (performance.now() - started) / 1000);
   }
 
-  private failed(operation: AgentOperation, taskType: string, started: number, log: Logger, reason: unknown): ConnectError {
-    const error = toConnectError(reason);
+  private callLogger(taskType: string, operation: AgentOperation, redactor: Redactor | undefined): Logger {
+    const log = lazyChildLogger(this.logger, { taskType, operation });
+    return redactor?.active ? redactor.wrapLogger(log) : log;
+  }
+
+  private failed(operation: AgentOperation, taskType: string, started: number, log: Logger, reason: unknown, redactor?: Redactor): ConnectError {
+    const answered = toConnectError(reason);
+    const error =
+      redactor?.active && redactor.occursIn(answered.rawMessage) ? new ConnectError(redactor.redact(answered.rawMessage), answered.code, answered.metadata, undefined, answered.cause) : answered;
     this.metrics?.failed(taskType, operation, httpStatusForGrpcCode(error.code), (performance.now() - started) / 1000);
     if (reason instanceof AgentwireError || reason !== error.cause) {
       log.warn({ code: error.code, reason: error.rawMessage }, `${operation} refused`);

@@ -10,7 +10,7 @@ import { ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { AgentwireError } from "@agentwire/core";
 import { serviceTable, toConnectError, type AnyServiceTable, type ServiceTable } from "@agentwire/core/grpc";
 import type { AgentRegistry } from "./agent-registry.js";
-import { callProtocolKey, type FlyteConnection } from "./handler-context.js";
+import { callProtocolKey, callRedactor, type FlyteConnection } from "./handler-context.js";
 import { CreateTaskRequestSchema as V1CreateTaskRequestSchema, GetTaskRequestSchema as V1GetTaskRequestSchema, TaskExecutionMetadataSchema as V1TaskExecutionMetadataSchema, type Resource as V1Resource } from "./gen/flyteidl/admin/agent_pb.js";
 import { TaskLogSchema as V1TaskLogSchema } from "./gen/flyteidl/core/execution_pb.js";
 import { LiteralSchema as V1LiteralSchema, type LiteralMap as V1LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
@@ -116,7 +116,11 @@ export function asyncConnectorService(registry: AgentRegistry, v1: V1Async): Ser
         });
         const res = await v1.getTask!(v1req, asV2(ctx, req.connection));
         const resource = resourceV2(res.resource as V1Resource | undefined);
-        return resource === undefined ? {} : { resource };
+        if (resource === undefined) return {};
+        // A failure's message is the agent's words: the connection's secret values never go back in it.
+        const redactor = callRedactor(ctx);
+        if (redactor && typeof resource.message === "string") resource.message = redactor.redact(resource.message);
+        return { resource };
       }),
     deleteTask: (req, ctx) =>
       call(async () => {

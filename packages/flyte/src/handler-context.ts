@@ -1,6 +1,6 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
-import type { Logger } from "@agentwire/core";
+import { Redactor, type Logger } from "@agentwire/core";
 import type { AgentContext, TaskContext } from "./agent-context.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import type { RegisteredAgent } from "./agent-registry.js";
@@ -24,6 +24,14 @@ export interface CallProtocol {
 
 /** Set by the flyteidl2 services on the call's context values; Flyte 1 calls carry the default. */
 export const callProtocolKey = createContextKey<CallProtocol>({ protocol: "flyteidl" });
+
+/** A redactor of the call's Flyte 2 connection secrets, when it carries any. */
+export function callRedactor(ctx: HandlerContext): Redactor | undefined {
+  const secrets = ctx.values.get(callProtocolKey).connection?.secrets;
+  if (secrets === undefined) return undefined;
+  const named = Object.entries(secrets).map(([name, value]) => ({ name, value }));
+  return Redactor.needed(named) ? new Redactor(named, "secret") : undefined;
+}
 
 /** What every handler context holds: the call's signal and deadline, a logger, the category, the protocol. */
 export function agentContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger): AgentContext {

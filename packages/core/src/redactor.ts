@@ -1,12 +1,18 @@
-import type { Logger } from "@agentwire/core";
-import type { Credential } from "./wire-format.js";
+import type { Logger } from "./logger.js";
+
+/** A secret by name: an ActiveWorkflow credential, a Flyte 2 connection secret. */
+export interface NamedSecret {
+  readonly name: string;
+  readonly value: string;
+}
 
 /** Characters `JSON.stringify` writes escaped (and surrogates, which it may). */
 // eslint-disable-next-line no-control-regex
 const jsonEscaped = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * Replaces every credential value of one request with `[redacted credential <name>]`. ActiveWorkflow
+ * Replaces every secret value of one request with `[redacted <kind> <name>]` (`kind` is "credential" unless
+ * given: ActiveWorkflow's credentials; Flyte 2's connection secrets say "secret"). ActiveWorkflow
  * sends all of a user's credentials to every agent, so a value can leak into an error message (a URL with
  * a token in it, an HTTP client's exception) without the agent ever asking for it; redacting all of them
  * is the only way to promise none reaches a log line, an ActiveWorkflow log or a result.
@@ -19,14 +25,17 @@ export class Redactor {
   private readonly names = new Map<string, string>();
 
   /** Built only when there is something to redact: `mayOccurInJson` decides that without one. */
-  constructor(credentials: readonly Credential[]) {
+  constructor(
+    credentials: readonly NamedSecret[],
+    private readonly kind = "credential",
+  ) {
     for (const { name, value } of credentials) {
       if (value !== "" && !this.names.has(value)) this.names.set(value, name);
     }
   }
 
   /** Whether any of the credentials has a non-empty value: without one there is nothing to redact. */
-  static needed(credentials: readonly Credential[]): boolean {
+  static needed(credentials: readonly NamedSecret[]): boolean {
     for (const credential of credentials) if (credential.value !== "") return true;
     return false;
   }
@@ -38,7 +47,7 @@ export class Redactor {
    * as its escaped form (a value with a surrogate is always walked: JSON escapes a lone one on its own
    * but not once paired with its neighbour).
    */
-  static mayOccurInJson(credentials: readonly Credential[], json: string): boolean {
+  static mayOccurInJson(credentials: readonly NamedSecret[], json: string): boolean {
     for (const { value } of credentials) {
       if (value === "") continue;
       if (json.includes(value)) return true;
@@ -77,7 +86,7 @@ export class Redactor {
     return text.replace(this.pattern, (value) => {
       const name = this.names.get(value) ?? "?";
       onHit?.(name);
-      return `[redacted credential ${name}]`;
+      return `[redacted ${this.kind} ${name}]`;
     });
   }
 

@@ -1,0 +1,95 @@
+// Flyte 2's flyteidl2.connector served by `serve()` beside Flyte 1's services, over a real port, called with the
+// generated v2 client: the agent code is the same, the context says which protocol called and carries the
+// connection, and the connection's secrets never reach a log line or an answer.
+import { PassThrough } from "node:stream";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AsyncAgent, createLogger, defineTask, serve, types, type AgentContext, type FlyteServer, type TaskContext } from "../src/index.js";
+import { AsyncConnectorService, ConnectorMetadataService } from "../src/gen2/flyteidl2/connector/service_pb.js";
+import { TaskExecution_Phase } from "../src/gen2/flyteidl2/core/execution_pb.js";
+import { createFlyteDriver } from "../src/testing/index.js";
+
+const secret = "tok-9f8e7d6c5b4a-very-secret";
+const lookup = defineTask({ taskType: "secret_lookup", inputs: { key: types.string() }, outputs: { found: types.string(), protocol: types.string() } });
+const seen: Array<{ protocol: string; connection?: AgentContext["connection"] }> = [];
+
+class SecretLookupAgent extends AsyncAgent<typeof lookup, { key: string; protocol: string }> {
+  readonly name = "Secret Lookup";
+  readonly task = lookup;
+
+  async create(ctx: TaskContext<typeof lookup>) {
+    seen.push({ protocol: ctx.protocol, ...(ctx.connection ? { connection: ctx.connection } : {}) });
+    // Careless code: the secret in a log line and, for one key, in an error.
+    ctx.logger.info({ token: ctx.connection?.secrets.api_token }, `using token ${ctx.connection?.secrets.api_token ?? "none"}`);
+    if (ctx.inputs.key === "explode") throw new Error(`upstream refused token ${ctx.connection?.secrets.api_token}`);
+    return { key: ctx.inputs.key, protocol: ctx.protocol };
+  }
+
+  async get(meta: { key: string; protocol: string }, ctx: AgentContext) {
+    if (meta.key === "fail") return this.failed(`lookup failed with token ${ctx.connection?.secrets.api_token}`);
+    return this.succeeded({ found: `value of ${meta.key}`, protocol: meta.protocol });
+  }
+
+  async delete() {}
+}
+
+let server: FlyteServer;
+const logs = new PassThrough();
+let logText = "";
+logs.on("data", (c: Buffer) => (logText += c.toString()));
+
+beforeAll(async () => {
+  server = await serve({ agents: [new SecretLookupAgent()], port: 0, host: "127.0.0.1", handleSignals: false, logger: createLogger({ level: "debug", destination: logs }) });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const v2 = () => {
+  const transport = createGrpcTransport({ baseUrl: server.url });
+  return { tasks: createClient(AsyncConnectorService, transport), metadata: createClient(ConnectorMetadataService, transport) };
+};
+const template = { type: "secret_lookup", interface: { inputs: { variables: [{ key: "key", value: { type: { type: { case: "simple" as const, value: 3 } } } }] } } };
+const inputs = (key: string) => ({ literals: [{ name: "key", value: { value: { case: "scalar" as const, value: { value: { case: "primitive" as const, value: { value: { case: "stringValue" as const, value: key } } } } } } }] });
+const connection = { taskType: "secret_lookup", secrets: { api_token: secret }, configs: { region: "eu-west-1" } };
+
+describe("serve() over flyteidl2.connector", () => {
+  it("lists the async agent as a connector", async () => {
+    const { connectors } = await v2().metadata.listConnectors({});
+    expect(connectors.map((c) => [c.name, c.supportedTaskCategories.map((t) => `${t.name} v${t.version}`)])).toEqual([["Secret Lookup", ["secret_lookup v0"]]]);
+  });
+
+  it("runs the same agent: the context says flyteidl2 and carries the connection; outputs come back as named literals", async () => {
+    const { tasks } = v2();
+    const { resourceMeta } = await tasks.createTask({ inputs: inputs("db"), template, outputPrefix: "s3://b/o", connection });
+    expect(seen.at(-1)).toEqual({ protocol: "flyteidl2", connection: { taskType: "secret_lookup", secrets: { api_token: secret }, configs: { region: "eu-west-1" } } });
+    const { resource } = await tasks.getTask({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, connection });
+    expect(resource?.phase).toBe(TaskExecution_Phase.SUCCEEDED);
+    const outputs = Object.fromEntries((resource?.outputs?.literals ?? []).map((l) => [l.name, l.value?.value.case === "scalar" && l.value.value.value.value.case === "primitive" ? l.value.value.value.value.value.value.value : undefined]));
+    expect(outputs).toEqual({ found: "value of db", protocol: "flyteidl2" });
+  });
+
+  it("the same server still answers Flyte 1, and the context says flyteidl there, without a connection", async () => {
+    const driver = createFlyteDriver({ url: server.url, pollIntervalMs: 5 });
+    const run = await driver.run(lookup, { key: "v1" });
+    expect(run.outputs).toEqual({ found: "value of v1", protocol: "flyteidl" });
+    expect(seen.at(-1)).toEqual({ protocol: "flyteidl" });
+  });
+
+  it("never logs or answers the connection's secret values: log lines, a refused CreateTask, a FAILED resource's message", async () => {
+    const { tasks } = v2();
+    const refused = await tasks.createTask({ inputs: inputs("explode"), template, connection }).then(
+      () => "answered",
+      (err: Error) => err.message,
+    );
+    expect(refused).toContain("upstream refused token [redacted secret api_token]");
+    const { resourceMeta } = await tasks.createTask({ inputs: inputs("fail"), template, connection });
+    const { resource } = await tasks.getTask({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, connection });
+    expect(resource?.phase).toBe(TaskExecution_Phase.FAILED);
+    expect(resource?.message).toBe("lookup failed with token [redacted secret api_token]");
+    expect(logText).toContain("using token [redacted secret api_token]");
+    expect(logText).not.toContain(secret);
+  });
+});
