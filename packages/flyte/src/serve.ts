@@ -1,8 +1,9 @@
-import { checkPort, createLogger, portFromEnv, resolveListenAddress, startMetricsServer, type ListeningServer, type RunningServer } from "@agentwire/core";
+import { AgentwireError, checkPort, createLogger, portFromEnv, resolveListenAddress, startMetricsServer, type ListeningServer, type RunningServer } from "@agentwire/core";
 import { serveGrpc, type GrpcServerOptions } from "@agentwire/core/grpc";
 import { AgentMetrics } from "./agent-metrics.js";
 import type { AnyAgent } from "./agent-registry.js";
 import { createAgentServiceTables } from "./agent-service-tables.js";
+import { startConnectServer } from "./connect-server.js";
 
 /** flytekit's port, and its Helm chart's. */
 const defaultPort = 8000;
@@ -23,12 +24,27 @@ export interface ServeOptions extends GrpcServerOptions {
    * `invalid_argument` naming `metricsPort` (or `METRICS_PORT`).
    */
   metricsPort?: number;
+  /**
+   * The protocols answered, all on the one port: Flyte 1's `flyteidl.service` (AsyncAgentService,
+   * SyncAgentService, AgentMetadataService) and Flyte 2's `flyteidl2.connector` (AsyncConnectorService and
+   * ConnectorMetadataService, async agents only). Default: both. Set one to false to serve only the other.
+   */
+  protocols?: { flyteidl?: boolean; flyteidl2?: boolean };
+  /**
+   * A second port answering Flyte 2's services over the Connect protocol on HTTP/1.1 (JSON or binary), with
+   * `GET /healthz`, beside gRPC: what flyte-sdk's connector server runs "for migrated clients" as Flyte 2
+   * moves its connector clients to Connect. Default: `CONNECT_PORT` from the environment, else none. 0 picks
+   * a free port.
+   */
+  connectPort?: number;
 }
 
 /** A running agent server. */
 export interface FlyteServer extends RunningServer {
   /** The Prometheus endpoint's port, when one was started. */
   readonly metricsPort: number | undefined;
+  /** The Connect (HTTP/1.1) port of Flyte 2's services, when one was started. */
+  readonly connectPort: number | undefined;
 }
 
 /**
@@ -45,12 +61,18 @@ export interface FlyteServer extends RunningServer {
  * ```
  */
 export async function serve(options: ServeOptions): Promise<FlyteServer> {
-  const { agents, metricsPort: metricsPortOption, ...grpcOptions } = options;
+  const { agents, metricsPort: metricsPortOption, connectPort: connectPortOption, protocols, ...grpcOptions } = options;
+  const connectPort = connectPortOption === undefined ? portFromEnv("CONNECT_PORT") : checkPort(connectPortOption, "connectPort");
+  if (protocols && protocols.flyteidl === false && protocols.flyteidl2 === false) {
+    throw new AgentwireError("invalid_argument", "protocols: flyteidl and flyteidl2 are both false, so the server would answer nothing; leave one on (the default is both)", {
+      details: { field: "protocols" },
+    });
+  }
   // By the same rule as `port` and PORT: decimal, 0 to 65535, refused naming the option or the variable.
   const metricsPort = metricsPortOption === undefined ? portFromEnv("METRICS_PORT") : checkPort(metricsPortOption, "metricsPort");
   const logger = options.logger ?? createLogger({ name: "agentwire-flyte" });
   const metrics = new AgentMetrics();
-  const { tables, registry, health } = createAgentServiceTables(agents, { logger, metrics });
+  const { tables, registry, health } = createAgentServiceTables(agents, { logger, metrics, ...(protocols ? { protocols } : {}) });
 
   let metricsServer: ListeningServer | undefined;
   if (metricsPort !== undefined) {
@@ -58,6 +80,18 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
     const { host } = resolveListenAddress({ defaultPort, defaultHost, ...(options.host === undefined ? {} : { host: options.host }), fromEnv: { port: false } });
     metricsServer = await startMetricsServer({ port: metricsPort, host, registry: metrics.registry });
   }
+  let connectServer: ListeningServer | undefined;
+  if (connectPort !== undefined && protocols?.flyteidl2 !== false) {
+    const { host } = resolveListenAddress({ defaultPort, defaultHost, ...(options.host === undefined ? {} : { host: options.host }), fromEnv: { port: false } });
+    const v2 = tables.filter((t) => t.service.typeName.startsWith("flyteidl2."));
+    try {
+      connectServer = await startConnectServer(v2, { port: connectPort, host, serving: () => !health.isDraining });
+    } catch (err) {
+      await metricsServer?.close(0);
+      throw err;
+    }
+  }
+  const alsoClose = [metricsServer, connectServer].filter((s): s is ListeningServer => s !== undefined).map((s) => (timeoutMs: number) => s.close(timeoutMs));
   let server: RunningServer;
   try {
     server = await serveGrpc(tables, {
@@ -66,10 +100,11 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
       defaultPort,
       defaultHost,
       health,
-      ...(metricsServer === undefined ? {} : { alsoClose: [(timeoutMs: number) => metricsServer.close(timeoutMs)] }),
+      ...(alsoClose.length === 0 ? {} : { alsoClose }),
     });
   } catch (err) {
     await metricsServer?.close(0);
+    await connectServer?.close(0);
     throw err;
   }
 
@@ -78,7 +113,9 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
       port: server.port,
       host: server.host,
       metricsPort: metricsServer?.port,
+      connectPort: connectServer?.port,
       tls: options.tls !== undefined,
+      protocols: { flyteidl: protocols?.flyteidl ?? true, flyteidl2: protocols?.flyteidl2 ?? true },
       agents: registry.all().map((r) => ({ name: r.name, taskType: r.category.name, version: r.category.version, sync: r.isSync })),
     },
     `serving ${registry.all().length} Flyte agent(s) on port ${server.port}: ${registry.describeKnown()}`,
@@ -89,6 +126,7 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
     host: server.host,
     url: server.url,
     metricsPort: metricsServer?.port,
+    connectPort: connectServer?.port,
     close: () => server.close(),
   };
 }

@@ -3,7 +3,7 @@
 // connection, and the connection's secrets never reach a log line or an answer.
 import { PassThrough } from "node:stream";
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AsyncAgent, createLogger, defineTask, serve, types, type AgentContext, type FlyteServer, type TaskContext } from "../src/index.js";
 import { AsyncConnectorService, ConnectorMetadataService } from "../src/gen2/flyteidl2/connector/service_pb.js";
@@ -40,7 +40,7 @@ let logText = "";
 logs.on("data", (c: Buffer) => (logText += c.toString()));
 
 beforeAll(async () => {
-  server = await serve({ agents: [new SecretLookupAgent()], port: 0, host: "127.0.0.1", handleSignals: false, logger: createLogger({ level: "debug", destination: logs }) });
+  server = await serve({ agents: [new SecretLookupAgent()], port: 0, connectPort: 0, host: "127.0.0.1", handleSignals: false, logger: createLogger({ level: "debug", destination: logs }) });
 });
 
 afterAll(async () => {
@@ -91,5 +91,23 @@ describe("serve() over flyteidl2.connector", () => {
     expect(resource?.message).toBe("lookup failed with token [redacted secret api_token]");
     expect(logText).toContain("using token [redacted secret api_token]");
     expect(logText).not.toContain(secret);
+  });
+
+  it("the Connect port answers Flyte 2's services over HTTP/1.1 (JSON), and /healthz", async () => {
+    expect(server.connectPort).toBeGreaterThan(0);
+    const baseUrl = `http://127.0.0.1:${server.connectPort}`;
+    const transport = createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false });
+    const metadata = createClient(ConnectorMetadataService, transport);
+    expect((await metadata.listConnectors({})).connectors.map((c) => c.name)).toEqual(["Secret Lookup"]);
+    const tasks = createClient(AsyncConnectorService, transport);
+    const { resourceMeta } = await tasks.createTask({ inputs: inputs("over-connect"), template, connection });
+    const { resource } = await tasks.getTask({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, connection });
+    expect(resource?.phase).toBe(TaskExecution_Phase.SUCCEEDED);
+    const health = await fetch(`${baseUrl}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, "SERVING\n"]);
+    // A plain JSON POST, as any HTTP client speaks the Connect protocol.
+    const json = await fetch(`${baseUrl}/flyteidl2.connector.ConnectorMetadataService/ListConnectors`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({ connectors: [{ name: "Secret Lookup", supportedTaskCategories: [{ name: "secret_lookup" }] }] });
   });
 });
