@@ -11,11 +11,21 @@ import { AgentwireError } from "@agentwire/core";
 import { serviceTable, toConnectError, type AnyServiceTable, type ServiceTable } from "@agentwire/core/grpc";
 import type { AgentRegistry } from "./agent-registry.js";
 import { callProtocolKey, callRedactor, type FlyteConnection } from "./handler-context.js";
-import { CreateTaskRequestSchema as V1CreateTaskRequestSchema, GetTaskRequestSchema as V1GetTaskRequestSchema, TaskExecutionMetadataSchema as V1TaskExecutionMetadataSchema, type Resource as V1Resource } from "./gen/flyteidl/admin/agent_pb.js";
+import {
+  CreateTaskRequestSchema as V1CreateTaskRequestSchema,
+  GetTaskLogsRequestSchema as V1GetTaskLogsRequestSchema,
+  GetTaskLogsResponseSchema as V1GetTaskLogsResponseSchema,
+  GetTaskMetricsRequestSchema as V1GetTaskMetricsRequestSchema,
+  GetTaskMetricsResponseSchema as V1GetTaskMetricsResponseSchema,
+  GetTaskRequestSchema as V1GetTaskRequestSchema,
+  TaskExecutionMetadataSchema as V1TaskExecutionMetadataSchema,
+  type GetTaskLogsResponse as V1GetTaskLogsResponse,
+  type Resource as V1Resource,
+} from "./gen/flyteidl/admin/agent_pb.js";
 import { TaskLogSchema as V1TaskLogSchema } from "./gen/flyteidl/core/execution_pb.js";
 import { LiteralSchema as V1LiteralSchema, type LiteralMap as V1LiteralMap } from "./gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema as V1TaskTemplateSchema } from "./gen/flyteidl/core/tasks_pb.js";
-import { TaskExecutionMetadataSchema, type ConnectorSchema, type ResourceSchema } from "./gen2/flyteidl2/connector/connector_pb.js";
+import { GetTaskLogsResponseSchema, GetTaskMetricsResponseSchema, TaskExecutionMetadataSchema, type ConnectorSchema, type ResourceSchema } from "./gen2/flyteidl2/connector/connector_pb.js";
 import { AsyncConnectorService, ConnectorMetadataService } from "./gen2/flyteidl2/connector/service_pb.js";
 import { TaskLogSchema } from "./gen2/flyteidl2/core/execution_pb.js";
 import { LiteralSchema } from "./gen2/flyteidl2/core/literals_pb.js";
@@ -58,7 +68,7 @@ function connectionOf(connection: Connection | undefined): FlyteConnection | und
 }
 
 /** Marks the call as a flyteidl2 one, with its connection, for the agent's context. */
-function asV2(ctx: HandlerContext, connection: Connection | undefined): HandlerContext {
+function asV2(ctx: HandlerContext, connection?: Connection): HandlerContext {
   const c = connectionOf(connection);
   ctx.values.set(callProtocolKey, { protocol: "flyteidl2", ...(c ? { connection: c } : {}) });
   return ctx;
@@ -136,6 +146,33 @@ export function asyncConnectorService(registry: AgentRegistry, v1: V1Async): Ser
         );
         return {};
       }),
+    getTaskMetrics: (req, ctx) =>
+      call(async () => {
+        refuseSync(registry, req.taskCategory?.name, req.taskCategory?.version ?? 0);
+        const v1req = create(V1GetTaskMetricsRequestSchema, {
+          resourceMeta: req.resourceMeta,
+          queries: req.queries,
+          ...(req.startTime ? { startTime: req.startTime } : {}),
+          ...(req.endTime ? { endTime: req.endTime } : {}),
+          ...(req.step ? { step: req.step } : {}),
+          ...(req.taskCategory ? { taskCategory: { name: req.taskCategory.name, version: req.taskCategory.version }, taskType: req.taskCategory.name } : {}),
+        });
+        const res = await v1.getTaskMetrics!(v1req, asV2(ctx));
+        return convert(V1GetTaskMetricsResponseSchema, create(V1GetTaskMetricsResponseSchema, res), GetTaskMetricsResponseSchema);
+      }),
+    async *getTaskLogs(req, ctx) {
+      refuseSync(registry, req.taskCategory?.name, req.taskCategory?.version ?? 0);
+      const v1req = create(V1GetTaskLogsRequestSchema, {
+        resourceMeta: req.resourceMeta,
+        lines: req.lines,
+        token: req.token,
+        ...(req.taskCategory ? { taskCategory: { name: req.taskCategory.name, version: req.taskCategory.version }, taskType: req.taskCategory.name } : {}),
+      });
+      // flyteidl's log lines and flyteidl2's (logs.dataplane.LogLine) share their fields' numbers.
+      for await (const part of v1.getTaskLogs!(v1req, asV2(ctx)) as AsyncIterable<V1GetTaskLogsResponse>) {
+        yield convert(V1GetTaskLogsResponseSchema, part, GetTaskLogsResponseSchema);
+      }
+    },
   });
 }
 

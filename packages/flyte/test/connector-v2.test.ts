@@ -32,6 +32,15 @@ class SecretLookupAgent extends AsyncAgent<typeof lookup, { key: string; protoco
   }
 
   async delete() {}
+
+  override async *getLogs(meta: { key: string }) {
+    yield `looking up ${meta.key}`;
+    yield { message: "done", originator: "system" as const };
+  }
+
+  override async getMetrics(meta: { key: string }) {
+    return [{ metric: "lookups", data: { key: meta.key, count: 1 } }];
+  }
 }
 
 let server: FlyteServer;
@@ -109,5 +118,17 @@ describe("serve() over flyteidl2.connector", () => {
     const json = await fetch(`${baseUrl}/flyteidl2.connector.ConnectorMetadataService/ListConnectors`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual({ connectors: [{ name: "Secret Lookup", supportedTaskCategories: [{ name: "secret_lookup" }] }] });
+  });
+
+  it("GetTaskLogs (a stream) and GetTaskMetrics answer over v2 as over v1", async () => {
+    const { tasks } = v2();
+    const { resourceMeta } = await tasks.createTask({ inputs: inputs("logs"), template, connection });
+    const lines: string[] = [];
+    for await (const part of tasks.getTaskLogs({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 } })) {
+      if (part.part.case === "body") lines.push(...part.part.value.lines.map((l) => l.message));
+    }
+    expect(lines).toEqual(["looking up logs", "done"]);
+    const { results } = await tasks.getTaskMetrics({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, queries: ["lookups"] });
+    expect(results.map((r) => [r.metric, r.data])).toEqual([["lookups", { key: "logs", count: 1 }]]);
   });
 });
