@@ -106,13 +106,14 @@ writeFileSync(
 }
 `,
 );
-const [apiPort, flytePort, awPort] = [await freePort(), await freePort(), await freePort()];
+const [flytePort, awPort] = [await freePort(), await freePort()];
+let apiUrl = ""; // from the host's own "API:" line: port 0 lets the system pick a free one
 const token = "demo-token-not-secret";
 const config = join(dir, "agentwire-host.yaml");
 writeFileSync(
   config,
   `state: ${join(dir, "state", "host.db")}
-http: { port: ${apiPort} }
+http: { port: 0 }
 flyte:
   connectors:
     examples:
@@ -155,6 +156,7 @@ function startHost() {
     const check = setInterval(() => {
       if (output.includes("\nReady. ")) {
         clearInterval(check);
+        apiUrl = /API: +(http:\/\/\S+)\/api /.exec(output)[1];
         resolve();
       } else if (child.exitCode !== null) {
         clearInterval(check);
@@ -167,7 +169,7 @@ function startHost() {
 }
 
 const api = async (method, path, body) => {
-  const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+  const response = await fetch(`${apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -220,7 +222,7 @@ try {
   log(`\nAgentPlatform: a chat with the example plugins from the terminal (agentwire-host chat team --message "…")`);
   // Not spawnSync: the scripted LLM server answers from this process's event loop.
   const chatRun = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, "chat", "team", "--message", `What is left to do? (my key: ${secret})`, "--url", `http://127.0.0.1:${apiPort}`, "--token", token]);
+    const child = spawn(process.execPath, [cli, "chat", "team", "--message", `What is left to do? (my key: ${secret})`, "--url", apiUrl, "--token", token]);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));

@@ -260,7 +260,18 @@ export async function startApi(options: ApiOptions): Promise<{ url: string; app:
   // AgentPlatform
   await registerAgentPlatformRoutes(app, options.agentplatform, (method, url) => routes.push(`${method} ${url}`));
 
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
+      throw new AgentwireError(
+        "unavailable",
+        `the API cannot listen on ${options.host}:${options.port} (${code === "EADDRINUSE" ? "another process is using that port" : code}); set http.port to a free port, or --port 0 to let the system pick one`,
+      );
+    }
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;

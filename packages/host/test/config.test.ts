@@ -134,4 +134,18 @@ describe("agentwire-host.yaml", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('agentwire-host: --port "http": expected a port number from 0 to 65535\n');
   });
+
+  it("serve on a port another process holds exits 2 naming the address and what to do", async () => {
+    const { createServer } = await import("node:net");
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const result = await runProcess(process.execPath, [cli, "serve", "--port", String(port), "--state", ":memory:"], { timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`agentwire-host: the API cannot listen on 127.0.0.1:${port} (another process is using that port); set http.port to a free port, or --port 0 to let the system pick one\n`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
 });

@@ -24,13 +24,13 @@ describe.skipIf(skip)(pythonSuiteName("agentwire-host serve with the Python peer
   beforeAll(async () => {
     const pyflyte = requirePython(import.meta.url, "pyflyte");
     const python = requirePython(import.meta.url);
-    const [apiPort, connectorPort, promPort, pyAgentPort, tsAgentPort] = (await freePorts(5)) as [number, number, number, number, number];
+    const [connectorPort, promPort, pyAgentPort, tsAgentPort] = (await freePorts(4)) as [number, number, number, number];
     const env = pythonEnv();
     const pythonPath = [flytekitModuleDir, env.PYTHONPATH].filter(Boolean).join(delimiter);
     host = await startHostProcess(
       dir,
       `state: state/host.db
-http: { port: ${apiPort} }
+http: { port: 0 }
 flyte:
   connectors:
     flytekit:

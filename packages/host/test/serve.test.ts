@@ -56,12 +56,12 @@ describe("agentwire-host serve: Flyte, against examples/flyte-agents started fro
   const dir = mkdtempSync(join(tmpdir(), "agentwire-host-serve-flyte-"));
 
   beforeAll(async () => {
-    const [apiPort, agentPort, late] = (await freePorts(3)) as [number, number, number];
+    const [agentPort, late] = (await freePorts(2)) as [number, number];
     latePort = late;
     host = await startHostProcess(
       dir,
       `state: state/host.db
-http: { port: ${apiPort} }
+http: { port: 0 }
 flyte:
   connectors:
 ${flyteExamplesConnector("examples", agentPort, join(dir, "jobs"))}
@@ -223,11 +223,11 @@ describe("agentwire-host serve: an ActiveWorkflow workflow of linked instances o
     });
     await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
     const sitePort = (site.address() as { port: number }).port;
-    const [apiPort, agentPort] = (await freePorts(2)) as [number, number];
+    const [agentPort] = (await freePorts(1)) as [number];
     host = await startHostProcess(
       dir,
       `state: state/host.db
-http: { port: ${apiPort} }
+http: { port: 0 }
 activeworkflow:
   agents:
     # One server, two agents at two URLs: started once.
@@ -300,9 +300,9 @@ describe("agentwire-host serve: killed with SIGKILL mid-task and restarted", () 
   let config: string;
 
   beforeAll(async () => {
-    const [apiPort, flytePort, awPort] = (await freePorts(3)) as [number, number, number];
+    const [flytePort, awPort] = (await freePorts(2)) as [number, number];
     config = `state: state/host.db
-http: { port: ${apiPort} }
+http: { port: 0 }
 flyte:
   connectors:
 ${flyteExamplesConnector("examples", flytePort, join(dir, "jobs"))}

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chunk, FakeOpenAI, freePort, processOutput, pythonSkipReason, pythonSuiteName, requirePython, sse, textStream, toolCallArgs, toolCallStart } from "@agentwire/test-support";
+import { chunk, FakeOpenAI, processOutput, pythonSkipReason, pythonSuiteName, requirePython, sse, textStream, toolCallArgs, toolCallStart } from "@agentwire/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { examples, startHostProcess, type HostProcess } from "./host-process.js";
 
@@ -48,7 +48,7 @@ describe.skipIf(pythonSkipReason() !== undefined)(pythonSuiteName("a workspace w
 }
 `,
     );
-    host = await startHostProcess(dir, `state: ":memory:"\nhttp: { port: ${await freePort()} }\nagentplatform:\n  workspaces: [weather.hcl]\n`);
+    host = await startHostProcess(dir, `state: ":memory:"\nhttp: { port: 0 }\nagentplatform:\n  workspaces: [weather.hcl]\n`);
   }, 180_000);
 
   afterAll(async () => {

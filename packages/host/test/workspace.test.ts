@@ -76,7 +76,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "docs"));
   writeFileSync(join(dir, "docs", "notes.txt"), "standup at 9:30\nTODO: book the offsite\n");
   writeFileSync(join(dir, "secret.txt"), "outside the root\n");
-  const [apiPort, guardPort, dashboardPort] = (await freePorts(3)) as [number, number, number];
+  const [guardPort, dashboardPort] = (await freePorts(2)) as [number, number];
   await startRemote("plugin-guard", guardPort);
   await startRemote("plugin-dashboard", dashboardPort, { TASKS_DIR: join(dir, "tasks") });
   writeFileSync(
@@ -126,7 +126,7 @@ beforeAll(async () => {
 }
 `,
   );
-  host = await startHostProcess(dir, `state: state/host.db\nhttp: { port: ${apiPort} }\nagentplatform:\n  workspaces: [team.hcl]\n  healthInterval: 500ms\n`);
+  host = await startHostProcess(dir, `state: state/host.db\nhttp: { port: 0 }\nagentplatform:\n  workspaces: [team.hcl]\n  healthInterval: 500ms\n`);
 }, 120_000);
 
 afterAll(async () => {
