@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AsyncAgent, createLogger, defineTask, serve, types, type AgentContext, type FlyteServer, type TaskContext } from "../src/index.js";
 import { AsyncConnectorService, ConnectorMetadataService } from "../src/gen2/flyteidl2/connector/service_pb.js";
 import { TaskExecution_Phase } from "../src/gen2/flyteidl2/core/execution_pb.js";
-import { createFlyteDriver } from "../src/testing/index.js";
+import { createFlyte2Driver, createFlyteDriver } from "../src/testing/index.js";
 
 const secret = "tok-9f8e7d6c5b4a-very-secret";
 const lookup = defineTask({ taskType: "secret_lookup", inputs: { key: types.string() }, outputs: { found: types.string(), protocol: types.string() } });
@@ -130,5 +130,16 @@ describe("serve() over flyteidl2.connector", () => {
     expect(lines).toEqual(["looking up logs", "done"]);
     const { results } = await tasks.getTaskMetrics({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, queries: ["lookups"] });
     expect(results.map((r) => [r.metric, r.data])).toEqual([["lookups", { key: "logs", count: 1 }]]);
+  });
+
+  it("the Flyte 2 driver runs tasks as the executor does: typed outputs with the connection sent, FAILED, a miss refused", async () => {
+    const driver = createFlyte2Driver({ url: server.url, pollIntervalMs: 5 });
+    const ok = await driver.run(lookup, { key: "via-driver" }, { connection: { secrets: { api_token: secret } } });
+    expect(ok).toMatchObject({ mode: "async", phase: "SUCCEEDED", outputs: { found: "value of via-driver", protocol: "flyteidl2" } });
+    expect(seen.at(-1)?.connection?.secrets).toEqual({ api_token: secret });
+    const failed = await driver.run(lookup, { key: "fail" }, { connection: { secrets: { api_token: secret } } });
+    expect(failed).toMatchObject({ phase: "FAILED", message: "lookup failed with token [redacted secret api_token]" });
+    const unknown = defineTask({ taskType: "nobody_serves_this" });
+    await expect(driver.run(unknown)).rejects.toThrow(/^no connector lists nobody_serves_this v0 for flytesnacks\/development \(ListConnectors lists secret_lookup v0\)/);
   });
 });

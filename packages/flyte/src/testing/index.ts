@@ -30,6 +30,14 @@ export {
   type TaskTarget,
   type TransportDriverOptions,
 } from "./flyte-driver.js";
+export {
+  createFlyte2Driver,
+  type Flyte2Connection,
+  type Flyte2Driver,
+  type Flyte2DriverOptions,
+  type Flyte2DriverSettings,
+  type Flyte2RunOptions,
+} from "./flyte2-driver.js";
 export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
 export type { AgentClients } from "./agent-clients.js";
 export { taskTemplate, type TaskTemplateOptions } from "./task-template.js";
