@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { AgentwireError, messageOf } from "@agentwire/core";
+import type { ConversationEvent } from "./agentplatform/loop.js";
 
 export interface ChatOptions {
   workspace: string;
@@ -18,18 +19,8 @@ export interface ChatOptions {
   write: (text: string) => void;
 }
 
-interface Event {
-  type: string;
-  agent?: string;
-  content?: string;
-  tool?: string;
-  args?: string;
-  result?: string;
-  is_error?: boolean;
-  target?: string;
-  error_message?: string;
-  id?: string;
-}
+/** A line of the chat endpoint: a conversation event, or the last line naming the conversation. */
+type Event = (ConversationEvent | { type: "conversation"; id: string }) & Partial<ConversationEvent>;
 
 const short = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text);
 

@@ -9,19 +9,11 @@ import { join } from "node:path";
 import { captureOutput, chunk, FakeOpenAI, freePorts, runProcess, sse, textStream, toolCallArgs, toolCallStart, waitForPort } from "@agentwire/test-support";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConversationEvent } from "../src/agentplatform/loop.js";
 import { cli, examples, startHostProcess, stopAll, until, type HostProcess } from "./host-process.js";
 
-interface Event {
-  type: string;
-  agent: string;
-  content?: string;
-  tool?: string;
-  args?: string;
-  result?: string;
-  is_error?: boolean;
-  target?: string;
-  error_message?: string;
-}
+/** A chat line: a conversation event (or the closing `{"type": "conversation", "id"}`). */
+type Event = Omit<ConversationEvent, "type"> & { type: string };
 interface PluginView {
   name: string;
   kind: string;
