@@ -98,6 +98,8 @@ export class ActiveWorkflowEngine {
   private readonly scheduleTimers = new Map<string, { timer: NodeJS.Timeout; at: Date }>();
   private readonly deliveryTimers = new Map<string, NodeJS.Timeout>();
   private readonly draining = new Set<string>();
+  /** Instances kicked while their drain ran: drained once more when it ends. */
+  private readonly rekick = new Set<string>();
   private registerTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -397,11 +399,19 @@ export class ActiveWorkflowEngine {
 
   /** Delivers an instance's pending messages, oldest first, one `receive` each. */
   private kick(name: string): void {
-    if (this.stopped || this.draining.has(name)) return;
+    if (this.stopped) return;
+    if (this.draining.has(name)) {
+      // A drain is running: it may already have looked for the next message, so make it look once more.
+      this.rekick.add(name);
+      return;
+    }
     this.draining.add(name);
     void this.serial(name, () => this.drain(name))
       .catch((err: unknown) => this.log(`activeworkflow: delivering to ${name}: ${messageOf(err)}`))
-      .finally(() => this.draining.delete(name));
+      .finally(() => {
+        this.draining.delete(name);
+        if (this.rekick.delete(name)) this.kick(name);
+      });
   }
 
   private async drain(name: string): Promise<void> {
