@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { AgentwireError, AsyncAgent, defineTask, types, type TaskContext } from "@agentwire/flyte";
+import { AgentwireError, AsyncAgent, defineTask, types, type GetContext, type TaskContext } from "@agentwire/flyte";
 import { z } from "zod";
 import { BatchJobStore } from "./batch-job-store.js";
 
@@ -26,7 +26,9 @@ export const batchJobTask = defineTask({
 /**
  * Serves `batch_job`: runs the input `script` with `sh -c` as a detached process group. GetTask is
  * RUNNING until it ends, then SUCCEEDED (exit 0) or FAILED with the exit code and the tail of stderr;
- * DeleteTask kills it (GetTask then answers ABORTED).
+ * DeleteTask kills it (GetTask then answers ABORTED). Under Flyte 2, each secret of the task's connection
+ * is an environment variable of the script under its own name (`$api_token`); the SDK redacts their values
+ * from the call's logs and from the FAILED message a stderr tail would otherwise leak them into.
  */
 export class BatchJobAgent extends AsyncAgent<typeof batchJobTask, BatchJobMeta> {
   readonly name = "Batch Job Agent";
@@ -38,12 +40,12 @@ export class BatchJobAgent extends AsyncAgent<typeof batchJobTask, BatchJobMeta>
   }
 
   async create(ctx: TaskContext<typeof batchJobTask>): Promise<BatchJobMeta> {
-    const job = await this.store.start(ctx.inputs.script);
+    const job = await this.store.start(ctx.inputs.script, secretEnv(ctx.connection?.secrets));
     ctx.logger.info({ jobId: job.jobId, pgid: job.pgid }, "batch job started");
     return { ...job, host: hostname() };
   }
 
-  async get(meta: BatchJobMeta) {
+  async get(meta: BatchJobMeta, ctx: GetContext) {
     const logLinks = [{ name: "stdout", uri: `file://${this.store.dir(meta.jobId)}/stdout` }];
     if (!(await this.store.exists(meta.jobId))) {
       return this.failed(
@@ -69,6 +71,7 @@ export class BatchJobAgent extends AsyncAgent<typeof batchJobTask, BatchJobMeta>
     }
     if (exitCode !== 0) {
       const stderr = (await this.store.tail(meta.jobId, "stderr", stderrTailBytes)).trimEnd();
+      ctx.logger.info({ jobId: meta.jobId, exitCode, stderrTail: stderr }, "batch job failed");
       return this.failed(`script exited with code ${exitCode}${stderr ? `; stderr (tail): ${stderr}` : "; stderr is empty"}`, {
         code: "NONZERO_EXIT",
         logLinks,
@@ -95,4 +98,16 @@ export class BatchJobAgent extends AsyncAgent<typeof batchJobTask, BatchJobMeta>
     }
     await this.store.kill(meta.jobId, meta.pgid);
   }
+}
+
+/** Connection secrets as environment variables: only names a shell can read (`[A-Za-z_][A-Za-z0-9_]*`). */
+function secretEnv(secrets: Record<string, string> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(secrets ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new AgentwireError("invalid_argument", `connection secret ${JSON.stringify(name)} cannot be an environment variable name; name secrets with letters, digits and _ (not starting with a digit)`);
+    }
+    env[name] = value;
+  }
+  return env;
 }

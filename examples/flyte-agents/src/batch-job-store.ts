@@ -23,8 +23,11 @@ export class BatchJobStore {
     return join(this.root, jobId);
   }
 
-  /** Starts `sh -c script` as the leader of a new process group and returns its ids. */
-  async start(script: string): Promise<{ jobId: string; pgid: number }> {
+  /**
+   * Starts `sh -c script` as the leader of a new process group and returns its ids. `env` is added to the
+   * script's environment (never written to the job's directory).
+   */
+  async start(script: string, env: Record<string, string> = {}): Promise<{ jobId: string; pgid: number }> {
     const jobId = randomUUID();
     const dir = this.dir(jobId);
     await mkdir(dir, { recursive: true });
@@ -37,7 +40,7 @@ export class BatchJobStore {
       const child = spawn(
         "sh",
         ["-c", 'sh -c "$1"; code=$?; echo "$code" > exit_code.tmp && mv exit_code.tmp exit_code', "batch-job", script],
-        { cwd: dir, detached: true, stdio: ["ignore", stdout.fd, stderr.fd] },
+        { cwd: dir, detached: true, stdio: ["ignore", stdout.fd, stderr.fd], env: { ...process.env, ...env } },
       );
       const pid = child.pid;
       if (pid === undefined) {

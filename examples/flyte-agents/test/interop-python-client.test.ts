@@ -69,6 +69,7 @@ const checksV2 = [
   "get_connector",
   "async_succeeded",
   "async_failed",
+  "secret_passed_never_echoed",
   "async_delete",
   "create_sync_refused",
   "create_missing_input",
@@ -137,6 +138,15 @@ describe.skipIf(skipPython)(pythonSuiteName("example agents against the official
     const lines = resultV2?.stdout.split("\n") ?? [];
     for (const name of checksV2) expect(lines.some((line) => line.startsWith(`ok ${name}:`)), `${name}\n${report2}`).toBe(true);
     expect(resultV2?.stdout).toContain(`all ${checksV2.length} checks passed`);
+  });
+
+  it("Flyte 2: the connection's secret never appears in the server's log, though the job printed it to stderr", () => {
+    expect(resultV2?.stdout).toContain("ok secret_passed_never_echoed:");
+    // The agent logs a failed job's stderr tail: the line is there, with the value redacted.
+    const failedLine = serverLog().split("\n").find((line) => line.includes("batch job failed") && line.includes("was rejected"));
+    expect(failedLine, serverLog()).toBeDefined();
+    expect(failedLine).toContain("[redacted secret api_token]");
+    expect(serverLog()).not.toContain("s3cr3t-v2-token");
   });
 
   it("the v2 script runs exactly the checks this test expects", async () => {

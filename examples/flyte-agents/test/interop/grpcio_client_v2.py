@@ -127,6 +127,22 @@ def check_async_failed(ch):
     return resource.message
 
 
+SECRET_VALUE = "s3cr3t-v2-token"
+
+
+def check_secret_passed_never_echoed(ch):
+    # The connection's secret reaches the job (as $api_token): a script that succeeds only when it has it, then one that
+    # prints it to stderr and fails, whose FAILED message (the stderr tail) must show it redacted.
+    stub = service_pb2_grpc.AsyncConnectorServiceStub(ch)
+    ok = poll(stub, create(stub, 'test "$api_token" = "' + SECRET_VALUE + '" && printf "secret received"'))
+    expect(ok.phase == Phase.SUCCEEDED, f"the job did not see the secret: {Phase.Phase.Name(ok.phase)}: {ok.message}")
+    failed = poll(stub, create(stub, 'echo "token $api_token was rejected" >&2; exit 5'))
+    expect(failed.phase == Phase.FAILED, f"{Phase.Phase.Name(failed.phase)}: {failed.message}")
+    expect(SECRET_VALUE not in failed.message, f"the FAILED message leaks the secret: {failed.message}")
+    expect("was rejected" in failed.message and "[redacted secret api_token]" in failed.message, f"expected the stderr tail with the secret redacted: {failed.message}")
+    return failed.message
+
+
 def check_async_delete(ch):
     stub = service_pb2_grpc.AsyncConnectorServiceStub(ch)
     meta = create(stub, "sleep 60")
@@ -167,6 +183,7 @@ CHECKS = [
     ("get_connector", check_get_connector),
     ("async_succeeded", check_async_succeeded),
     ("async_failed", check_async_failed),
+    ("secret_passed_never_echoed", check_secret_passed_never_echoed),
     ("async_delete", check_async_delete),
     ("create_sync_refused", check_create_sync_refused),
     ("create_missing_input", check_create_missing_input),

@@ -323,8 +323,7 @@ export class FlyteDriver {
 
   /** `options`, with the driver's `callTimeoutMs` unless they carry a `timeoutMs` or a `grpc-timeout` header of their own. */
   private callOptions(options: CallOptions = {}): CallOptions {
-    if (options.timeoutMs !== undefined || hasHeader(options.headers, "grpc-timeout")) return options;
-    return { ...options, timeoutMs: this.callTimeoutMs };
+    return withCallTimeout(options, this.callTimeoutMs);
   }
 
   /** One GetTask for a launched task, decoded with the task's output types. `options`: per-call options (signal, headers). */
@@ -446,6 +445,12 @@ export class FlyteDriver {
     this.record(events, started, { phase: "RETRYABLE_FAILED", message }, spec);
     return { mode, phase: "RETRYABLE_FAILED", message, events, error };
   }
+}
+
+/** `options`, with `timeoutMs` unless they carry a `timeoutMs` or a `grpc-timeout` header of their own (a server-enforced deadline). */
+export function withCallTimeout(options: CallOptions = {}, timeoutMs: number): CallOptions {
+  if (options.timeoutMs !== undefined || hasHeader(options.headers, "grpc-timeout")) return options;
+  return { ...options, timeoutMs };
 }
 
 /** Whether call headers (a `Headers`, a record or pairs) carry `name` (lower case). */

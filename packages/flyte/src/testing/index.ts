@@ -36,7 +36,10 @@ export {
   type Flyte2Driver,
   type Flyte2DriverOptions,
   type Flyte2DriverSettings,
+  type Flyte2LaunchedTask,
+  type Flyte2LaunchOptions,
   type Flyte2RunOptions,
+  v1Resource,
 } from "./flyte2-driver.js";
 export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
 export type { AgentClients } from "./agent-clients.js";
