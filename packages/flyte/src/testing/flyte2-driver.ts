@@ -5,7 +5,7 @@ import { AgentwireError } from "@agentwire/core";
 import { Health } from "@agentwire/core/grpc";
 import { ResourceSchema as V1ResourceSchema, TaskExecutionMetadataSchema as V1TaskExecutionMetadataSchema, type Resource as V1Resource } from "../gen/flyteidl/admin/agent_pb.js";
 import { TaskExecutionIdentifierSchema } from "../gen/flyteidl/core/identifier_pb.js";
-import { TaskExecution_Phase as V1Phase, TaskLogSchema as V1TaskLogSchema } from "../gen/flyteidl/core/execution_pb.js";
+import { TaskLogSchema as V1TaskLogSchema } from "../gen/flyteidl/core/execution_pb.js";
 import { LiteralSchema as V1LiteralSchema } from "../gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema as V1TaskTemplateSchema } from "../gen/flyteidl/core/tasks_pb.js";
 import { TaskExecutionMetadataSchema, type Resource } from "../gen2/flyteidl2/connector/connector_pb.js";
