@@ -56,6 +56,12 @@ export const casesSchema = {
             properties: { phase: str, outputs: obj, message: { type: "string", description: "Unanchored regular expression." } },
           },
           abort: { type: "boolean" },
+          connection: {
+            type: "object",
+            additionalProperties: false,
+            description: "Flyte 2 only: the connection sent with every call (secrets and configs inline, as the executor resolves them).",
+            properties: { secrets: { type: "object", additionalProperties: str }, configs: { type: "object", additionalProperties: str } },
+          },
         },
       },
     },

@@ -32,6 +32,11 @@ export interface FlyteTaskCase {
   expect?: { phase?: string; outputs?: Record<string, unknown>; message?: string };
   /** DeleteTask once the task is RUNNING, then expect the terminal phase (`ABORTED` unless `expect` says otherwise). */
   abort?: boolean;
+  /**
+   * Flyte 2 only: the `connection` sent with every call of the task, as the executor resolves it (secrets
+   * and configs inline). Its secret values must never come back in an answer (`flyte2.async.secrets-not-echoed`).
+   */
+  connection?: { secrets?: Record<string, string>; configs?: Record<string, string> };
 }
 
 export interface FlyteCases {

@@ -176,6 +176,21 @@ export function program(done: (code: number) => void): Command {
       }),
     );
 
+  common(prog.command("flyte2").description("a Flyte 2 connector (flyteidl2.connector AsyncConnectorService/ConnectorMetadataService)"))
+    .requiredOption("--endpoint <host:port>", "the connector's endpoint (gRPC, or Connect with --connect)")
+    .option("--tls", "connect with TLS")
+    .option("--ca <file>", "PEM of the CA that signed the server's certificate (implies --tls)")
+    .option("--connect", "speak the Connect protocol over HTTP/1.1, as Flyte 2's migrated clients do (flyte-sdk serves it beside gRPC)")
+    .action(
+      wrap(async (opts: CommonOptions & { endpoint: string; tls?: boolean; ca?: string; connect?: boolean }) => {
+        const listen = hostPort("--endpoint", opts.endpoint);
+        const tls = Boolean(opts.tls ?? opts.ca);
+        const host = listen.host.includes(":") ? `[${listen.host}]` : listen.host;
+        const target = { url: `${tls ? "https" : "http"}://${host}:${listen.port}`, ...(opts.ca ? { caPem: readFile("--ca", opts.ca) } : {}), ...(opts.connect ? { connect: true } : {}) };
+        return run("flyte2", target, listen, opts);
+      }),
+    );
+
   common(prog.command("activeworkflow").description("an ActiveWorkflow remote agent (HTTP JSON)"))
     .requiredOption("--url <url>", "the agent's URL, as given to ActiveWorkflow")
     .option("--header <header>", 'an extra header on every call, "Name: value" (repeatable)', collect, [])

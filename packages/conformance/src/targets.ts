@@ -1,11 +1,13 @@
 /** How the harness reaches the server under test, per protocol (what the CLI's options become). */
 
-/** `agentwire-conformance flyte --endpoint HOST:PORT [--tls] [--ca FILE]`. */
+/** `agentwire-conformance flyte|flyte2 --endpoint HOST:PORT [--tls] [--ca FILE] [--connect]`. */
 export interface FlyteTarget {
   /** `http://HOST:PORT` (or `https://` with --tls): what `createFlyteDriver({ url })` takes. */
   url: string;
   /** PEM of the CA that signed the server's certificate (--ca). */
   caPem?: string;
+  /** `flyte2 --connect`: the Connect protocol over HTTP/1.1 (Flyte 2's migrated clients) instead of gRPC. */
+  connect?: boolean;
 }
 
 /** `agentwire-conformance activeworkflow --url URL [--header "K: V"]...`. */

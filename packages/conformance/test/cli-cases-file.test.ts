@@ -63,7 +63,7 @@ views:
     const path = file("cases.yaml", "tasks:\n  - name: a\n    taskType: echo\n  - name: b\n    versoin: 1\ncalls:\n  - name: c\n    method: poll\n");
     const lines = errorOf(path).split("\n");
     expect(lines).toContain("cases.yaml:4: tasks[1].taskType: required");
-    expect(lines).toContain("cases.yaml:5: tasks[1].versoin: not a known key; expected one of name, taskType, version, interface, inputs, custom, expect, abort");
+    expect(lines).toContain("cases.yaml:5: tasks[1].versoin: not a known key; expected one of name, taskType, version, interface, inputs, custom, expect, abort, connection");
     expect(lines).toContain("cases.yaml:8: calls[0].method: must be one of receive, check");
   });
 

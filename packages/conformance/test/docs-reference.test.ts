@@ -11,7 +11,9 @@ import type { Protocol } from "../src/protocols.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const doc = readFileSync(join(root, "docs/conformance.md"), "utf8");
-const protocolNames: Protocol[] = ["flyte", "activeworkflow", "agentplatform"];
+const protocolNames: Protocol[] = ["flyte", "flyte2", "activeworkflow", "agentplatform"];
+/** Where each protocol's suites live (Flyte 2's are Flyte 1's, spoken for the other caller). */
+const suiteDirs: Record<Protocol, string> = { flyte: "flyte", flyte2: "flyte", activeworkflow: "activeworkflow", agentplatform: "agentplatform" };
 
 // Cases that reach every case check (each with an `expect`), against targets where nothing listens: every
 // check is reported (not selected), none does any work.
@@ -25,6 +27,7 @@ const cases: CasesFile = {
 };
 const targets = {
   flyte: [{ url: "http://127.0.0.1:1" }],
+  flyte2: [{ url: "http://127.0.0.1:1" }],
   activeworkflow: [{ url: "http://127.0.0.1:1/agent" }],
   agentplatform: [{ address: "127.0.0.1:1" }, { command: `${JSON.stringify(process.execPath)} -e 0` }],
 } as const;
@@ -44,7 +47,7 @@ async function reportedChecks(): Promise<Map<string, CheckResult>> {
 function sourceIds(): Set<string> {
   const ids = new Set<string>();
   for (const protocol of protocolNames) {
-    const dir = join(root, "packages/conformance/src/suites", protocol);
+    const dir = join(root, "packages/conformance/src/suites", suiteDirs[protocol]);
     for (const file of readdirSync(dir)) {
       const text = readFileSync(join(dir, file), "utf8");
       for (const m of text.matchAll(new RegExp(`"(${protocol}\\.[a-z]+\\.[a-z0-9-]+)"`, "g"))) ids.add(m[1]!);
@@ -56,7 +59,7 @@ function sourceIds(): Set<string> {
 /** The ids in the reference tables, with their level column. */
 function documented(): Map<string, string> {
   const rows = new Map<string, string>();
-  for (const m of doc.matchAll(/^\| `([a-z]+\.[a-z]+\.[a-z0-9-]+)` \| (MUST|SHOULD) \|/gm)) rows.set(m[1]!, m[2]!);
+  for (const m of doc.matchAll(/^\| `([a-z][a-z0-9]*\.[a-z]+\.[a-z0-9-]+)` \| (MUST|SHOULD) \|/gm)) rows.set(m[1]!, m[2]!);
   return rows;
 }
 
@@ -74,7 +77,7 @@ describe("docs/conformance.md's check reference", () => {
 
   it("names no check id in its prose that the code does not have", () => {
     const inCode = new Set([...documented().keys()]);
-    const mentioned = [...doc.matchAll(/`((?:flyte|activeworkflow|agentplatform)\.[a-z]+\.[a-z0-9-]+)`/g)].map((m) => m[1]!);
+    const mentioned = [...doc.matchAll(/`((?:flyte2?|activeworkflow|agentplatform)\.[a-z]+\.[a-z0-9-]+)`/g)].map((m) => m[1]!);
     expect(mentioned.filter((id) => !inCode.has(id))).toEqual([]);
   });
 });

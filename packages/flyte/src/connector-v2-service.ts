@@ -127,9 +127,16 @@ export function asyncConnectorService(registry: AgentRegistry, v1: V1Async): Ser
         const res = await v1.getTask!(v1req, asV2(ctx, req.connection));
         const resource = resourceV2(res.resource as V1Resource | undefined);
         if (resource === undefined) return {};
-        // A failure's message is the agent's words: the connection's secret values never go back in it.
+        // The message and the log links are the agent's words, shown to everyone who sees the run: the
+        // connection's secret values never go back in them.
         const redactor = callRedactor(ctx);
-        if (redactor && typeof resource.message === "string") resource.message = redactor.redact(resource.message);
+        if (redactor) {
+          if (typeof resource.message === "string") resource.message = redactor.redact(resource.message);
+          for (const link of resource.logLinks ?? []) {
+            link.name = redactor.redact(link.name ?? "");
+            link.uri = redactor.redact(link.uri ?? "");
+          }
+        }
         return { resource };
       }),
     deleteTask: (req, ctx) =>

@@ -27,7 +27,9 @@ class SecretLookupAgent extends AsyncAgent<typeof lookup, { key: string; protoco
   }
 
   async get(meta: { key: string; protocol: string }, ctx: AgentContext) {
-    if (meta.key === "fail") return this.failed(`lookup failed with token ${ctx.connection?.secrets.api_token}`);
+    if (meta.key === "fail") {
+      return this.failed(`lookup failed with token ${ctx.connection?.secrets.api_token}`, { logLinks: [{ name: "console", uri: `https://console.example/run?token=${ctx.connection?.secrets.api_token}` }] });
+    }
     return this.succeeded({ found: `value of ${meta.key}`, protocol: meta.protocol });
   }
 
@@ -87,7 +89,7 @@ describe("serve() over flyteidl2.connector", () => {
     expect(seen.at(-1)).toEqual({ protocol: "flyteidl" });
   });
 
-  it("never logs or answers the connection's secret values: log lines, a refused CreateTask, a FAILED resource's message", async () => {
+  it("never logs or answers the connection's secret values: log lines, a refused CreateTask, a FAILED resource's message and log links", async () => {
     const { tasks } = v2();
     const refused = await tasks.createTask({ inputs: inputs("explode"), template, connection }).then(
       () => "answered",
@@ -98,6 +100,7 @@ describe("serve() over flyteidl2.connector", () => {
     const { resource } = await tasks.getTask({ resourceMeta, taskCategory: { name: "secret_lookup", version: 0 }, connection });
     expect(resource?.phase).toBe(TaskExecution_Phase.FAILED);
     expect(resource?.message).toBe("lookup failed with token [redacted secret api_token]");
+    expect(resource?.logLinks.map((l) => l.uri)).toEqual(["https://console.example/run?token=[redacted secret api_token]"]);
     expect(logText).toContain("using token [redacted secret api_token]");
     expect(logText).not.toContain(secret);
   });

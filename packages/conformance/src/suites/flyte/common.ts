@@ -1,36 +1,19 @@
 import { Code, ConnectError, defineTask, fromLiteralMap, type AnyTaskDefinition, type LiteralMap } from "@agentwire/flyte";
-import { createFlyteDriver, TaskExecution_Phase, type FlyteDriver, type LaunchedTask } from "@agentwire/flyte/testing";
+import { TaskExecution_Phase } from "@agentwire/flyte/testing";
 import type { CallOptions } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
-import type { FlyteCases, FlyteTaskCase } from "../../cases.js";
-import type { CheckRecorder } from "../../check.js";
-import type { SuiteContext } from "../../suite.js";
-import type { FlyteTarget } from "../../targets.js";
+import type { FlyteTaskCase } from "../../cases.js";
+import type { CheckDefinition, CheckRecorder } from "../../check.js";
 import { parseTypes } from "./type-names.js";
+import { newDriver, type Ctx, type Flavor, type Handle } from "./wire.js";
 
-export type Ctx = SuiteContext<FlyteTarget, FlyteCases>;
-
-/** Upstream sources (flyteorg/flyte v1 master), from the research notes §2 and §7. */
-export const SRC = {
-  client: "flyteplugins/go/tasks/plugins/webapi/connector/client.go",
-  plugin: "flyteplugins/go/tasks/plugins/webapi/connector/plugin.go",
-  config: "flyteplugins/go/tasks/plugins/webapi/connector/config.go",
-  cache: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/cache.go",
-  core: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/core.go",
-  launcher: "flyteplugins/go/tasks/pluginmachinery/internal/webapi/launcher.go",
-  handler: "flytepropeller/pkg/controller/nodes/task/handler.go",
-  agentProto: "flyteidl/protos/flyteidl/service/agent.proto",
-} as const;
+export { newDriver, type Ctx, type Flavor } from "./wire.js";
 
 /**
- * A new driver: a new transport, so a new HTTP/2 connection (Propeller dials fresh connections). With
- * `--tls --ca FILE` the connection trusts that CA, as Propeller's `insecure: false` with a custom CA does.
+ * A check written with Flyte 1's id and words, as `f` reports it: `flyte.async.x` becomes `flyte2.async.x`,
+ * and the reason speaks of `f`'s caller.
  */
-export function newDriver(ctx: Ctx): FlyteDriver {
-  const settings = { callTimeoutMs: ctx.callTimeoutMs, pollIntervalMs: 50 };
-  const { url, caPem } = ctx.target;
-  if (caPem === undefined) return createFlyteDriver({ url, ...settings });
-  return createFlyteDriver({ transport: createGrpcTransport({ baseUrl: url, nodeOptions: { ca: caPem } }), ...settings });
+export function def(f: Flavor, d: CheckDefinition): CheckDefinition {
+  return { ...d, id: d.id.replace(/^flyte\./, `${f.protocol}.`), reason: f.say(d.reason), ...(d.source === undefined ? {} : { source: f.say(d.source) }) };
 }
 
 /** JSON-able copy of a wire message: bigint as string, bytes as base64, no `$typeName`. */
@@ -85,9 +68,9 @@ export class Problems {
   }
 }
 
-/** What the driver needs to poll a case's task: its definition, category, resource_meta and output prefix. */
-export function launchedTask(c: FlyteTaskCase, resourceMeta: Uint8Array, outputPrefix: string): LaunchedTask {
-  return { task: caseTask(c), category: { name: c.taskType, version: c.version ?? 0 }, resourceMeta, outputPrefix };
+/** What the caller keeps to poll a case's task: its definition, category, resource_meta, output prefix and connection. */
+export function handleOf(c: FlyteTaskCase, resourceMeta: Uint8Array, outputPrefix: string): Handle {
+  return { task: caseTask(c), category: { name: c.taskType, version: c.version ?? 0 }, resourceMeta, outputPrefix, ...(c.connection ? { connection: c.connection } : {}) };
 }
 
 /** The deadline the deadline checks send (grpc-timeout), which only the server enforces. */
@@ -178,14 +161,26 @@ export function expectMismatch(c: FlyteTaskCase, phase: string, message: string,
   return undefined;
 }
 
-/** The task types ListAgents lists as sync, or undefined when it cannot be read. */
-export async function syncTypes(ctx: Ctx): Promise<Set<string> | undefined> {
+/**
+ * The task types whose cases the async suites leave to others. Flyte 1: those ListAgents lists as sync
+ * (undefined when it cannot be read). Flyte 2, which has no sync service: those ListConnectors does not list
+ * (a sync agent's, served to Flyte 1 only), or when it cannot be read, those Flyte 1's ListAgents lists as sync.
+ */
+export async function syncTypes(ctx: Ctx, f: Flavor): Promise<Set<string> | undefined> {
+  if (f.protocol === "flyte2") {
+    try {
+      const listed = new Set((await f.wire(ctx).list({ timeoutMs: ctx.callTimeoutMs })).flatMap((c) => c.supportedTaskCategories.map((t) => t.name)));
+      return new Set((ctx.cases?.tasks ?? []).map((c) => c.taskType).filter((t) => !listed.has(t)));
+    } catch {
+      // Fall through to Flyte 1's listing, when the same server answers it.
+    }
+  }
   try {
     const { agents } = await newDriver(ctx).clients.metadata.listAgents({}, { timeoutMs: ctx.callTimeoutMs });
     const out = new Set<string>();
     for (const a of agents) if (a.isSync) for (const c of a.supportedTaskCategories) out.add(c.name);
     return out;
   } catch {
-    return undefined;
+    return f.protocol === "flyte" ? undefined : new Set();
   }
 }
