@@ -37,13 +37,14 @@ beforeAll(() => {
 describe("the CLI against each example with its conformance.yaml", () => {
   const targets: [string, string, (port: number) => string[]][] = [
     ["flyte", "flyte-agents", (port) => ["--endpoint", `127.0.0.1:${port}`]],
+    ["flyte2", "flyte-agents", (port) => ["--endpoint", `127.0.0.1:${port}`]],
     ["activeworkflow", "activeworkflow-agents", (port) => ["--url", `http://127.0.0.1:${port}/digest`]],
     ["agentplatform", "plugin-files", (port) => ["--address", `127.0.0.1:${port}`]],
   ];
   for (const [protocol, example, target] of targets) {
     it(`${protocol}: examples/${example} exits 0, every MUST passed`, async () => {
       const port = await freePort();
-      const json = join(out, `${example}.json`);
+      const json = join(out, `${protocol}-${example}.json`);
       const started = performance.now();
       const r = await run(join(examples, example), [protocol, ...target(port), "--start", "node dist/main.js", "--cases", "conformance.yaml", "--json", json], {
         PORT: String(port),
