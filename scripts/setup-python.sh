@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv with the official Python peers the interop tests run: grpcio, the PyPI flyteidl stubs,
-# flytekit (for `pyflyte serve connector`), grpcio-tools, python-hcl2, activeworkflow-agent, all pinned in
+# flytekit (for `pyflyte serve connector`), flyte-sdk (its Flyte 2 connector server), grpcio-tools, python-hcl2, activeworkflow-agent, all pinned in
 # scripts/python-requirements.txt. Idempotent: a venv stamped with the requirements' hash is reused.
 #
 # You rarely run this by hand: `npm test` (any vitest run) calls it before the tests when .venv is missing or
@@ -33,4 +33,4 @@ python=${AGENTWIRE_PYTHON:-python3}
 "$python" -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
 echo "$want" > "$stamp"
-"$venv/bin/python" -c "import flytekit, flyteidl, grpc; print('flytekit', flytekit.__version__, 'grpcio', grpc.__version__)"
+"$venv/bin/python" -c "import flytekit, flyteidl, grpc, flyte; print('flytekit', flytekit.__version__, 'flyte-sdk', flyte.__version__, 'grpcio', grpc.__version__)"

@@ -28,6 +28,6 @@ describe.skipIf(pythonSkipReason() !== undefined)(pythonSuiteName("the flyteidl2
     const python = requirePython(repo);
     const out = await runProcess(python, [`${repo}scripts/flyteidl2-descriptors.py`, "--check"], { cwd: repo, timeoutMs: 60_000 });
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toMatch(/^flyteidl2 image is fresh \(flyteidl2 2\.0\.53\)/);
+    expect(out.stderr).toMatch(/^flyteidl2 image is fresh \(flyteidl2 2\.0\.51\)/);
   });
 });

@@ -22,5 +22,5 @@ export {
   type ProvisionOutcome,
 } from "./provision.js";
 export { grpcError } from "./grpc-error.js";
-export { startFlytekitConnector, type FlytekitConnector } from "./flytekit-connector.js";
+export { startFlyteSdkConnector, startFlytekitConnector, type FlytekitConnector } from "./flytekit-connector.js";
 export { chunk, FakeOpenAI, sse, textStream, toolCallArgs, toolCallStart, usageChunk, type FakeReply, type RecordedRequest } from "./fake-openai.js";

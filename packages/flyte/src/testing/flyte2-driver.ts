@@ -70,6 +70,9 @@ export interface Flyte2LaunchedTask<Task extends AnyTaskDefinition = AnyTaskDefi
 
 type InputsArgs<Task extends AnyTaskDefinition, Options> = [inputs?: InputValuesOf<Task>, options?: Options];
 
+/** How one Flyte 2 run ended: a `TaskRun` whose `launched` carries the connection it was polled with. */
+export type Flyte2TaskRun<Task extends AnyTaskDefinition = AnyTaskDefinition> = Omit<TaskRun<Task>, "launched"> & { launched?: Flyte2LaunchedTask<Task> };
+
 /**
  * A v2 `Resource` as its Flyte 1 twin (the same phase numbers, `task.Outputs` as a LiteralMap, log links),
  * for code that judges both protocols with one set of rules.
@@ -184,7 +187,7 @@ export class Flyte2Driver {
   }
 
   /** Runs one task to a terminal phase over Flyte 2's protocol, returning its typed outputs. */
-  async run<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, Flyte2RunOptions>): Promise<TaskRun<Task>> {
+  async run<Task extends AnyTaskDefinition>(target: TaskTarget<Task>, ...[inputs, options = {}]: InputsArgs<Task, Flyte2RunOptions>): Promise<Flyte2TaskRun<Task>> {
     const task = taskOf(target);
     const registry = this.registry ?? (await this.refreshConnectors());
     if (!registry.get(task.taskType)?.has(task.version)) {
@@ -244,7 +247,7 @@ export class Flyte2Driver {
       }
       record(resource);
       if (isTerminalPhase(resource.phase)) {
-        const run: TaskRun<Task> = { mode: "async", phase: resource.phase, events, resource, launched };
+        const run: Flyte2TaskRun<Task> = { mode: "async", phase: resource.phase, events, resource, launched };
         if (resource.message !== undefined) run.message = resource.message;
         const outputs = resource.phase === "SUCCEEDED" ? (resource as { outputs?: OutputValuesOf<Task> }).outputs : undefined;
         if (outputs !== undefined) run.outputs = outputs;

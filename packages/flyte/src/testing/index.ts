@@ -39,6 +39,7 @@ export {
   type Flyte2LaunchedTask,
   type Flyte2LaunchOptions,
   type Flyte2RunOptions,
+  type Flyte2TaskRun,
   v1Resource,
 } from "./flyte2-driver.js";
 export { createInProcessTransport, type InProcessTransportOptions } from "./in-process.js";
