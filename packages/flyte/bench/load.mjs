@@ -1,8 +1,10 @@
 // The load generator's side of the Flyte bench: one connect-node gRPC client per server (one HTTP/2
 // connection, as Propeller keeps), sending the same pre-built requests to every server and checking the
-// answers. Runs in the bench's main process (the servers are child processes); the cells themselves are
-// run by bench-kit/cells.mjs.
-import { create } from "@bufbuild/protobuf";
+// answers. Flyte 1 servers get flyteidl.service's AsyncAgentService requests, as Propeller sends them; Flyte 2
+// servers get flyteidl2.connector's AsyncConnectorService requests carrying the same template, input and
+// metadata, as Flyte 2's executor sends them. Runs in the bench's main process (the servers are child
+// processes); the cells themselves are run by bench-kit/cells.mjs.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { toLiteralMap } from "@agentwire/flyte";
@@ -10,21 +12,50 @@ import { taskTemplate } from "@agentwire/flyte/testing";
 import { benchTask } from "./bench-agent.mjs";
 import {
   AsyncAgentService,
+  AsyncConnectorService,
   CreateTaskRequestSchema,
+  CreateTaskRequestSchemaV2,
   GetTaskRequestSchema,
+  GetTaskRequestSchemaV2,
+  LiteralSchema,
+  LiteralSchemaV2,
   TaskExecutionMetadataSchema,
+  TaskExecutionMetadataSchemaV2,
+  TaskTemplateSchema,
+  TaskTemplateSchemaV2,
 } from "./.bench-out/descriptors.mjs";
 
 export const TASK_TYPE = "bench_task";
 /** Propeller sets a deadline on every agent call (10 s by default); so do we, so servers arm a timer. */
 const CALL_TIMEOUT_MS = 10_000;
 
-export function createBenchClient(baseUrl) {
-  return createClient(AsyncAgentService, createGrpcTransport({ baseUrl }));
+/** A client of the server's task service: Flyte 1's AsyncAgentService, or Flyte 2's AsyncConnectorService with `protocol` "v2". */
+export function createBenchClient(baseUrl, protocol = "v1") {
+  return createClient(protocol === "v2" ? AsyncConnectorService : AsyncAgentService, createGrpcTransport({ baseUrl }));
 }
 
-/** What Propeller sends for a task with one integer input, built once and reused for every call. */
-export function createTaskRequest() {
+/** A message as its twin in the other protocol (the wire forms are the same): through its bytes. */
+function convert(from, value, to) {
+  return fromBinary(to, toBinary(from, value));
+}
+
+/**
+ * What Propeller sends for a task with one integer input, built once and reused for every call; with
+ * `protocol` "v2", what Flyte 2's executor sends for the same task (inputs as named literals, a connection).
+ */
+export function createTaskRequest(protocol = "v1") {
+  const v1 = createTaskRequestV1();
+  if (protocol !== "v2") return v1;
+  return create(CreateTaskRequestSchemaV2, {
+    inputs: { literals: Object.entries(v1.inputs.literals).map(([name, value]) => ({ name, value: convert(LiteralSchema, value, LiteralSchemaV2) })) },
+    template: convert(TaskTemplateSchema, v1.template, TaskTemplateSchemaV2),
+    outputPrefix: v1.outputPrefix,
+    taskExecutionMetadata: convert(TaskExecutionMetadataSchema, v1.taskExecutionMetadata, TaskExecutionMetadataSchemaV2),
+    connection: { taskType: TASK_TYPE, secrets: {}, configs: {} },
+  });
+}
+
+function createTaskRequestV1() {
   const template = taskTemplate(benchTask);
   // The task name the figures in docs/benchmarks.md were measured with (the request's bytes stay the same).
   template.id.name = "bench.task";
@@ -44,7 +75,15 @@ export function createTaskRequest() {
   });
 }
 
-export function getTaskRequest(resourceMeta) {
+export function getTaskRequest(resourceMeta, protocol = "v1") {
+  if (protocol === "v2") {
+    return create(GetTaskRequestSchemaV2, {
+      taskCategory: { name: TASK_TYPE, version: 0 },
+      resourceMeta,
+      outputPrefix: "s3://bench-bucket/metadata/propeller/bench-a0/n0/data/0",
+      connection: { taskType: TASK_TYPE, secrets: {}, configs: {} },
+    });
+  }
   return create(GetTaskRequestSchema, {
     taskType: TASK_TYPE,
     taskCategory: { name: TASK_TYPE, version: 0 },
@@ -53,8 +92,8 @@ export function getTaskRequest(resourceMeta) {
   });
 }
 
-/** One call of `rpc`, checking the answer is what the bench agent returns. */
-export function caller(client, rpc, requests) {
+/** One call of `rpc`, checking the answer is what the bench agent returns (v2: output `n` among the named literals). */
+export function caller(client, rpc, requests, protocol = "v1") {
   if (rpc === "CreateTask") {
     return async () => {
       const res = await client.createTask(requests.create, { timeoutMs: CALL_TIMEOUT_MS });
@@ -63,7 +102,8 @@ export function caller(client, rpc, requests) {
   }
   return async () => {
     const res = await client.getTask(requests.get, { timeoutMs: CALL_TIMEOUT_MS });
-    const lit = res.resource?.outputs?.literals.n?.value;
+    const literals = res.resource?.outputs?.literals;
+    const lit = protocol === "v2" ? literals?.find((l) => l.name === "n")?.value?.value : literals?.n?.value;
     if (lit?.case !== "scalar") throw new Error("GetTask answered no output n");
   };
 }

@@ -1,12 +1,14 @@
 // `npm run bench -w packages/flyte`: throughput, latency and idle memory of `serve` against a bare
-// connect-node router (the baseline) and flytekit's connector server, in one run. A report, not a test:
-// it exits 0 whether or not the targets are met and prints MISSED next to each one that is not.
+// connect-node router (the baseline) and flytekit's connector server, in one run; and the same agent served
+// to Flyte 2 (flyteidl2.connector) against flyte-sdk's connector server. A report, not a test: it exits 0
+// whether or not the targets are met and prints MISSED next to each one that is not.
 //
 // Knobs (environment):
 //   BENCH_QUICK=1        a smoke run: one round, short cells (about 20 s instead of about 2.5 min)
 //   BENCH_IN_PROCESS=0   skip the in-process (no network) handler-overhead measurement
-//   BENCH_SERVERS=a,b    which servers, of sdk,bare,flytekit and raw (default sdk,bare,flytekit; raw is a
-//                        reference point: gRPC answered on node:http2 without connect, see serve-raw.mjs)
+//   BENCH_SERVERS=a,b    which servers, of sdk,bare,flytekit,sdk2,flytesdk and raw (default all but raw; raw is a
+//                        reference point: gRPC answered on node:http2 without connect, see serve-raw.mjs).
+//                        sdk2 is serve-sdk.mjs called over Flyte 2's protocol, flytesdk flyte-sdk's server.
 //   BENCH_ROUNDS=n       rounds per cell (default 5, quick 1)
 //   BENCH_CELL_MS=ms     measured time per cell (default 700, quick 250)
 //   BENCH_CONCURRENCY=.. in-flight calls, comma-separated (default 1,8,32,64)
@@ -57,7 +59,7 @@ const config = {
   idleMs: QUICK ? 1000 : 3000,
   concurrencies: list(env.BENCH_CONCURRENCY, "1,8,32,64").map(Number),
   rpcs: list(env.BENCH_RPCS, "GetTask,CreateTask"),
-  servers: list(env.BENCH_SERVERS, "sdk,bare,flytekit"),
+  servers: list(env.BENCH_SERVERS, "sdk,bare,flytekit,sdk2,flytesdk"),
   profile: env.BENCH_PROFILE === "1",
   inProcess: env.BENCH_IN_PROCESS !== "0",
   inProcessCalls: QUICK ? 300 : 2000,
@@ -66,12 +68,15 @@ const config = {
 };
 const resultsPath = resultsPathOf(env, benchDir);
 const targets = { throughputVsBare: 0.9, p99VsBare: 1.2, throughputVsFlytekit: 5, idleRssMb: 80 };
-const serverLabels = { sdk: "serve (SDK)", bare: "bare connect-node", flytekit: "flytekit", raw: "raw node:http2" };
+const serverLabels = { sdk: "serve (SDK)", bare: "bare connect-node", flytekit: "flytekit", raw: "raw node:http2", sdk2: "serve, Flyte 2", flytesdk: "flyte-sdk (Flyte 2)" };
+/** The protocol each server is called over: Flyte 2's flyteidl2.connector for these, Flyte 1's for the rest. */
+const flyte2Servers = new Set(["sdk2", "flytesdk"]);
+const protocolOf = (name) => (flyte2Servers.has(name) ? "v2" : "v1");
 /** How the profiles count the SDK's samples: an agentwire frame anywhere on the stack. */
 const profileView = { sdkPackages: ["flyte", "core"] };
 
 // Nothing here may run unbounded: a hard stop well past the expected run time.
-guardRun(QUICK ? 120_000 : 420_000);
+guardRun(QUICK ? 120_000 : 600_000);
 
 /** What .bench-out/descriptors.mjs exports (bundled at startup; see main). */
 const descriptorsEntry = `
@@ -85,6 +90,16 @@ export {
   TaskExecutionMetadataSchema,
 } from "../src/gen/flyteidl/admin/agent_pb.js";
 export { TaskExecution_Phase } from "../src/gen/flyteidl/core/execution_pb.js";
+export { LiteralSchema } from "../src/gen/flyteidl/core/literals_pb.js";
+export { TaskTemplateSchema } from "../src/gen/flyteidl/core/tasks_pb.js";
+export { AsyncConnectorService } from "../src/gen2/flyteidl2/connector/service_pb.js";
+export {
+  CreateTaskRequestSchema as CreateTaskRequestSchemaV2,
+  GetTaskRequestSchema as GetTaskRequestSchemaV2,
+  TaskExecutionMetadataSchema as TaskExecutionMetadataSchemaV2,
+} from "../src/gen2/flyteidl2/connector/connector_pb.js";
+export { LiteralSchema as LiteralSchemaV2 } from "../src/gen2/flyteidl2/core/literals_pb.js";
+export { TaskTemplateSchema as TaskTemplateSchemaV2 } from "../src/gen2/flyteidl2/core/tasks_pb.js";
 `;
 
 /** Starts a node server script of this bench (see startNodeServer in bench-kit/servers.mjs). */
@@ -102,6 +117,18 @@ async function startFlytekit() {
     (port) => ["serve", "connector", "--port", String(port), "--prometheus_port", String(promPort), "--modules", "flytekit_bench_agent"],
     { cwd: benchDir, env: { ...env, FLYTE_SDK_RICH_TRACEBACKS: "0" }, logPath: join(outDir, "flytekit.log") },
   );
+}
+
+/** flyte-sdk's connector server (the PyPI `flyte` package) with flyte_sdk_bench_connector.py: Flyte 2's peer. */
+async function startFlyteSdk() {
+  const c0 = join(repoDir, ".venv/bin/c0");
+  if (!existsSync(c0)) throw new Error(`${c0} not found; run \`bash scripts/setup-python.sh\` first`);
+  const promPort = await freePort();
+  return startExternalServer("flytesdk", c0, (port) => ["--port", String(port), "--prometheus_port", String(promPort), "--modules", "flyte_sdk_bench_connector"], {
+    cwd: benchDir,
+    env: { ...env },
+    logPath: join(outDir, "flyte-sdk.log"),
+  });
 }
 
 /** Retries one CreateTask until the server answers (bounded); returns the resource_meta it gave. */
@@ -171,6 +198,7 @@ async function main() {
     `agentwire flyte bench${QUICK ? " (BENCH_QUICK: smoke run, figures are rough)" : ""}\n` +
       `${machineLine(machine)}\n` +
       `method: each server is a child process on 127.0.0.1; this process is the load generator (one connect-node gRPC client per server,\n` +
+      `        Flyte 1 requests to sdk, bare, flytekit; Flyte 2 requests with the same template and input to sdk2 and flyte-sdk;\n` +
       `        one HTTP/2 connection, 10 s deadline per call). ${config.rounds} round(s); in each round every (rpc, concurrency) cell is run\n` +
       `        against every server back to back, in an order rotated each time; each cell: ${config.cellWarmMs} ms unmeasured, then ${config.cellMs} ms measured.\n` +
       `        Reported: the round with the best throughput per cell (its p50/p99 with it); all rounds are in the JSON.`,
@@ -211,18 +239,23 @@ async function main() {
 
   // 2. Start the servers under test.
   const skipped = {};
-  const requests = { create: load.createTaskRequest() };
+  const requests = { v1: { create: load.createTaskRequest("v1") }, v2: { create: load.createTaskRequest("v2") } };
   const servers = await startServers(
     config.servers,
     async (name) => {
       const server =
         name === "sdk" || name === "bare" || name === "raw"
           ? await startNodeServer(name, join(benchDir, `serve-${name}.mjs`))
-          : name === "flytekit"
-            ? await startFlytekit()
-            : undefined;
-      if (!server) throw new Error(`unknown server ${name} (sdk, bare, flytekit, raw)`);
-      server.client = load.createBenchClient(server.url);
+          : name === "sdk2"
+            ? await startNodeServer(name, join(benchDir, "serve-sdk.mjs"))
+            : name === "flytekit"
+              ? await startFlytekit()
+              : name === "flytesdk"
+                ? await startFlyteSdk()
+                : undefined;
+      if (!server) throw new Error(`unknown server ${name} (sdk, bare, flytekit, sdk2, flytesdk, raw)`);
+      server.protocol = protocolOf(name);
+      server.client = load.createBenchClient(server.url, server.protocol);
       return server;
     },
     { labels: serverLabels, skipped },
@@ -230,8 +263,9 @@ async function main() {
   const startupMs = await awaitServers(
     servers,
     async (server) => {
-      server.resourceMeta = await ready(server, server.client, requests, server.name === "flytekit" ? 60_000 : 10_000);
-      server.requests = { create: requests.create, get: load.getTaskRequest(server.resourceMeta) };
+      const own = requests[server.protocol];
+      server.resourceMeta = await ready(server, server.client, own, server.name === "flytekit" || server.name === "flytesdk" ? 60_000 : 10_000);
+      server.requests = { create: own.create, get: load.getTaskRequest(server.resourceMeta, server.protocol) };
     },
     { labels: serverLabels, skipped },
   );
@@ -242,7 +276,7 @@ async function main() {
   // 3. Warm up every server on both RPCs (JIT, connection windows), unmeasured.
   for (const s of servers) {
     for (const rpc of config.rpcs) {
-      await runCell(load.caller(s.client, rpc, s.requests), {
+      await runCell(load.caller(s.client, rpc, s.requests, s.protocol), {
         concurrency: 32,
         durationMs: config.warmupMs / 2,
         maxCalls: config.maxCallsPerCell,
@@ -258,7 +292,7 @@ async function main() {
     servers,
     startedAt: runStarted,
     async measure(s, { rpc, concurrency }) {
-      const call = load.caller(s.client, rpc, s.requests);
+      const call = load.caller(s.client, rpc, s.requests, s.protocol);
       await runCell(call, { concurrency, durationMs: config.cellWarmMs, maxCalls: config.maxCallsPerCell });
       return runCell(call, { concurrency, durationMs: config.cellMs, maxCalls: config.maxCallsPerCell, serverPid: s.pid, clockTicks: ticks });
     },
@@ -314,6 +348,34 @@ async function main() {
     }
   }
 
+  // Flyte 2: the same agent over flyteidl2.connector, against itself over Flyte 1 (what the v2 adaptation
+  // costs) and against flyte-sdk's server (the peer a Flyte 2 connector author would pick instead).
+  const ratios2 = [];
+  if (has("sdk2") && (has("sdk") || has("flytesdk"))) {
+    console.log("\nFlyte 2 ratios (serve over flyteidl2.connector vs. the same server over Flyte 1, and vs. flyte-sdk; best round of each cell):");
+    for (const rpc of config.rpcs) {
+      for (const c of config.concurrencies) {
+        const s2 = get("sdk2", rpc, c);
+        const s1 = get("sdk", rpc, c);
+        const f = get("flytesdk", rpc, c);
+        const entry = { rpc, concurrency: c };
+        const parts = [`${rpc.padEnd(10)} c=${String(c).padEnd(3)}`];
+        if (s2 && s1) {
+          entry.throughputVsV1 = s2.throughput / s1.throughput;
+          entry.cpuPerCallVsV1 = cpuPerCall("sdk2", rpc, c) / cpuPerCall("sdk", rpc, c);
+          parts.push(`thr ${fmt(entry.throughputVsV1, 2)}x Flyte 1`.padEnd(22), `cpu/call ${fmt(entry.cpuPerCallVsV1, 2)}x Flyte 1`.padEnd(26));
+        }
+        if (s2 && f) {
+          entry.throughputVsFlyteSdk = s2.throughput / f.throughput;
+          entry.cpuPerCallVsFlyteSdk = cpuPerCall("sdk2", rpc, c) / cpuPerCall("flytesdk", rpc, c);
+          parts.push(`thr ${fmt(entry.throughputVsFlyteSdk, 2)}x flyte-sdk`.padEnd(24), `cpu/call ${fmt(entry.cpuPerCallVsFlyteSdk, 2)}x flyte-sdk`);
+        }
+        ratios2.push(entry);
+        console.log("  " + parts.join("  "));
+      }
+    }
+  }
+
   const over = (key) => ratios.map((r) => r[key]);
   const summary = {
     throughputVsBare: summariseTarget(over("throughputVsBare"), ">=", targets.throughputVsBare),
@@ -356,7 +418,7 @@ async function main() {
     config,
     targets,
     method:
-      "servers are child processes on 127.0.0.1; the bench process is the load generator (connect-node gRPC client, one HTTP/2 connection per server, 10 s deadline per call); rounds interleave servers in rotated order per cell; per cell the best-throughput round is reported",
+      "servers are child processes on 127.0.0.1; the bench process is the load generator (connect-node gRPC client, one HTTP/2 connection per server, 10 s deadline per call; Flyte 1 requests to sdk/bare/flytekit/raw, Flyte 2 requests with the same template and input to sdk2/flytesdk); rounds interleave servers in rotated order per cell; per cell the best-throughput round is reported",
     exampleAgents: example,
     inProcess,
     startupMs,
@@ -364,6 +426,7 @@ async function main() {
     skipped,
     best: index.bestByKey(),
     ratios,
+    ratiosFlyte2: ratios2,
     summary,
     cells,
     profiles,
