@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Type-checks the TypeScript in the docs, so a guide cannot drift from the API it teaches. Every ```ts (or
+// Type-checks the TypeScript in the docs, so a guide cannot drift from the API it teaches (and refuses a doc
+// that installs @agentwire/* from the npm registry, whose scope is another project's). Every ```ts (or
 // ```typescript) block in README.md, docs/*.md, packages/*/README.md and examples/*/README.md is written out
 // as its own ES module and compiled with the repository's compiler options against the built packages
 // (imports name the public packages: `@agentwire/flyte`, `@agentwire/flyte/testing`, ...). A block that
@@ -67,6 +68,21 @@ function blocksOf(file) {
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const files = only.length > 0 ? only : markdownFiles();
+
+// The `@agentwire` scope on the npm registry belongs to an unrelated project: no doc may tell a reader to
+// install a kit package from it (`npm install @agentwire/flyte`, `pnpm add @agentwire/...`, ...).
+const registryInstall = /\b(?:npm\s+(?:install|i|add)|pnpm\s+(?:add|install)|yarn\s+add|bun\s+add)\b[^\n`]*?(?<![\w./:-])@agentwire\//;
+const fromRegistry = [];
+for (const file of files) {
+  readFileSync(join(root, file), "utf8")
+    .split("\n")
+    .forEach((text, i) => registryInstall.test(text) && fromRegistry.push(`${file}:${i + 1}: ${text.trim()}`));
+}
+if (fromRegistry.length > 0) {
+  for (const e of fromRegistry) console.error(e);
+  console.error("docs: these lines install @agentwire/* from the npm registry, whose @agentwire scope is another project's; point readers at create-agent's vendored tarballs (docs/getting-started.md)");
+  process.exit(1);
+}
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
