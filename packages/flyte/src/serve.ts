@@ -31,10 +31,10 @@ export interface ServeOptions extends GrpcServerOptions {
    */
   protocols?: { flyteidl?: boolean; flyteidl2?: boolean };
   /**
-   * A second port answering Flyte 2's services over the Connect protocol on HTTP/1.1 (JSON or binary), with
-   * `GET /healthz`, beside gRPC: what flyte-sdk's connector server runs "for migrated clients" as Flyte 2
-   * moves its connector clients to Connect. Default: `CONNECT_PORT` from the environment, else none. 0 picks
-   * a free port.
+   * A second port answering every service of the gRPC port over the Connect protocol on HTTP/1.1 (JSON or
+   * binary), with `GET /healthz`: what flyte-sdk's connector server runs beside gRPC "during the migration
+   * away from gRPC" as Flyte 2 moves its connector clients to Connect, and what `curl` and browsers speak.
+   * Default: `CONNECT_PORT` from the environment, else none. 0 picks a free port.
    */
   connectPort?: number;
 }
@@ -81,11 +81,11 @@ export async function serve(options: ServeOptions): Promise<FlyteServer> {
     metricsServer = await startMetricsServer({ port: metricsPort, host, registry: metrics.registry });
   }
   let connectServer: ListeningServer | undefined;
-  if (connectPort !== undefined && protocols?.flyteidl2 !== false) {
+  if (connectPort !== undefined) {
     const { host } = resolveListenAddress({ defaultPort, defaultHost, ...(options.host === undefined ? {} : { host: options.host }), fromEnv: { port: false } });
-    const v2 = tables.filter((t) => t.service.typeName.startsWith("flyteidl2."));
     try {
-      connectServer = await startConnectServer(v2, { port: connectPort, host, serving: () => !health.isDraining });
+      // Every service the gRPC port answers, for Flyte 2's migrated clients and for `curl` and browsers.
+      connectServer = await startConnectServer(tables, { port: connectPort, host, serving: () => !health.isDraining });
     } catch (err) {
       await metricsServer?.close(0);
       throw err;

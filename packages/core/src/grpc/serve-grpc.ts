@@ -5,6 +5,7 @@ import { CallTracker } from "../call-tracker.js";
 import { AgentwireError } from "../errors.js";
 import { nodeServerTransport } from "../graceful-server.js";
 import { startServer, type LifecycleOptions, type RunningServer, type StartServerOptions } from "../server-lifecycle.js";
+import { grpcJsTransport } from "./grpc-js-transport.js";
 import type { GrpcHealth } from "./health.js";
 import { routesFor, type AnyServiceTable } from "./service-table.js";
 
@@ -17,6 +18,14 @@ export interface GrpcServerOptions extends LifecycleOptions {
   maxMessageBytes?: number;
   /** Serve TLS instead of plaintext h2c. PEM key and certificate. Default: plaintext. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * What carries the gRPC wire. `"grpc-js"`: `@grpc/grpc-js`, the official gRPC server for Node (gRPC only;
+   * deadlines, cancellation, compression, message size limits, keepalive as gRPC does them). `"connect"`:
+   * connect-node, which also answers gRPC-Web and the Connect protocol on the same port (for `curl` and
+   * browsers) at a higher server CPU cost per call. Default: `AGENTWIRE_GRPC_TRANSPORT` from the environment,
+   * else `"grpc-js"`.
+   */
+  transport?: "grpc-js" | "connect";
 }
 
 /** What a protocol package adds when it serves its tables. */
@@ -33,8 +42,9 @@ export interface ServeGrpcOptions
 export const defaultMaxMessageBytes = 4 * 1024 * 1024;
 
 /**
- * Serves service tables over gRPC on HTTP/2 (and gRPC-Web and Connect, for `buf curl` and browsers), with
- * the one agentwire lifecycle: `PORT`/`HOST`, graceful drain on SIGTERM, health NOT_SERVING first.
+ * Serves service tables over gRPC on HTTP/2 — on `@grpc/grpc-js` by default, or on connect-node (which also
+ * answers gRPC-Web and Connect) with `transport: "connect"` — with the one agentwire lifecycle:
+ * `PORT`/`HOST`, graceful drain on SIGTERM, health NOT_SERVING first.
  *
  * ```ts
  * const health = new GrpcHealth({ services: [Greeter.typeName] });
@@ -54,7 +64,15 @@ export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpc
       }),
     );
   }
-  const { health, onDraining, tls, maxMessageBytes: _max, ...lifecycle } = options;
+  const { health, onDraining, tls, maxMessageBytes: _max, transport: transportOption, ...lifecycle } = options;
+  const transportName = transportOption ?? (process.env.AGENTWIRE_GRPC_TRANSPORT as ServeGrpcOptions["transport"]) ?? "grpc-js";
+  if (transportName !== "grpc-js" && transportName !== "connect") {
+    return Promise.reject(
+      new AgentwireError("invalid_argument", `transport must be "grpc-js" or "connect" (option transport, or AGENTWIRE_GRPC_TRANSPORT); got ${JSON.stringify(transportName)}`, {
+        details: { field: "transport", value: transportName },
+      }),
+    );
+  }
   return startServer({
     ...lifecycle,
     scheme: tls ? "https" : "http",
@@ -63,6 +81,7 @@ export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpc
       onDraining?.();
     },
     transport: (shutdownSignal) => {
+      if (transportName === "grpc-js") return grpcJsTransport(tables, { maxMessageBytes: maxBytes, shutdownSignal, ...(tls ? { tls } : {}) });
       // Connect adds one listener per in-flight call (removed when it ends); dozens in flight are normal.
       setMaxListeners(0, shutdownSignal);
       const handler = connectNodeAdapter({

@@ -1,0 +1,314 @@
+import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextValues, type ContextValues, type HandlerContext } from "@connectrpc/connect";
+import {
+  Metadata,
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+  type UntypedHandleCall,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import type { ServerTransport } from "../server-lifecycle.js";
+import { toConnectError } from "./connect-error.js";
+import type { AnyServiceTable } from "./service-table.js";
+
+/** How `grpcJsTransport` serves: message size limits, TLS, and the signal that ends handlers at the hard stop. */
+export interface GrpcJsTransportOptions {
+  maxMessageBytes: number;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Fires once the shutdown grace period is over: handlers still running see their `signal` abort. */
+  shutdownSignal: AbortSignal;
+}
+
+type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+
+/** A message's bytes as a Buffer, without copying. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The response as a message of `schema`: a handler may return an init shape (a plain object). */
+function messageOf(schema: DescMessage, value: unknown): unknown {
+  return isMessage(value, schema) ? value : create(schema, value as never);
+}
+
+/** grpc-js metadata as Fetch `Headers` (binary values base64, as gRPC carries them in `-bin` keys). */
+function headersOf(metadata: Metadata): Headers {
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(metadata.getMap())) {
+    headers.append(key, typeof values === "string" ? values : Buffer.from(values).toString("base64"));
+  }
+  return headers;
+}
+
+/** Fetch `Headers` as grpc-js metadata (`-bin` keys decoded from base64). */
+function metadataOf(headers: Headers): Metadata {
+  const md = new Metadata();
+  headers.forEach((value, key) => {
+    if (key.endsWith("-bin")) md.add(key, Buffer.from(value, "base64"));
+    else md.add(key, value);
+  });
+  return md;
+}
+
+/**
+ * The handler context of one call, as connect builds it for its handlers, without its per-call costs: the
+ * signal, its AbortController and the request headers are made only when the handler reads them. The
+ * signal aborts when the client cancels, the deadline passes or the server's hard stop comes; a call that
+ * simply ends does not abort it.
+ */
+class GrpcJsHandlerContext implements HandlerContext {
+  readonly protocolName = "grpc";
+  readonly requestMethod = "POST";
+  readonly values: ContextValues = createContextValues();
+  readonly responseHeader = new Headers();
+  readonly responseTrailer = new Headers();
+  private controller: AbortController | undefined;
+  private headers: Headers | undefined;
+  private readonly deadline: number;
+  /** Set once the answer is sent: a later "cancelled" (grpc-js emits one as every stream closes) is not an abort. */
+  done = false;
+
+  constructor(
+    readonly service: DescService,
+    readonly method: DescMethod,
+    private readonly call: AnyCall,
+    private readonly shutdownSignal: AbortSignal,
+  ) {
+    const d = call.getDeadline();
+    this.deadline = d instanceof Date ? d.getTime() : d;
+  }
+
+  get url(): string {
+    return `/${this.service.typeName}/${this.method.name}`;
+  }
+
+  get requestHeader(): Headers {
+    return (this.headers ??= headersOf(this.call.metadata));
+  }
+
+  timeoutMs = (): number | undefined => (Number.isFinite(this.deadline) ? this.deadline - Date.now() : undefined);
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const abort = (reason: ConnectError) => {
+        if (!controller.signal.aborted) controller.abort(reason);
+      };
+      if (this.call.cancelled) {
+        if (!this.done) abort(this.cancelReason());
+      }
+      else {
+        (this.call as unknown as NodeJS.EventEmitter).once("cancelled", () => {
+          if (!this.done) abort(this.cancelReason());
+        });
+      }
+      // The lifecycle's hard stop says why (its shutdownReason); the caller hears that, as with connect.
+      const stopped = () => abort(toConnectError(this.shutdownSignal.reason));
+      if (this.shutdownSignal.aborted) stopped();
+      else this.shutdownSignal.addEventListener("abort", stopped, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** Why a cancelled call ended: its deadline, or the client. */
+  private cancelReason(): ConnectError {
+    return Number.isFinite(this.deadline) && Date.now() >= this.deadline
+      ? new ConnectError("the operation timed out", Code.DeadlineExceeded)
+      : new ConnectError("the client cancelled the call", Code.Canceled);
+  }
+
+  /** Headers set by the handler, as grpc-js metadata (undefined when there are none). */
+  responseMetadata(): Metadata | undefined {
+    let any = false;
+    this.responseHeader.forEach(() => (any = true));
+    return any ? metadataOf(this.responseHeader) : undefined;
+  }
+
+  trailerMetadata(): Metadata | undefined {
+    let any = false;
+    this.responseTrailer.forEach(() => (any = true));
+    return any ? metadataOf(this.responseTrailer) : undefined;
+  }
+}
+
+/** A thrown value as the gRPC status grpc-js sends (`toConnectError`'s code and raw message), its metadata and the context's trailers. */
+function statusOf(reason: unknown, ctx: GrpcJsHandlerContext): { code: number; details: string; metadata: Metadata } {
+  const err = toConnectError(reason);
+  const metadata = ctx.trailerMetadata() ?? new Metadata();
+  err.metadata.forEach((value, key) => metadata.add(key, key.endsWith("-bin") ? Buffer.from(value, "base64") : value));
+  return { code: err.code, details: err.rawMessage, metadata };
+}
+
+/** Writes `message` to a server stream, waiting for the stream to drain when grpc-js asks. */
+function write(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, message: unknown): Promise<void> | undefined {
+  if (call.write(message)) return undefined;
+  return new Promise((resolve) => call.once("drain", resolve));
+}
+
+/** A client stream as an async iterable of messages (grpc-js streams are object-mode Readables). */
+function requestsOf(call: ServerReadableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>): AsyncIterable<unknown> {
+  // Not `for await (… of call)`: a Readable's iterator destroys the stream when the client's side ends,
+  // which for a duplex call also kills the side the answer and the status still go out on.
+  return { [Symbol.asyncIterator]: () => (call as unknown as import("node:stream").Readable).iterator({ destroyOnReturn: false }) };
+}
+
+/** The grpc-js handler of one method, calling connect-style `impl` with a handler context. */
+function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdownSignal: AbortSignal): UntypedHandleCall {
+  const run = impl as (input: unknown, ctx: HandlerContext) => unknown;
+  const sendHeaders = (call: AnyCall, ctx: GrpcJsHandlerContext) => {
+    const md = ctx.responseMetadata();
+    if (md) call.sendMetadata(md);
+  };
+  switch (method.methodKind) {
+    case "unary":
+      return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+        let answer: unknown;
+        try {
+          answer = run(call.request, ctx);
+        } catch (err) {
+          ctx.done = true;
+          callback(statusOf(err, ctx));
+          return;
+        }
+        const finish = (value: unknown) => {
+          ctx.done = true;
+          sendHeaders(call, ctx);
+          callback(null, messageOf(method.output, value), ctx.trailerMetadata());
+        };
+        const fail = (err: unknown) => {
+          ctx.done = true;
+          callback(statusOf(err, ctx));
+        };
+        if (answer instanceof Promise) answer.then(finish, fail);
+        else finish(answer);
+      };
+    case "server_streaming":
+      return (call: ServerWritableStream<unknown, unknown>) => {
+        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+        void (async () => {
+          let headersSent = false;
+          try {
+            for await (const value of run(call.request, ctx) as AsyncIterable<unknown>) {
+              if (!headersSent) {
+                sendHeaders(call, ctx);
+                headersSent = true;
+              }
+              await write(call, messageOf(method.output, value));
+            }
+            ctx.done = true;
+            if (!headersSent) sendHeaders(call, ctx);
+            call.end(ctx.trailerMetadata());
+          } catch (err) {
+            ctx.done = true;
+            call.emit("error", statusOf(err, ctx));
+          }
+        })();
+      };
+    case "client_streaming":
+      return (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+        (run(requestsOf(call), ctx) as Promise<unknown>).then(
+          (value) => {
+            ctx.done = true;
+            sendHeaders(call, ctx);
+            callback(null, messageOf(method.output, value), ctx.trailerMetadata());
+          },
+          (err: unknown) => {
+            ctx.done = true;
+            callback(statusOf(err, ctx));
+          },
+        );
+      };
+    case "bidi_streaming":
+      return (call: ServerDuplexStream<unknown, unknown>) => {
+        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+        void (async () => {
+          let headersSent = false;
+          try {
+            for await (const value of run(requestsOf(call), ctx) as AsyncIterable<unknown>) {
+              if (!headersSent) {
+                sendHeaders(call, ctx);
+                headersSent = true;
+              }
+              await write(call, messageOf(method.output, value));
+            }
+            ctx.done = true;
+            if (!headersSent) sendHeaders(call, ctx);
+            call.end(ctx.trailerMetadata());
+          } catch (err) {
+            ctx.done = true;
+            call.emit("error", statusOf(err, ctx));
+          }
+        })();
+      };
+  }
+}
+
+/** grpc-js's definition of `service`: its paths, streaming shapes and protobuf-es (de)serialisers. */
+function definitionOf(service: DescService): ServiceDefinition {
+  const definition: Record<string, ServiceDefinition[string]> = {};
+  for (const method of service.methods) {
+    definition[method.localName] = {
+      path: `/${service.typeName}/${method.name}`,
+      requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
+      responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
+      requestSerialize: (message: unknown) => bufferOf(toBinary(method.input, message as never)),
+      requestDeserialize: (bytes: Buffer) => fromBinary(method.input, bytes),
+      responseSerialize: (message: unknown) => bufferOf(toBinary(method.output, message as never)),
+      responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
+      originalName: method.localName,
+    };
+  }
+  return definition;
+}
+
+/**
+ * Service tables served by `@grpc/grpc-js`, the official gRPC server for Node, as a `ServerTransport` of the
+ * one lifecycle: grpc-js does the wire (HTTP/2 framing, deadlines, cancellation, compression, message size
+ * limits, trailers-only errors, keepalive), protobuf-es the messages, and each table's connect-style
+ * handlers run unchanged with a `HandlerContext`. A method a table leaves out answers UNIMPLEMENTED.
+ */
+export function grpcJsTransport(tables: readonly AnyServiceTable[], options: GrpcJsTransportOptions): ServerTransport {
+  const server = new Server({
+    "grpc.max_receive_message_length": options.maxMessageBytes,
+    "grpc.max_send_message_length": options.maxMessageBytes,
+  });
+  for (const { service, implementation } of tables) {
+    const impl: UntypedServiceImplementation = {};
+    const table = implementation as Record<string, unknown>;
+    for (const method of service.methods) {
+      const fn = table[method.localName];
+      if (typeof fn !== "function") continue;
+      impl[method.localName] = handlerOf(service, method, (fn as (...args: never[]) => unknown).bind(implementation), options.shutdownSignal);
+    }
+    server.addService(definitionOf(service), impl);
+  }
+  const credentials = options.tls ? ServerCredentials.createSsl(null, [{ private_key: Buffer.from(options.tls.key), cert_chain: Buffer.from(options.tls.cert) }]) : ServerCredentials.createInsecure();
+  return {
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+        server.bindAsync(address, credentials, (err, bound) => (err ? reject(err) : resolve({ port: bound, host })));
+      }),
+    close: (timeoutMs) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        timer.unref();
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
