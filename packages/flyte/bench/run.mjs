@@ -6,9 +6,12 @@
 // Knobs (environment):
 //   BENCH_QUICK=1        a smoke run: one round, short cells (about 20 s instead of about 2.5 min)
 //   BENCH_IN_PROCESS=0   skip the in-process (no network) handler-overhead measurement
-//   BENCH_SERVERS=a,b    which servers, of sdk,bare,flytekit,sdk2,flytesdk and raw (default all but raw; raw is a
-//                        reference point: gRPC answered on node:http2 without connect, see serve-raw.mjs).
-//                        sdk2 is serve-sdk.mjs called over Flyte 2's protocol, flytesdk flyte-sdk's server.
+//   BENCH_SERVERS=a,b    which servers, of sdk,grpcjs,sdkc,bare,flytekit,sdk2,flytesdk and raw (default all but
+//                        raw; raw is a reference point: gRPC answered on node:http2 without a gRPC library, see
+//                        serve-raw.mjs). sdk is serve() on its default transport, @grpc/grpc-js; grpcjs the same
+//                        work as bare grpc-js handlers; sdkc serve() on connect-node (transport "connect"); bare
+//                        the same work on a bare connect-node router; sdk2 is serve-sdk.mjs called over Flyte 2's
+//                        protocol, flytesdk flyte-sdk's server.
 //   BENCH_ROUNDS=n       rounds per cell (default 5, quick 1)
 //   BENCH_CELL_MS=ms     measured time per cell (default 700, quick 250)
 //   BENCH_CONCURRENCY=.. in-flight calls, comma-separated (default 1,8,32,64)
@@ -59,7 +62,7 @@ const config = {
   idleMs: QUICK ? 1000 : 3000,
   concurrencies: list(env.BENCH_CONCURRENCY, "1,8,32,64").map(Number),
   rpcs: list(env.BENCH_RPCS, "GetTask,CreateTask"),
-  servers: list(env.BENCH_SERVERS, "sdk,bare,flytekit,sdk2,flytesdk"),
+  servers: list(env.BENCH_SERVERS, "sdk,grpcjs,sdkc,bare,flytekit,sdk2,flytesdk"),
   profile: env.BENCH_PROFILE === "1",
   inProcess: env.BENCH_IN_PROCESS !== "0",
   inProcessCalls: QUICK ? 300 : 2000,
@@ -68,7 +71,7 @@ const config = {
 };
 const resultsPath = resultsPathOf(env, benchDir);
 const targets = { throughputVsBare: 0.9, p99VsBare: 1.2, throughputVsFlytekit: 5, idleRssMb: 80 };
-const serverLabels = { sdk: "serve (SDK)", bare: "bare connect-node", flytekit: "flytekit", raw: "raw node:http2", sdk2: "serve, Flyte 2", flytesdk: "flyte-sdk (Flyte 2)" };
+const serverLabels = { sdk: "serve (SDK, grpc-js)", grpcjs: "bare grpc-js", sdkc: "serve on connect-node", bare: "bare connect-node", flytekit: "flytekit", raw: "raw node:http2", sdk2: "serve, Flyte 2", flytesdk: "flyte-sdk (Flyte 2)" };
 /** The protocol each server is called over: Flyte 2's flyteidl2.connector for these, Flyte 1's for the rest. */
 const flyte2Servers = new Set(["sdk2", "flytesdk"]);
 const protocolOf = (name) => (flyte2Servers.has(name) ? "v2" : "v1");
@@ -248,12 +251,16 @@ async function main() {
           ? await startNodeServer(name, join(benchDir, `serve-${name}.mjs`))
           : name === "sdk2"
             ? await startNodeServer(name, join(benchDir, "serve-sdk.mjs"))
+            : name === "grpcjs"
+              ? await startNodeServer(name, join(benchDir, "serve-grpcjs.mjs"))
+              : name === "sdkc"
+                ? await startNode(name, join(benchDir, "serve-sdk.mjs"), { cwd: benchDir, outDir, profile: config.profile, profileDir, env: { ...env, AGENTWIRE_GRPC_TRANSPORT: "connect" } })
             : name === "flytekit"
               ? await startFlytekit()
               : name === "flytesdk"
                 ? await startFlyteSdk()
                 : undefined;
-      if (!server) throw new Error(`unknown server ${name} (sdk, bare, flytekit, sdk2, flytesdk, raw)`);
+      if (!server) throw new Error(`unknown server ${name} (sdk, grpcjs, sdkc, bare, flytekit, sdk2, flytesdk, raw)`);
       server.protocol = protocolOf(name);
       server.client = load.createBenchClient(server.url, server.protocol);
       return server;
@@ -348,6 +355,29 @@ async function main() {
     }
   }
 
+  // The transport: serve on grpc-js against bare grpc-js handlers (what the SDK adds), against itself on
+  // connect-node, and against flytekit (issue 13's targets: CPU per call <= 1.5x bare grpc-js, <= 0.3x flytekit).
+  const ratiosGrpcJs = [];
+  if (has("sdk") && (has("grpcjs") || has("sdkc"))) {
+    console.log("\ngrpc-js ratios (serve on grpc-js vs. bare grpc-js, vs. serve on connect-node, vs. flytekit; server CPU per call over all rounds):");
+    for (const rpc of config.rpcs) {
+      for (const c of config.concurrencies) {
+        const entry = { rpc, concurrency: c };
+        const parts = [`${rpc.padEnd(10)} c=${String(c).padEnd(3)}`];
+        const s = get("sdk", rpc, c);
+        for (const [other, key, label] of [["grpcjs", "VsBareGrpcJs", "bare grpc-js"], ["sdkc", "VsConnect", "serve on connect"], ["flytekit", "VsFlytekit", "flytekit"]]) {
+          const o = get(other, rpc, c);
+          if (!s || !o) continue;
+          entry[`cpuPerCall${key}`] = cpuPerCall("sdk", rpc, c) / cpuPerCall(other, rpc, c);
+          entry[`throughput${key}`] = s.throughput / o.throughput;
+          parts.push(`cpu/call ${fmt(entry[`cpuPerCall${key}`], 2)}x ${label}, thr ${fmt(entry[`throughput${key}`], 2)}x`.padEnd(44));
+        }
+        ratiosGrpcJs.push(entry);
+        console.log("  " + parts.join("  "));
+      }
+    }
+  }
+
   // Flyte 2: the same agent over flyteidl2.connector, against itself over Flyte 1 (what the v2 adaptation
   // costs) and against flyte-sdk's server (the peer a Flyte 2 connector author would pick instead).
   const ratios2 = [];
@@ -427,6 +457,7 @@ async function main() {
     best: index.bestByKey(),
     ratios,
     ratiosFlyte2: ratios2,
+    ratiosGrpcJs,
     summary,
     cells,
     profiles,

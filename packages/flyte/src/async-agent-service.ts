@@ -63,7 +63,7 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
         log.debug(`${r.name} checking the status of the job`);
         let resource: TaskResource;
         try {
-          resource = await agent.get(meta, { ...agentContext(r, ctx, log), outputPrefix: req.outputPrefix });
+          resource = await agent.get(meta, agentContext(r, ctx, log, { outputPrefix: req.outputPrefix }));
         } catch (err) {
           if (!(err instanceof TaskFailure)) throw err;
           resource = taskFailureResource(err);
@@ -85,13 +85,15 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
         if (!agent.getMetrics) {
           throw new AgentwireError("unimplemented", `${r.name} (task type ${r.category.name}) does not report metrics`);
         }
-        const results = await agent.getMetrics(meta, {
-          ...agentContext(r, ctx, log),
-          queries: req.queries,
-          ...(req.startTime ? { start: timestampDate(req.startTime) } : {}),
-          ...(req.endTime ? { end: timestampDate(req.endTime) } : {}),
-          ...(req.step ? { stepMs: durationMs(req.step) } : {}),
-        });
+        const results = await agent.getMetrics(
+          meta,
+          agentContext(r, ctx, log, {
+            queries: req.queries,
+            ...(req.startTime ? { start: timestampDate(req.startTime) } : {}),
+            ...(req.endTime ? { end: timestampDate(req.endTime) } : {}),
+            ...(req.step ? { stepMs: durationMs(req.step) } : {}),
+          }),
+        );
         return { results: results.map((m) => ({ metric: m.metric, data: m.data as JsonObject })) };
       }),
 
@@ -101,7 +103,7 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
         if (!agent.getLogs) {
           throw new AgentwireError("unimplemented", `${r.name} (task type ${r.category.name}) does not stream logs`);
         }
-        for await (const line of agent.getLogs(meta, { ...agentContext(r, ctx, log), lines: Number(req.lines), token: req.token })) {
+        for await (const line of agent.getLogs(meta, agentContext(r, ctx, log, { lines: Number(req.lines), token: req.token }))) {
           yield logLinePart(line);
         }
       }),

@@ -33,17 +33,24 @@ export function callRedactor(ctx: HandlerContext): Redactor | undefined {
   return Redactor.needed(named) ? new Redactor(named, "secret") : undefined;
 }
 
-/** What every handler context holds: the call's signal and deadline, a logger, the category, the protocol. */
-export function agentContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger): AgentContext {
+/**
+ * What every handler context holds: the call's signal and deadline, a logger, the category, the protocol,
+ * and `extra` (the operation's own fields). The signal is read from the call only when the agent reads it:
+ * making one costs an AbortController and listeners a call that never looks at it need not pay for.
+ */
+export function agentContext<Extra extends object = object>(r: RegisteredAgent, ctx: HandlerContext, log: Logger, extra?: Extra): AgentContext & Extra {
   const { protocol, connection } = ctx.values.get(callProtocolKey);
-  return {
-    signal: ctx.signal,
+  const context = {
     timeoutMs: () => ctx.timeoutMs(),
     logger: log,
     taskCategory: r.category,
     protocol,
     ...(connection ? { connection } : {}),
+    ...extra,
   };
+  // Defined on the final object (not spread, which would read it at once).
+  Object.defineProperty(context, "signal", { get: () => ctx.signal, enumerable: true });
+  return context as AgentContext & Extra;
 }
 
 /** The request a task context is built from: CreateTask's fields, or ExecuteTaskSync's header and inputs. */
@@ -59,13 +66,12 @@ export function taskContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger
   const rawInputs = request.inputs ?? create(LiteralMapSchema);
   // Serializing just to measure costs a few percent of a CreateTask: only when metrics are recorded.
   if (metrics) metrics.inputSize(r.category.name, toBinary(LiteralMapSchema, rawInputs).byteLength);
-  return {
-    ...agentContext(r, ctx, log),
+  return agentContext(r, ctx, log, {
     inputs: decodeInputs(r, request.template, request.inputs),
     rawInputs,
     template: request.template,
     custom: request.template.custom ?? {},
     outputPrefix: request.outputPrefix,
     taskExecutionMetadata: request.taskExecutionMetadata,
-  };
+  });
 }

@@ -46,6 +46,14 @@ function headersOf(metadata: Metadata): Headers {
   return headers;
 }
 
+/** Headers a handler set, as grpc-js metadata; undefined when it set none (most calls: nothing is made). */
+function nonEmpty(headers: Headers | undefined): Metadata | undefined {
+  if (headers === undefined) return undefined;
+  let any = false;
+  headers.forEach(() => (any = true));
+  return any ? metadataOf(headers) : undefined;
+}
+
 /** Fetch `Headers` as grpc-js metadata (`-bin` keys decoded from base64). */
 function metadataOf(headers: Headers): Metadata {
   const md = new Metadata();
@@ -65,14 +73,15 @@ function metadataOf(headers: Headers): Metadata {
 class GrpcJsHandlerContext implements HandlerContext {
   readonly protocolName = "grpc";
   readonly requestMethod = "POST";
-  readonly values: ContextValues = createContextValues();
-  readonly responseHeader = new Headers();
-  readonly responseTrailer = new Headers();
+  private valuesStore: ContextValues | undefined;
+  private responseHeaders: Headers | undefined;
+  private responseTrailers: Headers | undefined;
   private controller: AbortController | undefined;
   private headers: Headers | undefined;
   private readonly deadline: number;
   /** Set once the answer is sent: a later "cancelled" (grpc-js emits one as every stream closes) is not an abort. */
-  done = false;
+  private done = false;
+  private unlisten: (() => void) | undefined;
 
   constructor(
     readonly service: DescService,
@@ -88,11 +97,23 @@ class GrpcJsHandlerContext implements HandlerContext {
     return `/${this.service.typeName}/${this.method.name}`;
   }
 
+  get values(): ContextValues {
+    return (this.valuesStore ??= createContextValues());
+  }
+
+  get responseHeader(): Headers {
+    return (this.responseHeaders ??= new Headers());
+  }
+
+  get responseTrailer(): Headers {
+    return (this.responseTrailers ??= new Headers());
+  }
+
   get requestHeader(): Headers {
     return (this.headers ??= headersOf(this.call.metadata));
   }
 
-  timeoutMs = (): number | undefined => (Number.isFinite(this.deadline) ? this.deadline - Date.now() : undefined);
+  readonly timeoutMs = (): number | undefined => (Number.isFinite(this.deadline) ? this.deadline - Date.now() : undefined);
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
@@ -101,20 +122,30 @@ class GrpcJsHandlerContext implements HandlerContext {
       const abort = (reason: ConnectError) => {
         if (!controller.signal.aborted) controller.abort(reason);
       };
-      if (this.call.cancelled) {
-        if (!this.done) abort(this.cancelReason());
-      }
+      if (this.done) return controller.signal;
+      if (this.call.cancelled) abort(this.cancelReason());
       else {
-        (this.call as unknown as NodeJS.EventEmitter).once("cancelled", () => {
+        const onCancelled = () => {
           if (!this.done) abort(this.cancelReason());
-        });
+        };
+        (this.call as unknown as NodeJS.EventEmitter).once("cancelled", onCancelled);
       }
       // The lifecycle's hard stop says why (its shutdownReason); the caller hears that, as with connect.
-      const stopped = () => abort(toConnectError(this.shutdownSignal.reason));
-      if (this.shutdownSignal.aborted) stopped();
-      else this.shutdownSignal.addEventListener("abort", stopped, { once: true });
+      if (this.shutdownSignal.aborted) abort(toConnectError(this.shutdownSignal.reason));
+      else {
+        const stopped = () => abort(toConnectError(this.shutdownSignal.reason));
+        this.shutdownSignal.addEventListener("abort", stopped, { once: true });
+        this.unlisten = () => this.shutdownSignal.removeEventListener("abort", stopped);
+      }
     }
     return this.controller.signal;
+  }
+
+  /** The answer is sent: nothing aborts the signal any more, and the server-lifetime listener is removed. */
+  finish(): void {
+    this.done = true;
+    this.unlisten?.();
+    this.unlisten = undefined;
   }
 
   /** Why a cancelled call ended: its deadline, or the client. */
@@ -126,15 +157,11 @@ class GrpcJsHandlerContext implements HandlerContext {
 
   /** Headers set by the handler, as grpc-js metadata (undefined when there are none). */
   responseMetadata(): Metadata | undefined {
-    let any = false;
-    this.responseHeader.forEach(() => (any = true));
-    return any ? metadataOf(this.responseHeader) : undefined;
+    return nonEmpty(this.responseHeaders);
   }
 
   trailerMetadata(): Metadata | undefined {
-    let any = false;
-    this.responseTrailer.forEach(() => (any = true));
-    return any ? metadataOf(this.responseTrailer) : undefined;
+    return nonEmpty(this.responseTrailers);
   }
 }
 
@@ -174,17 +201,17 @@ function handlerOf(service: DescService, method: DescMethod, impl: (...args: nev
         try {
           answer = run(call.request, ctx);
         } catch (err) {
-          ctx.done = true;
+          ctx.finish();
           callback(statusOf(err, ctx));
           return;
         }
         const finish = (value: unknown) => {
-          ctx.done = true;
+          ctx.finish();
           sendHeaders(call, ctx);
           callback(null, messageOf(method.output, value), ctx.trailerMetadata());
         };
         const fail = (err: unknown) => {
-          ctx.done = true;
+          ctx.finish();
           callback(statusOf(err, ctx));
         };
         if (answer instanceof Promise) answer.then(finish, fail);
@@ -203,11 +230,11 @@ function handlerOf(service: DescService, method: DescMethod, impl: (...args: nev
               }
               await write(call, messageOf(method.output, value));
             }
-            ctx.done = true;
+            ctx.finish();
             if (!headersSent) sendHeaders(call, ctx);
             call.end(ctx.trailerMetadata());
           } catch (err) {
-            ctx.done = true;
+            ctx.finish();
             call.emit("error", statusOf(err, ctx));
           }
         })();
@@ -217,12 +244,12 @@ function handlerOf(service: DescService, method: DescMethod, impl: (...args: nev
         const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
         (run(requestsOf(call), ctx) as Promise<unknown>).then(
           (value) => {
-            ctx.done = true;
+            ctx.finish();
             sendHeaders(call, ctx);
             callback(null, messageOf(method.output, value), ctx.trailerMetadata());
           },
           (err: unknown) => {
-            ctx.done = true;
+            ctx.finish();
             callback(statusOf(err, ctx));
           },
         );
@@ -240,11 +267,11 @@ function handlerOf(service: DescService, method: DescMethod, impl: (...args: nev
               }
               await write(call, messageOf(method.output, value));
             }
-            ctx.done = true;
+            ctx.finish();
             if (!headersSent) sendHeaders(call, ctx);
             call.end(ctx.trailerMetadata());
           } catch (err) {
-            ctx.done = true;
+            ctx.finish();
             call.emit("error", statusOf(err, ctx));
           }
         })();
