@@ -186,97 +186,87 @@ function requestsOf(call: ServerReadableStream<unknown, unknown> | ServerDuplexS
   return { [Symbol.asyncIterator]: () => (call as unknown as import("node:stream").Readable).iterator({ destroyOnReturn: false }) };
 }
 
-/** The grpc-js handler of one method, calling connect-style `impl` with a handler context. */
-function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdownSignal: AbortSignal): UntypedHandleCall {
-  const run = impl as (input: unknown, ctx: HandlerContext) => unknown;
-  const sendHeaders = (call: AnyCall, ctx: GrpcJsHandlerContext) => {
+/**
+ * Sends what a streaming handler yields: its response headers before the first message, each message as
+ * the method's output (waiting for the stream to drain), then the status: OK with its trailers, or the error
+ * it threw.
+ */
+async function streamOut(
+  call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  ctx: GrpcJsHandlerContext,
+  answers: (ctx: GrpcJsHandlerContext) => AsyncIterable<unknown>,
+): Promise<void> {
+  let headersSent = false;
+  const sendHeaders = () => {
+    if (headersSent) return;
+    headersSent = true;
     const md = ctx.responseMetadata();
     if (md) call.sendMetadata(md);
   };
+  try {
+    for await (const value of answers(ctx)) {
+      sendHeaders();
+      await write(call, messageOf(ctx.method.output, value));
+    }
+    ctx.finish();
+    sendHeaders();
+    call.end(ctx.trailerMetadata());
+  } catch (err) {
+    ctx.finish();
+    call.emit("error", statusOf(err, ctx));
+  }
+}
+
+/** The grpc-js handler of one method, calling connect-style `impl` with a handler context. */
+function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdownSignal: AbortSignal): UntypedHandleCall {
+  const run = impl as (input: unknown, ctx: HandlerContext) => unknown;
+  const context = (call: AnyCall) => new GrpcJsHandlerContext(service, method, call, shutdownSignal);
   switch (method.methodKind) {
     case "unary":
       return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
-        let answer: unknown;
-        try {
-          answer = run(call.request, ctx);
-        } catch (err) {
-          ctx.finish();
-          callback(statusOf(err, ctx));
-          return;
-        }
-        const finish = (value: unknown) => {
-          ctx.finish();
-          sendHeaders(call, ctx);
-          callback(null, messageOf(method.output, value), ctx.trailerMetadata());
-        };
-        const fail = (err: unknown) => {
-          ctx.finish();
-          callback(statusOf(err, ctx));
-        };
-        if (answer instanceof Promise) answer.then(finish, fail);
-        else finish(answer);
-      };
-    case "server_streaming":
-      return (call: ServerWritableStream<unknown, unknown>) => {
-        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
-        void (async () => {
-          let headersSent = false;
-          try {
-            for await (const value of run(call.request, ctx) as AsyncIterable<unknown>) {
-              if (!headersSent) {
-                sendHeaders(call, ctx);
-                headersSent = true;
-              }
-              await write(call, messageOf(method.output, value));
-            }
-            ctx.finish();
-            if (!headersSent) sendHeaders(call, ctx);
-            call.end(ctx.trailerMetadata());
-          } catch (err) {
-            ctx.finish();
-            call.emit("error", statusOf(err, ctx));
-          }
-        })();
+        const ctx = context(call);
+        answerOnce(call, ctx, callback, () => run(call.request, ctx));
       };
     case "client_streaming":
       return (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
-        (run(requestsOf(call), ctx) as Promise<unknown>).then(
-          (value) => {
-            ctx.finish();
-            sendHeaders(call, ctx);
-            callback(null, messageOf(method.output, value), ctx.trailerMetadata());
-          },
-          (err: unknown) => {
-            ctx.finish();
-            callback(statusOf(err, ctx));
-          },
-        );
+        const ctx = context(call);
+        answerOnce(call, ctx, callback, () => run(requestsOf(call), ctx));
+      };
+    case "server_streaming":
+      return (call: ServerWritableStream<unknown, unknown>) => {
+        void streamOut(call, context(call), (ctx) => run(call.request, ctx) as AsyncIterable<unknown>);
       };
     case "bidi_streaming":
       return (call: ServerDuplexStream<unknown, unknown>) => {
-        const ctx = new GrpcJsHandlerContext(service, method, call, shutdownSignal);
-        void (async () => {
-          let headersSent = false;
-          try {
-            for await (const value of run(requestsOf(call), ctx) as AsyncIterable<unknown>) {
-              if (!headersSent) {
-                sendHeaders(call, ctx);
-                headersSent = true;
-              }
-              await write(call, messageOf(method.output, value));
-            }
-            ctx.finish();
-            if (!headersSent) sendHeaders(call, ctx);
-            call.end(ctx.trailerMetadata());
-          } catch (err) {
-            ctx.finish();
-            call.emit("error", statusOf(err, ctx));
-          }
-        })();
+        void streamOut(call, context(call), (ctx) => run(requestsOf(call), ctx) as AsyncIterable<unknown>);
       };
   }
+}
+
+/**
+ * Answers a unary or client-streaming call once, with what `handle` returns or resolves to (the response
+ * headers first, the trailers with it), or with the status of what it threw or rejected with.
+ */
+function answerOnce(call: AnyCall, ctx: GrpcJsHandlerContext, callback: sendUnaryData<unknown>, handle: () => unknown): void {
+  const succeed = (value: unknown) => {
+    ctx.finish();
+    const md = ctx.responseMetadata();
+    if (md) call.sendMetadata(md);
+    callback(null, messageOf(ctx.method.output, value), ctx.trailerMetadata());
+  };
+  const fail = (err: unknown) => {
+    ctx.finish();
+    callback(statusOf(err, ctx));
+  };
+  let answer: unknown;
+  try {
+    answer = handle();
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (answer instanceof Promise) answer.then(succeed, fail);
+  else succeed(answer);
 }
 
 /** grpc-js's definition of `service`: its paths, streaming shapes and protobuf-es (de)serialisers. */

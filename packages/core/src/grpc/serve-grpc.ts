@@ -1,6 +1,5 @@
 import { setMaxListeners } from "node:events";
 import { createSecureServer, createServer } from "node:http2";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { CallTracker } from "../call-tracker.js";
 import { AgentwireError } from "../errors.js";
 import { nodeServerTransport } from "../graceful-server.js";
@@ -55,24 +54,22 @@ export const defaultMaxMessageBytes = 4 * 1024 * 1024;
  * });
  * ```
  */
-export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpcOptions): Promise<RunningServer> {
+export async function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpcOptions): Promise<RunningServer> {
   const maxBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-    return Promise.reject(
-      new AgentwireError("invalid_argument", `maxMessageBytes must be a positive whole number of bytes, e.g. ${defaultMaxMessageBytes}; got ${String(maxBytes)}`, {
-        details: { field: "maxMessageBytes", value: maxBytes },
-      }),
-    );
+    throw new AgentwireError("invalid_argument", `maxMessageBytes must be a positive whole number of bytes, e.g. ${defaultMaxMessageBytes}; got ${String(maxBytes)}`, {
+      details: { field: "maxMessageBytes", value: maxBytes },
+    });
   }
   const { health, onDraining, tls, maxMessageBytes: _max, transport: transportOption, ...lifecycle } = options;
   const transportName = transportOption ?? (process.env.AGENTWIRE_GRPC_TRANSPORT as ServeGrpcOptions["transport"]) ?? "grpc-js";
   if (transportName !== "grpc-js" && transportName !== "connect") {
-    return Promise.reject(
-      new AgentwireError("invalid_argument", `transport must be "grpc-js" or "connect" (option transport, or AGENTWIRE_GRPC_TRANSPORT); got ${JSON.stringify(transportName)}`, {
-        details: { field: "transport", value: transportName },
-      }),
-    );
+    throw new AgentwireError("invalid_argument", `transport must be "grpc-js" or "connect" (option transport, or AGENTWIRE_GRPC_TRANSPORT); got ${JSON.stringify(transportName)}`, {
+      details: { field: "transport", value: transportName },
+    });
   }
+  // connect-node is loaded only when it serves: a grpc-js server does not pay its memory.
+  const connectNodeAdapter = transportName === "connect" ? (await import("@connectrpc/connect-node")).connectNodeAdapter : undefined;
   return startServer({
     ...lifecycle,
     scheme: tls ? "https" : "http",
@@ -81,7 +78,7 @@ export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpc
       onDraining?.();
     },
     transport: (shutdownSignal) => {
-      if (transportName === "grpc-js") return grpcJsTransport(tables, { maxMessageBytes: maxBytes, shutdownSignal, ...(tls ? { tls } : {}) });
+      if (connectNodeAdapter === undefined) return grpcJsTransport(tables, { maxMessageBytes: maxBytes, shutdownSignal, ...(tls ? { tls } : {}) });
       // Connect adds one listener per in-flight call (removed when it ends); dozens in flight are normal.
       setMaxListeners(0, shutdownSignal);
       const handler = connectNodeAdapter({
@@ -89,7 +86,7 @@ export function serveGrpc(tables: readonly AnyServiceTable[], options: ServeGrpc
         readMaxBytes: maxBytes,
         writeMaxBytes: maxBytes,
         shutdownSignal,
-      });
+    });
       // Counted so a graceful shutdown cuts connections as soon as the last call is answered.
       const calls = new CallTracker();
       const wrapped = calls.wrap(handler);
