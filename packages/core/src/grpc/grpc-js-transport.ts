@@ -33,7 +33,7 @@ function bufferOf(bytes: Uint8Array): Buffer {
 }
 
 /** The response as a message of `schema`: a handler may return an init shape (a plain object). */
-function messageOf(schema: DescMessage, value: unknown): unknown {
+function asMessage(schema: DescMessage, value: unknown): unknown {
   return isMessage(value, schema) ? value : create(schema, value as never);
 }
 
@@ -206,7 +206,7 @@ async function streamOut(
   try {
     for await (const value of answers(ctx)) {
       sendHeaders();
-      await write(call, messageOf(ctx.method.output, value));
+      await write(call, asMessage(ctx.method.output, value));
     }
     ctx.finish();
     sendHeaders();
@@ -252,7 +252,7 @@ function answerOnce(call: AnyCall, ctx: GrpcJsHandlerContext, callback: sendUnar
     ctx.finish();
     const md = ctx.responseMetadata();
     if (md) call.sendMetadata(md);
-    callback(null, messageOf(ctx.method.output, value), ctx.trailerMetadata());
+    callback(null, asMessage(ctx.method.output, value), ctx.trailerMetadata());
   };
   const fail = (err: unknown) => {
     ctx.finish();

@@ -26,7 +26,7 @@ import {
   type Ctx,
   type Flavor,
 } from "./common.js";
-import { flyte1, type FlyteWire, type Handle, type WireResource } from "./wire.js";
+import { flyte1, maskedConnection, type FlyteWire, type Handle, type WireResource } from "./wire.js";
 
 interface Answer {
   phase: number;
@@ -72,7 +72,7 @@ async function createTask(ctx: Ctx, f: Flavor, rec: CheckRecorder, wire: FlyteWi
   const prefix = outputPrefix(c);
   const task = caseTask(c);
   const request = { task, inputs: c.inputs ?? {}, outputPrefix: prefix, ...(c.custom === undefined ? {} : { custom: c.custom }), ...(c.connection === undefined ? {} : { connection: c.connection }) };
-  const connection = c.connection && { secrets: Object.fromEntries(Object.keys(c.connection.secrets ?? {}).map((k) => [k, "(secret)"])), configs: c.connection.configs ?? {} };
+  const connection = c.connection && maskedConnection(c.connection);
   const sent = { template: { type: c.taskType, taskTypeVersion: c.version ?? 0, ...(c.custom === undefined ? {} : { custom: c.custom }) }, inputs: c.inputs ?? {}, outputPrefix: prefix, ...(connection ? { connection } : {}) };
   const r = await call(rec, `${f.calls.create} (${label})`, sent, async () => ({ resourceMeta: await wire.launch(request, { timeoutMs: ctx.callTimeoutMs, signal: rec.signal }) }));
   return { prefix, r };

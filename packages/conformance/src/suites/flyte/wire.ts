@@ -101,6 +101,11 @@ export interface Flavor {
   say(text: string): string;
 }
 
+/** A connection as the reports show it: secret names kept, their values masked. */
+export function maskedConnection(connection: Handle["connection"]): { secrets: Record<string, string>; configs: Record<string, string> } {
+  return { secrets: Object.fromEntries(Object.keys(connection?.secrets ?? {}).map((k) => [k, "(secret)"])), configs: connection?.configs ?? {} };
+}
+
 /** A gRPC transport to the target (trusting `--ca` when given), or Connect over HTTP/1.1 with `connect`. */
 function transportOf(target: FlyteTarget): Transport {
   const nodeOptions = target.caPem === undefined ? undefined : { ca: target.caPem };
@@ -229,8 +234,7 @@ export const flyte2: Flavor = {
     };
   },
   sent(h, op) {
-    const secrets = Object.fromEntries(Object.keys(h.connection?.secrets ?? {}).map((k) => [k, "(secret)"]));
-    const connection = { taskType: h.category.name, secrets, configs: h.connection?.configs ?? {} };
+    const connection = { taskType: h.category.name, ...maskedConnection(h.connection) };
     const base = { taskCategory: h.category, resourceMeta: h.resourceMeta, connection };
     return op === "get" ? { ...base, outputPrefix: h.outputPrefix } : base;
   },
