@@ -25,6 +25,9 @@ export interface GrpcJsTransportOptions {
   shutdownSignal: AbortSignal;
 }
 
+/** How early grpc-js's deadline timer may fire against the wall clock. */
+const deadlineTimerSlackMs = 5;
+
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
 /** A message's bytes as a Buffer, without copying. */
@@ -150,7 +153,9 @@ class GrpcJsHandlerContext implements HandlerContext {
 
   /** Why a cancelled call ended: its deadline, or the client. */
   private cancelReason(): ConnectError {
-    return Number.isFinite(this.deadline) && Date.now() >= this.deadline
+    // grpc-js ends a call at its deadline with a timer, which can fire a few ms before the wall clock
+    // (Date.now) reaches the deadline it reports: within that slack it is the deadline, not the client.
+    return Number.isFinite(this.deadline) && Date.now() >= this.deadline - deadlineTimerSlackMs
       ? new ConnectError("the operation timed out", Code.DeadlineExceeded)
       : new ConnectError("the client cancelled the call", Code.Canceled);
   }
