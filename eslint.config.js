@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "templates/**", "packages/create-agent/templates/**", "packages/create-agent/vendor/**", "**/test/fixtures/templates/**", "**/node_modules/**", ".docs-check/**", "**/src/gen/**", "**/src/gen2/**", "**/.venv/**", "**/*.config.ts", "**/*.mjs", "eslint.config.js"],
+    ignores: ["**/dist/**", "templates/**", "packages/create-agent/templates/**", "packages/create-agent/vendor/**", "**/test/fixtures/templates/**", "**/node_modules/**", ".docs-check/**", "**/src/gen/**", "**/src/gen2/**", "**/.venv/**", "**/*.config.ts", "**/*.mjs", "**/*.d.mts", "eslint.config.js"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

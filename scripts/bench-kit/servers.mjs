@@ -6,6 +6,11 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
+/** `[command, args]` run on `cpus` with taskset (which execs it: the pid stays the same), unchanged when `cpus` is unset. */
+export function pinnedCommand(command, args, cpus) {
+  return cpus === undefined ? [command, args] : ["taskset", ["-c", cpus, command, ...args]];
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Children still running; `group`: started detached, so killed as a process group (workers too). */
@@ -96,13 +101,13 @@ export async function freePort() {
  * Starts a node server script that prints `{"port":N}` on its first stdout line and exits when its stdin
  * ends (see child.mjs). stderr goes to `<outDir>/<logName>.stderr.log`; with `profile`, the script runs
  * under `--cpu-prof` and writes `<profileDir>/<logName>.cpuprofile`. The URL is
- * `http://127.0.0.1:<port><urlPath>`.
+ * `http://127.0.0.1:<port><urlPath>`. With `cpus` (a taskset list, "0"), it runs pinned to those cores.
  */
-export async function startNodeServer(name, script, { cwd, outDir, env = process.env, profile = false, profileDir, logName = name, urlPath = "" }) {
+export async function startNodeServer(name, script, { cwd, outDir, env = process.env, profile = false, profileDir, logName = name, urlPath = "", cpus }) {
   const logPath = join(outDir, `${logName}.stderr.log`);
   const log = openSync(logPath, "w");
   const args = profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${logName}.cpuprofile`, script] : [script];
-  const child = track(spawn(process.execPath, args, { cwd, stdio: ["pipe", "pipe", log], env }));
+  const child = track(spawn(...pinnedCommand(process.execPath, args, cpus), { cwd, stdio: ["pipe", "pipe", log], env }));
   closeSync(log);
   const lines = createInterface({ input: child.stdout });
   const first = await withTimeout(
@@ -130,12 +135,12 @@ export async function startNodeServer(name, script, { cwd, outDir, env = process
  * Starts a server that is not a node script (flytekit, Flask, gunicorn) on a free port: `args(port)` are
  * its arguments, stdout and stderr go to `logPath`. `group`: start it detached and stop it (SIGTERM, then
  * SIGKILL after 5 s) as a process group, for servers with worker processes. The caller waits for it to
- * answer.
+ * answer. With `cpus` (a taskset list), it runs pinned to those cores (its workers too).
  */
-export async function startExternalServer(name, command, args, { cwd, env, logPath, group = false, urlPath = "" }) {
+export async function startExternalServer(name, command, args, { cwd, env, logPath, group = false, urlPath = "", cpus }) {
   const port = await freePort();
   const log = openSync(logPath, "w");
-  const child = track(spawn(command, args(port), { cwd, stdio: ["ignore", log, log], env, ...(group ? { detached: true } : {}) }), { group });
+  const child = track(spawn(...pinnedCommand(command, args(port), cpus), { cwd, stdio: ["ignore", log, log], env, ...(group ? { detached: true } : {}) }), { group });
   closeSync(log);
   return {
     name,

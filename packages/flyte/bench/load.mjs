@@ -92,18 +92,35 @@ export function getTaskRequest(resourceMeta, protocol = "v1") {
   });
 }
 
-/** One call of `rpc`, checking the answer is what the bench agent returns (v2: output `n` among the named literals). */
-export function caller(client, rpc, requests, protocol = "v1") {
+/** Throws unless `res` is what the bench agent answers to `rpc` (v2: output `n` among the named literals). */
+export function checkAnswer(rpc, res, protocol = "v1") {
   if (rpc === "CreateTask") {
-    return async () => {
-      const res = await client.createTask(requests.create, { timeoutMs: CALL_TIMEOUT_MS });
-      if (res.resourceMeta.byteLength === 0) throw new Error("CreateTask answered an empty resource_meta");
-    };
+    if (res.resourceMeta.byteLength === 0) throw new Error("CreateTask answered an empty resource_meta");
+    return;
   }
-  return async () => {
-    const res = await client.getTask(requests.get, { timeoutMs: CALL_TIMEOUT_MS });
-    const literals = res.resource?.outputs?.literals;
-    const lit = protocol === "v2" ? literals?.find((l) => l.name === "n")?.value?.value : literals?.n?.value;
-    if (lit?.case !== "scalar") throw new Error("GetTask answered no output n");
+  const literals = res.resource?.outputs?.literals;
+  const lit = protocol === "v2" ? literals?.find((l) => l.name === "n")?.value?.value : literals?.n?.value;
+  if (lit?.case !== "scalar") throw new Error("GetTask answered no output n");
+}
+
+/** One call of `rpc` through a connect client, checking the answer (checkAnswer). */
+export function caller(client, rpc, requests, protocol = "v1") {
+  if (rpc === "CreateTask") return async () => checkAnswer(rpc, await client.createTask(requests.create, { timeoutMs: CALL_TIMEOUT_MS }), protocol);
+  return async () => checkAnswer(rpc, await client.getTask(requests.get, { timeoutMs: CALL_TIMEOUT_MS }), protocol);
+}
+
+/**
+ * What the Go load generator (bench-kit/grpcload) sends for `rpc`: the method's path, the request's bytes,
+ * the per-call deadline, and `check(bytes)`, which decodes an answer it brings back and runs checkAnswer.
+ */
+export function wireCall(rpc, requests, protocol = "v1") {
+  const service = protocol === "v2" ? AsyncConnectorService : AsyncAgentService;
+  const method = service.methods.find((m) => m.name === rpc);
+  const request = rpc === "CreateTask" ? requests.create : requests.get;
+  return {
+    method: `/${service.typeName}/${method.name}`,
+    request: toBinary(method.input, request),
+    timeoutMs: CALL_TIMEOUT_MS,
+    check: (bytes) => checkAnswer(rpc, fromBinary(method.output, bytes), protocol),
   };
 }

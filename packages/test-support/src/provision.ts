@@ -13,8 +13,14 @@ import { runProcess, type ProcessResult } from "./run-process.js";
 /** The Python that creates the venv when there is none; the setup script reads the same variable. */
 const PYTHON_ENV = "AGENTWIRE_PYTHON";
 
-/** The Go module whose dependencies the Go interop tests build, relative to the repository root. */
-const goModule = "packages/agentplatform/test/interop/hclcheck";
+/**
+ * The Go modules the Go interop tests build, relative to the repository root: HashiCorp's HCL checker, and
+ * grpcload, the benches' load generator on grpc-go, which the tests also use as an official gRPC client.
+ */
+const goModules = [
+  { dir: "packages/agentplatform/test/interop/hclcheck", name: "hclcheck", what: "github.com/hashicorp/hcl/v2, go-cty, …" },
+  { dir: "scripts/bench-kit/grpcload", name: "grpcload", what: "google.golang.org/grpc, google.golang.org/protobuf, …" },
+];
 
 export interface ProvisionOptions {
   /** The repository root: where `.venv`, `scripts/` and `packages/` are. Default: this repository's. */
@@ -106,12 +112,12 @@ export interface ProvisionGoOptions extends ProvisionOptions {
 
 /**
  * Makes sure the Go module cache holds what the HCL checker (`packages/agentplatform/test/interop/hclcheck`)
- * builds with: `go mod download` with the proxy off tells whether it does; if not, `go mod download` fetches
- * it. Rejects, naming what is missing and how to fix it, when there is no `go` or the download fails;
+ * and grpcload (`scripts/bench-kit/grpcload`) build with: `go mod download` with the proxy off tells whether
+ * it does; if not, `go mod download` fetches it. Rejects, naming what is missing and how to fix it, when there is no `go` or the download fails;
  * `AGENTWIRE_SKIP_GO=1` skips it.
  *
  * ```ts
- * await provisionGo(); // "agentwire: go modules up to date (hclcheck, go1.26.8)"
+ * await provisionGo(); // "agentwire: go modules up to date (hclcheck, grpcload, go1.26.8)"
  * ```
  */
 export async function provisionGo(options: ProvisionGoOptions = {}): Promise<ProvisionOutcome> {
@@ -135,21 +141,26 @@ export async function provisionGo(options: ProvisionGoOptions = {}): Promise<Pro
     );
   }
   const goVersion = version.stdout.trim();
-  const cwd = join(root, goModule);
-  // With the proxy off, `go mod download` succeeds only if every module is in the cache already.
-  const cached = await runProcess(go, ["mod", "download"], { cwd, env: { ...env, GOPROXY: "off" }, timeoutMs: 120_000 });
-  if (cached.code === 0) {
-    log(`agentwire: go modules up to date (hclcheck, ${goVersion})`);
-    return "up-to-date";
-  }
-  log(`agentwire: downloading the Go modules of ${goModule} (github.com/hashicorp/hcl/v2, go-cty, …) into Go's module cache with ${goVersion} — first run only`);
   const started = Date.now();
-  const download = await runProcess(go, ["mod", "download"], { cwd, env, timeoutMs: 10 * 60_000 });
-  if (download.code !== 0) {
-    throw new Error(
-      `agentwire: \`go mod download\` in ${goModule} failed (${download.timedOut ? "stopped after 10 min" : `code ${download.code}`}):\n${printed(download)}\n` +
-        `It needs to reach the Go module proxy (GOPROXY). Fix the above and run the tests again, or set ${SKIP_GO_ENV}=1 to skip the Go interop suites.`,
-    );
+  let downloaded = false;
+  for (const module of goModules) {
+    const cwd = join(root, module.dir);
+    // With the proxy off, `go mod download` succeeds only if every module is in the cache already.
+    const cached = await runProcess(go, ["mod", "download"], { cwd, env: { ...env, GOPROXY: "off" }, timeoutMs: 120_000 });
+    if (cached.code === 0) continue;
+    log(`agentwire: downloading the Go modules of ${module.dir} (${module.what}) into Go's module cache with ${goVersion} — first run only`);
+    const download = await runProcess(go, ["mod", "download"], { cwd, env, timeoutMs: 10 * 60_000 });
+    if (download.code !== 0) {
+      throw new Error(
+        `agentwire: \`go mod download\` in ${module.dir} failed (${download.timedOut ? "stopped after 10 min" : `code ${download.code}`}):\n${printed(download)}\n` +
+          `It needs to reach the Go module proxy (GOPROXY). Fix the above and run the tests again, or set ${SKIP_GO_ENV}=1 to skip the Go interop suites.`,
+      );
+    }
+    downloaded = true;
+  }
+  if (!downloaded) {
+    log(`agentwire: go modules up to date (${goModules.map((m) => m.name).join(", ")}, ${goVersion})`);
+    return "up-to-date";
   }
   log(`agentwire: go modules ready in ${seconds(started)}`);
   return "provisioned";

@@ -103,6 +103,7 @@ describe("provisionGo", () => {
   /** The module folder, and a go stand-in whose "module cache" is a file that `go mod download` creates. */
   function scratchGo(): { env: NodeJS.ProcessEnv; go: string } {
     mkdirSync(join(root, "packages/agentplatform/test/interop/hclcheck"), { recursive: true });
+    mkdirSync(join(root, "scripts/bench-kit/grpcload"), { recursive: true });
     const go = executable(
       join(root, "go"),
       `#!/bin/sh
@@ -110,9 +111,9 @@ case "$1 $2" in
   "env GOVERSION") echo go1.99.0 ;;
   "mod download")
     if [ "$FAKE_GO_FAIL" = 1 ]; then echo "go: github.com/hashicorp/hcl/v2@v2.25.0: no route to the proxy" >&2; exit 1; fi
-    if [ -f "$FAKE_GO_CACHE" ]; then exit 0; fi
+    if [ -f "$FAKE_GO_CACHE-$(basename "$PWD")" ]; then exit 0; fi
     if [ "$GOPROXY" = off ]; then echo "go: module lookup disabled by GOPROXY=off" >&2; exit 1; fi
-    touch "$FAKE_GO_CACHE" ;;
+    touch "$FAKE_GO_CACHE-$(basename "$PWD")" ;;
   *) exit 2 ;;
 esac
 `,
@@ -130,11 +131,20 @@ esac
     expect(await provisionGo({ root, env, go, log })).toBe("provisioned");
     expect(lines).toEqual([
       "agentwire: downloading the Go modules of packages/agentplatform/test/interop/hclcheck (github.com/hashicorp/hcl/v2, go-cty, …) into Go's module cache with go1.99.0 — first run only",
+      "agentwire: downloading the Go modules of scripts/bench-kit/grpcload (google.golang.org/grpc, google.golang.org/protobuf, …) into Go's module cache with go1.99.0 — first run only",
       expect.stringMatching(/^agentwire: go modules ready in \d+ s$/),
     ]);
     lines = [];
     expect(await provisionGo({ root, env, go, log })).toBe("up-to-date");
-    expect(lines).toEqual(["agentwire: go modules up to date (hclcheck, go1.99.0)"]);
+    expect(lines).toEqual(["agentwire: go modules up to date (hclcheck, grpcload, go1.99.0)"]);
+  });
+
+  it("downloads only the module that is missing", async () => {
+    const { env, go } = scratchGo();
+    writeFileSync(`${env.FAKE_GO_CACHE}-hclcheck`, "");
+    expect(await provisionGo({ root, env, go, log })).toBe("provisioned");
+    expect(lines[0]).toMatch(/^agentwire: downloading the Go modules of scripts\/bench-kit\/grpcload /);
+    expect(lines).toHaveLength(2);
   });
 
   it("fails naming the go it cannot run, how to install Go and how to skip", async () => {
