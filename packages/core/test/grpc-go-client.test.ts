@@ -16,6 +16,7 @@ import {
   HealthCheckRequestSchema,
   HealthCheckResponse_ServingStatus,
   HealthCheckResponseSchema,
+  requestBytesOf,
   serveGrpc,
   serviceTable,
 } from "../src/grpc/index.js";
@@ -118,6 +119,27 @@ describe.skipIf(goSkipReason() !== undefined)(goSuiteName("serveGrpc on grpc-js,
     expect(r.errorsByCode).toEqual({ DeadlineExceeded: started });
     await vi.waitFor(() => expect(reasons).toHaveLength(started));
     expect(new Set(reasons)).toEqual(new Set([Code.DeadlineExceeded]));
+  });
+
+  it("refuses bytes that are not the method's request with INTERNAL naming the message type; the handler never runs", async () => {
+    let handled = 0;
+    const target = await start({
+      check(req, ctx) {
+        handled++;
+        // The bytes as they came off the wire are on the context: the same message, unserialised.
+        expect(new Uint8Array(requestBytesOf(ctx)!)).toEqual(check(req.service));
+        return { status: HealthCheckResponse_ServingStatus.SERVING };
+      },
+    });
+    // Field 1 (service, a string) claiming 50 bytes where 2 follow.
+    const r = await load.cell({ target, method: "/grpc.health.v1.Health/Check", request: new Uint8Array([0x0a, 50, 0x61, 0x62]), concurrency: 1, durationMs: 50 });
+    expect(r.calls).toBe(0);
+    expect(r.errorsByCode).toEqual({ Internal: r.errors });
+    expect(r.firstError).toMatch(/^Internal: Error deserializing request: grpc\.health\.v1\.HealthCheckRequest: .+/);
+    expect(handled).toBe(0);
+    const ok = await load.cell({ target, method: "/grpc.health.v1.Health/Check", request: check("acme.Greeter"), concurrency: 1, durationMs: 50 });
+    expect(ok.errors).toBe(0);
+    expect(ok.calls).toBe(handled);
   });
 
   it("refuses a request over maxMessageBytes with RESOURCE_EXHAUSTED naming both sizes; the server keeps serving", async () => {

@@ -7,7 +7,8 @@ import { Code, ConnectError, createClient, type HandlerContext } from "@connectr
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentwireError } from "../src/index.js";
-import { Health, HealthCheckResponse_ServingStatus, serveGrpc, serviceTable } from "../src/grpc/index.js";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { fieldBytesLength, Health, HealthCheckRequestSchema, HealthCheckResponse_ServingStatus, requestBytesOf, serveGrpc, serviceTable } from "../src/grpc/index.js";
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -157,5 +158,23 @@ describe("serveGrpc on @grpc/grpc-js", () => {
 
   it("refuses an unknown transport naming the option and the environment variable", async () => {
     await expect(serveGrpc([], { defaultPort: 0, defaultHost: "127.0.0.1", transport: "http3" as never })).rejects.toThrow('transport must be "grpc-js" or "connect" (option transport, or AGENTWIRE_GRPC_TRANSPORT); got "http3"');
+  });
+
+  it("keeps a unary request's wire bytes on the context: requestBytesOf, and fieldBytesLength reads a field's size off them", async () => {
+    let seen: { bytes: Uint8Array | undefined; field: number } | undefined;
+    const client = await start({
+      check(_req, ctx) {
+        const bytes = requestBytesOf(ctx);
+        seen = { bytes, field: bytes === undefined ? -1 : fieldBytesLength(bytes, 1) };
+        return { status: HealthCheckResponse_ServingStatus.SERVING };
+      },
+    });
+    await client.check({ service: "flyteidl.service.AsyncAgentService" });
+    expect(new Uint8Array(seen!.bytes!)).toEqual(toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: "flyteidl.service.AsyncAgentService" })));
+    expect(seen?.field).toBe("flyteidl.service.AsyncAgentService".length);
+    // Absent fields are 0, repeated occurrences add up, and other wire types are skipped.
+    expect(fieldBytesLength(new Uint8Array([0x08, 0x96, 0x01, 0x12, 0x02, 0x61, 0x62, 0x12, 0x01, 0x63]), 2)).toBe(3);
+    expect(fieldBytesLength(new Uint8Array([0x08, 0x01]), 2)).toBe(0);
+    expect(() => fieldBytesLength(new Uint8Array([0x12, 0x05, 0x61]), 2)).toThrow();
   });
 });

@@ -2,8 +2,8 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { durationMs, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AgentwireError } from "@agentwire/core";
 import { serviceTable, type AnyServiceTable, type ServiceTable } from "@agentwire/core/grpc";
-import { agentContext, callRedactor, taskContext } from "./handler-context.js";
-import { GetTaskLogsResponseSchema, LogLineOriginator, type GetTaskLogsResponse } from "./gen/flyteidl/admin/agent_pb.js";
+import { agentContext, callRedactor, taskContext, wireFieldSize } from "./handler-context.js";
+import { CreateTaskRequestSchema, GetTaskLogsResponseSchema, LogLineOriginator, type GetTaskLogsResponse } from "./gen/flyteidl/admin/agent_pb.js";
 import { AsyncAgentService } from "./gen/flyteidl/service/agent_pb.js";
 import { encodeResourceMeta } from "./resource-meta.js";
 import type { ServiceRuntime } from "./service-runtime.js";
@@ -43,7 +43,8 @@ export function asyncAgentService({ registry, calls, metrics }: ServiceRuntime):
         const { template, name, version } = templateCategory(req.template, "CreateTask");
         const r = registry.find(name, version);
         const agent = requireAsync(r);
-        const context = taskContext(r, ctx, log, { template, inputs: req.inputs, outputPrefix: req.outputPrefix, taskExecutionMetadata: req.taskExecutionMetadata }, metrics);
+        const inputBytes = metrics ? wireFieldSize(ctx, CreateTaskRequestSchema, "inputs") : undefined;
+        const context = taskContext(r, ctx, log, { template, inputs: req.inputs, outputPrefix: req.outputPrefix, taskExecutionMetadata: req.taskExecutionMetadata, inputBytes }, metrics);
         log.debug(`${r.name} start creating the job`);
         let meta: unknown;
         try {

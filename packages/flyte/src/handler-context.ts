@@ -1,6 +1,7 @@
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import { Redactor, type Logger } from "@agentwire/core";
+import { fieldBytesLength, requestBytesOf } from "@agentwire/core/grpc";
 import type { AgentContext, TaskContext } from "./agent-context.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import type { RegisteredAgent } from "./agent-registry.js";
@@ -40,7 +41,12 @@ export function callRedactor(ctx: HandlerContext): Redactor | undefined {
  */
 export function agentContext<Extra extends object = object>(r: RegisteredAgent, ctx: HandlerContext, log: Logger, extra?: Extra): AgentContext & Extra {
   const { protocol, connection } = ctx.values.get(callProtocolKey);
+  // `signal` is a getter of the object itself (a spread would read it at once), defined in the literal:
+  // Object.defineProperty afterwards turns the object into a slower dictionary-mode one.
   const context = {
+    get signal() {
+      return ctx.signal;
+    },
     timeoutMs: () => ctx.timeoutMs(),
     logger: log,
     taskCategory: r.category,
@@ -48,8 +54,6 @@ export function agentContext<Extra extends object = object>(r: RegisteredAgent, 
     ...(connection ? { connection } : {}),
     ...extra,
   };
-  // Defined on the final object (not spread, which would read it at once).
-  Object.defineProperty(context, "signal", { get: () => ctx.signal, enumerable: true });
   return context as AgentContext & Extra;
 }
 
@@ -59,13 +63,28 @@ export interface TaskRequest {
   inputs: LiteralMap | undefined;
   outputPrefix: string;
   taskExecutionMetadata: TaskExecutionMetadata | undefined;
+  /** The serialised size of `inputs` when it is known without serialising them (wireFieldSize). */
+  inputBytes?: number | undefined;
+}
+
+/**
+ * The serialised size of the request's field `field`, read off the request's wire bytes when the transport
+ * kept them (grpc-js) and the call's request is a `schema` message (not, say, a Flyte 2 request adapted to
+ * Flyte 1's handler); otherwise undefined.
+ */
+export function wireFieldSize(ctx: HandlerContext, schema: DescMessage, field: string): number | undefined {
+  if (ctx.method.input !== schema) return undefined;
+  const wire = requestBytesOf(ctx);
+  const desc = schema.field[field];
+  return wire === undefined || desc === undefined ? undefined : fieldBytesLength(wire, desc.number);
 }
 
 /** The context of `create` and `execute`: the decoded, checked inputs and the template. */
 export function taskContext(r: RegisteredAgent, ctx: HandlerContext, log: Logger, request: TaskRequest, metrics: AgentMetrics | undefined): TaskContext {
   const rawInputs = request.inputs ?? create(LiteralMapSchema);
-  // Serializing just to measure costs a few percent of a CreateTask: only when metrics are recorded.
-  if (metrics) metrics.inputSize(r.category.name, toBinary(LiteralMapSchema, rawInputs).byteLength);
+  // Serialising just to measure costs a few percent of a CreateTask: read off the wire when the transport
+  // kept the bytes, and only when metrics are recorded.
+  if (metrics) metrics.inputSize(r.category.name, request.inputBytes ?? toBinary(LiteralMapSchema, rawInputs).byteLength);
   return agentContext(r, ctx, log, {
     inputs: decodeInputs(r, request.template, request.inputs),
     rawInputs,

@@ -2,12 +2,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentwireError, silentLogger } from "@agentwire/core";
 import { freePort } from "@agentwire/test-support";
 import { AgentMetadataService, AsyncAgentService } from "../src/gen/flyteidl/service/agent_pb.js";
+import { LiteralMapSchema } from "../src/gen/flyteidl/core/literals_pb.js";
 import { AsyncAgent, defineTask, serve, toLiteralMap, type FlyteServer, type ServeOptions, type TaskContext } from "../src/index.js";
 import { createFlyteDriver, HealthCheckResponse_ServingStatus, TaskExecution_Phase, taskTemplate } from "../src/testing/index.js";
 import { DoublerAgent, doublerTask, GreeterAgent, greetTask } from "./fixtures.js";
@@ -72,16 +74,21 @@ describe("serve", () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
   });
 
-  it("exposes flytekit-named Prometheus metrics on the metrics port", async () => {
-    const server = await start({ metricsPort: 0 });
+  it.each(["grpc-js", "connect"] as const)("exposes flytekit-named Prometheus metrics on the metrics port (transport %s)", async (transport) => {
+    const server = await start({ metricsPort: 0, transport });
     const { clients } = createFlyteDriver({ url: server.url });
-    await clients.async.createTask({ template: taskTemplate(doublerTask), inputs: toLiteralMap({ n: 2 }, doublerTask.inputs) });
+    const inputs = toLiteralMap({ n: 2 }, doublerTask.inputs);
+    await clients.async.createTask({ template: taskTemplate(doublerTask), inputs });
+    await clients.async.createTask({ template: taskTemplate(doublerTask), inputs: toLiteralMap({ n: 123456789 }, doublerTask.inputs) });
     await clients.async.createTask({ template: taskTemplate(defineTask({ taskType: "nope" })) }).catch(() => undefined);
     const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
-    expect(text).toContain('flyte_connector_requests_success_total{task_type="doubler",operation="create"} 1');
+    expect(text).toContain('flyte_connector_requests_success_total{task_type="doubler",operation="create"} 2');
     expect(text).toContain('flyte_connector_requests_failure_total{task_type="nope",operation="create",error_code="404"} 1');
-    expect(text).toContain('flyte_connector_request_latency_seconds_count{task_type="doubler",operation="create"} 1');
-    expect(text).toMatch(/flyte_connector_input_literal_bytes_sum\{task_type="doubler"\} \d+/);
+    expect(text).toContain('flyte_connector_request_latency_seconds_count{task_type="doubler",operation="create"} 2');
+    // The inputs' serialised size: read off the wire on grpc-js, serialised again on connect; the same figure.
+    const sizes = [inputs, toLiteralMap({ n: 123456789 }, doublerTask.inputs)].map((m) => toBinary(LiteralMapSchema, m).byteLength);
+    expect(text).toContain(`flyte_connector_input_literal_bytes_sum{task_type="doubler"} ${sizes[0]! + sizes[1]!}`);
+    expect(text).toContain('flyte_connector_input_literal_bytes_count{task_type="doubler"} 2');
     expect((await fetch(`http://127.0.0.1:${server.metricsPort}/other`)).status).toBe(404);
   });
 

@@ -1,4 +1,5 @@
 import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError, createContextValues, type ContextValues, type HandlerContext } from "@connectrpc/connect";
 import {
   Metadata,
@@ -84,6 +85,8 @@ class GrpcJsHandlerContext implements HandlerContext {
   private readonly deadline: number;
   /** Set once the answer is sent: a later "cancelled" (grpc-js emits one as every stream closes) is not an abort. */
   private done = false;
+  /** The request message's bytes as they came off the wire, for unary and server-streaming calls (see requestBytesOf). */
+  requestBytes: Uint8Array | undefined;
   private unlisten: (() => void) | undefined;
 
   constructor(
@@ -222,15 +225,61 @@ async function streamOut(
   }
 }
 
+/**
+ * The bytes of the request message of the call `ctx` belongs to, exactly as the client sent them (after
+ * decompression), when the transport kept them: on grpc-js, for unary and server-streaming calls; otherwise
+ * undefined. What it is for: measuring a request's parts without serialising the message again.
+ *
+ * ```ts
+ * const wire = requestBytesOf(ctx);
+ * const inputBytes = wire ? fieldBytesLength(wire, 1) : toBinary(LiteralMapSchema, req.inputs).byteLength;
+ * ```
+ */
+export function requestBytesOf(ctx: HandlerContext): Uint8Array | undefined {
+  return ctx instanceof GrpcJsHandlerContext ? ctx.requestBytes : undefined;
+}
+
+/**
+ * How many bytes the values of top-level field `field` take in the protobuf `message` (the payloads of its
+ * length-delimited occurrences, summed): a submessage field's serialised size, read off the wire without
+ * decoding. 0 when the field is absent; throws on bytes that are not a protobuf message.
+ */
+export function fieldBytesLength(message: Uint8Array, field: number): number {
+  const reader = new BinaryReader(message);
+  let total = 0;
+  while (reader.pos < reader.len) {
+    const [no, wireType] = reader.tag();
+    if (no === field && wireType === WireType.LengthDelimited) total += reader.bytes().byteLength;
+    else reader.skip(wireType, no);
+  }
+  return total;
+}
+
+/** `bytes` decoded as `method`'s input; a refusal grpc-js would send for bytes that do not decode (INTERNAL). */
+function decodeRequest(method: DescMethod, bytes: Uint8Array): unknown {
+  try {
+    return fromBinary(method.input, bytes);
+  } catch (err) {
+    throw new ConnectError(`Error deserializing request: ${method.input.typeName}: ${err instanceof Error ? err.message : String(err)}`, Code.Internal);
+  }
+}
+
 /** The grpc-js handler of one method, calling connect-style `impl` with a handler context. */
 function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdownSignal: AbortSignal): UntypedHandleCall {
   const run = impl as (input: unknown, ctx: HandlerContext) => unknown;
   const context = (call: AnyCall) => new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+  // Single-request methods get the request's bytes (requestDeserialize passes them through, see
+  // definitionOf) and decode them here, keeping them on the context for requestBytesOf.
+  const received = (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, ctx: GrpcJsHandlerContext) => {
+    const bytes = call.request as Buffer;
+    ctx.requestBytes = bytes;
+    return decodeRequest(method, bytes);
+  };
   switch (method.methodKind) {
     case "unary":
       return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         const ctx = context(call);
-        answerOnce(call, ctx, callback, () => run(call.request, ctx));
+        answerOnce(call, ctx, callback, () => run(received(call, ctx), ctx));
       };
     case "client_streaming":
       return (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
@@ -239,7 +288,7 @@ function handlerOf(service: DescService, method: DescMethod, impl: (...args: nev
       };
     case "server_streaming":
       return (call: ServerWritableStream<unknown, unknown>) => {
-        void streamOut(call, context(call), (ctx) => run(call.request, ctx) as AsyncIterable<unknown>);
+        void streamOut(call, context(call), (ctx) => run(received(call, ctx), ctx) as AsyncIterable<unknown>);
       };
     case "bidi_streaming":
       return (call: ServerDuplexStream<unknown, unknown>) => {
@@ -274,16 +323,20 @@ function answerOnce(call: AnyCall, ctx: GrpcJsHandlerContext, callback: sendUnar
   else succeed(answer);
 }
 
-/** grpc-js's definition of `service`: its paths, streaming shapes and protobuf-es (de)serialisers. */
+/**
+ * grpc-js's definition of `service`: its paths, streaming shapes and protobuf-es (de)serialisers. A
+ * single-request method's request is passed through as bytes: its handler decodes it (handlerOf).
+ */
 function definitionOf(service: DescService): ServiceDefinition {
   const definition: Record<string, ServiceDefinition[string]> = {};
   for (const method of service.methods) {
+    const requestStream = method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming";
     definition[method.localName] = {
       path: `/${service.typeName}/${method.name}`,
-      requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
+      requestStream,
       responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
       requestSerialize: (message: unknown) => bufferOf(toBinary(method.input, message as never)),
-      requestDeserialize: (bytes: Buffer) => fromBinary(method.input, bytes),
+      requestDeserialize: requestStream ? (bytes: Buffer) => fromBinary(method.input, bytes) : (bytes: Buffer) => bytes,
       responseSerialize: (message: unknown) => bufferOf(toBinary(method.output, message as never)),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
       originalName: method.localName,

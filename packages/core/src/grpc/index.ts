@@ -5,7 +5,7 @@
  */
 export { serviceTable, routesFor, type AnyServiceTable, type ServiceTable } from "./service-table.js";
 export { serveGrpc, defaultMaxMessageBytes, type GrpcServerOptions, type ServeGrpcOptions } from "./serve-grpc.js";
-export { grpcJsTransport, type GrpcJsTransportOptions } from "./grpc-js-transport.js";
+export { grpcJsTransport, requestBytesOf, fieldBytesLength, type GrpcJsTransportOptions } from "./grpc-js-transport.js";
 export { GrpcHealth, type GrpcHealthOptions } from "./health.js";
 export { toConnectError, httpStatusForGrpcCode } from "./connect-error.js";
 export {
