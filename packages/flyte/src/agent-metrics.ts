@@ -58,7 +58,7 @@ class SeriesMetric<Label extends string> {
     const values: MetricValue<Label>[] = [];
     for (const { labels, count, sum } of this.all) {
       if (this.type === "counter") {
-        values.push({ labels, value: count } as MetricValue<Label>);
+        values.push({ labels, value: count });
       } else {
         values.push({ metricName: `${this.name}_sum`, labels, value: sum } as MetricValue<Label>);
         values.push({ metricName: `${this.name}_count`, labels, value: count } as MetricValue<Label>);
