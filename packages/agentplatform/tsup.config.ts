@@ -10,4 +10,6 @@ export default defineConfig({
   // Both entry points share the plugin code; splitting keeps one copy of each class in the ESM build
   // so `instanceof` between `.` and `./testing` holds.
   splitting: true,
+  // import.meta.url in the CommonJS build too (json-schema.ts loads ajv with createRequire on first use).
+  shims: true,
 });

@@ -9,8 +9,12 @@ const mark = (name) => {
   steps[name] = now - t;
   t = now;
 };
-await import("@connectrpc/connect-node");
-mark("@connectrpc/connect-node (+ connect, protobuf)");
+await import("@connectrpc/connect");
+mark("@connectrpc/connect (+ protobuf)");
+// The gRPC server: @grpc/grpc-js (connect-node is no longer loaded by a plugin: the PlatformHost client
+// imports it on the first call back, and ajv on the first JSON Schema compiled).
+await import("@grpc/grpc-js");
+mark("@grpc/grpc-js");
 await import("pino");
 mark("pino");
 // No prom-client step: @agentwire/core no longer imports it (it used to, for a value re-export nothing

@@ -2,6 +2,7 @@
 // (one HTTP/2 connection, as a platform keeps one per plugin), sending the same requests to every server
 // and checking every answer. Runs in the bench's main process (the servers are child processes); the
 // cells themselves are run by bench-kit/cells.mjs with `units` (a Complete stream counts its deltas).
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { FinishReason, LLMProvider, PluginService, ToolProvider } from "./.bench-out/descriptors.mjs";
@@ -67,3 +68,32 @@ export function caller(clients, rpc, { tool = "add" } = {}) {
   throw new Error(`unknown rpc ${rpc} (ExecuteTool, Complete)`);
 }
 const ONE = { units: 1 };
+
+/**
+ * What the Go load generator (bench-kit/grpcload) sends for `rpc`: the method's path, the request's bytes,
+ * the deadline, whether it streams, and `check(result)`, which throws unless a cell's figures and the last
+ * answer it brought back are what the bench plugin answers (ExecuteTool: result_json "42"; Complete: DELTAS
+ * deltas, the usage and the finish per stream, the last message a finish STOP).
+ */
+export function wireCall(rpc, { tool = "add" } = {}) {
+  const service = rpc === "ExecuteTool" ? ToolProvider : LLMProvider;
+  const method = service.methods.find((m) => m.name === rpc);
+  if (!method) throw new Error(`unknown rpc ${rpc} (ExecuteTool, Complete)`);
+  const request = rpc === "ExecuteTool" ? { name: tool, argumentsJson: TOOL_ARGUMENTS } : completeRequest;
+  return {
+    method: `/${service.typeName}/${method.name}`,
+    request: toBinary(method.input, create(method.input, request)),
+    timeoutMs: rpc === "ExecuteTool" ? TOOL_TIMEOUT_MS : COMPLETE_TIMEOUT_MS,
+    ...(rpc === "Complete" ? { stream: "server" } : {}),
+    check(result) {
+      if (result.calls === 0) return;
+      const last = fromBinary(method.output, result.sample);
+      if (rpc === "ExecuteTool") {
+        if (last.isError || last.resultJson !== TOOL_RESULT) throw new Error(`ExecuteTool answered ${JSON.stringify(last.resultJson)} (is_error ${last.isError})`);
+        return;
+      }
+      if (result.units !== result.calls * (DELTAS + 2)) throw new Error(`Complete streams sent ${result.units / result.calls} messages each (expected ${DELTAS} deltas, usage, finish)`);
+      if (last.event.case !== "finish" || last.event.value.reason !== FinishReason.STOP) throw new Error(`a Complete stream ended with ${last.event.case}, not finish STOP`);
+    },
+  };
+}

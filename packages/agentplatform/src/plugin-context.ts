@@ -69,12 +69,21 @@ export class CallContext<S extends ConfigSchema = ConfigSchema> implements Plugi
   /** Set when the handler read config or env before the platform's first Register. */
   readConfigTooEarly = false;
 
+  /**
+   * `signal` is the call's signal, or a function that makes it: read lazily (on the grpc-js transport a
+   * signal costs an AbortController and listeners that a call which never looks at it need not pay for).
+   */
   constructor(
     protected readonly source: ContextSource,
-    readonly signal: AbortSignal,
+    private signalSource: AbortSignal | (() => AbortSignal),
     readonly timeoutMs: () => number | undefined,
     readonly logger: Logger,
   ) {}
+
+  get signal(): AbortSignal {
+    const source = this.signalSource;
+    return typeof source === "function" ? (this.signalSource = source()) : source;
+  }
 
   get config(): ConfigValues<S> {
     if (!this.source.registered) this.readConfigTooEarly = true;

@@ -177,4 +177,39 @@ describe("serveGrpc on @grpc/grpc-js", () => {
     expect(fieldBytesLength(new Uint8Array([0x08, 0x01]), 2)).toBe(0);
     expect(() => fieldBytesLength(new Uint8Array([0x12, 0x05, 0x61]), 2)).toThrow();
   });
+
+  it("aborts every handler still running at the hard stop with the shutdown reason, and keeps no signal of a finished call", async () => {
+    const reasons: ConnectError[] = [];
+    const running = [latch(), latch()];
+    let calls = 0;
+    const server = await serveGrpc(
+      [
+        serviceTable(Health, {
+          check(req, ctx) {
+            if (req.service === "quick") {
+              void ctx.signal; // a signal made, then the call finishes: the hard stop must not touch it
+              return { status: HealthCheckResponse_ServingStatus.SERVING };
+            }
+            running[calls++]!.open();
+            return new Promise((_, reject) => {
+              ctx.signal.addEventListener("abort", () => {
+                reasons.push(ConnectError.from(ctx.signal.reason));
+                reject(ctx.signal.reason);
+              });
+            });
+          },
+        }),
+      ],
+      { defaultPort: 0, defaultHost: "127.0.0.1", handleSignals: false, transport: "grpc-js", shutdownTimeoutMs: 50 },
+    );
+    const client = createClient(Health, createGrpcTransport({ baseUrl: server.url }));
+    expect((await client.check({ service: "quick" })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+    const pending = [failure(client.check({ service: "a" })), failure(client.check({ service: "b" }))];
+    await Promise.all(running.map((l) => l.done));
+    await server.close();
+    await Promise.all(pending);
+    expect(reasons).toHaveLength(2);
+    expect(new Set(reasons.map((r) => r.code)).size).toBe(1);
+    expect(reasons[0]!.rawMessage).toMatch(/shut/i);
+  });
 });

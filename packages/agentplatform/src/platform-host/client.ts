@@ -1,5 +1,4 @@
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AgentwireError, messageOf } from "@agentwire/core";
 import { PlatformHost, type ConversationEvent as WireConversationEvent } from "../gen/agentplatform/v1/platform_pb.js";
 import { platformHostBaseUrl, resolvePlatformHostAddress, type PlatformHostAddress } from "./address.js";
@@ -168,11 +167,14 @@ export function createPlatformHostClient(source: PlatformHostSource, options: Pl
     return resolvePlatformHostAddress({ registerEnv: source.registered ? source.env : undefined, processEnv: options.env ?? process.env });
   };
 
-  const connect = (): { transport: Transport; where: PlatformHostAddress } => {
+  // connect-node is loaded on the first call back, not when the plugin starts: a local plugin's start-up
+  // (spawn to handshake) does not pay for a client most plugins never use.
+  const connect = async (): Promise<{ transport: Transport; where: PlatformHostAddress }> => {
     if ("transport" in source) return { transport: source.transport, where: address() };
     const where = address();
     let transport = transports.get(where.baseUrl);
     if (transport === undefined) {
+      const { createGrpcTransport } = await import("@connectrpc/connect-node");
       transport = createGrpcTransport({ baseUrl: where.baseUrl });
       transports.set(where.baseUrl, transport);
     }
@@ -184,7 +186,7 @@ export function createPlatformHostClient(source: PlatformHostSource, options: Pl
 
   async function* runConversation(request: RunConversationRequest, callOptions: RunConversationOptions = {}): AsyncGenerator<PlatformConversationEvent> {
     checkRequest(request);
-    const { transport, where } = connect();
+    const { transport, where } = await connect();
     const client = createClient(PlatformHost, transport);
     try {
       const stream = client.runConversation(

@@ -3,11 +3,32 @@
 // draft-07, the whole vocabulary: `$ref`/`$defs`, `patternProperties`, `prefixItems`, `if`/`then`/`else`,
 // ...), so a schema pydantic or zod generates works as it is; what is this package's own is the
 // compile-once wrapper and the messages, which name the argument that is wrong in words an agent can act on.
-import { Ajv, type AnySchemaObject, type ErrorObject, type Options, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-// Only the format table (plain functions and regexes): ajv-formats' entry point also loads its own copy of
-// ajv for the formatMinimum keywords, which are not used here.
-import { fullFormats } from "ajv-formats/dist/formats.js";
+import { createRequire } from "node:module";
+import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } from "ajv";
+
+/**
+ * ajv, loaded (synchronously: it is CommonJS) when the first JSON Schema is compiled, not when the package
+ * is imported: it costs ~45 ms of a local plugin's start-up, and a plugin whose tools take zod schemas never
+ * needs it. Only ajv-formats' format table (plain functions and regexes) is loaded: its entry point also
+ * loads its own copy of ajv for the formatMinimum keywords, which are not used here.
+ */
+interface AjvLibrary {
+  Ajv: new (options: Options) => Ajv;
+  Ajv2020: new (options: Options) => Ajv;
+  fullFormats: typeof import("ajv-formats/dist/formats.js").fullFormats;
+}
+let ajvLibrary: AjvLibrary | undefined;
+function ajvLib(): AjvLibrary {
+  if (ajvLibrary === undefined) {
+    const require = createRequire(import.meta.url);
+    ajvLibrary = {
+      Ajv: (require("ajv") as typeof import("ajv")).Ajv,
+      Ajv2020: (require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js")).Ajv2020,
+      fullFormats: (require("ajv-formats/dist/formats.js") as typeof import("ajv-formats/dist/formats.js")).fullFormats,
+    };
+  }
+  return ajvLibrary;
+}
 import type { LosslessNumber } from "@agentwire/core";
 
 /** The type names JSON Schema defines. */
@@ -176,8 +197,8 @@ export const supportedJsonSchemaDialects: readonly string[] = [draft2020, draft0
 type Dialect = { readonly id: string; readonly create: (options: Options) => Ajv };
 
 const dialects: readonly (Dialect & { readonly matches: RegExp })[] = [
-  { id: draft2020, matches: /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/, create: (options) => new Ajv2020(options) },
-  { id: draft07, matches: /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/, create: (options) => new Ajv(options) },
+  { id: draft2020, matches: /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/, create: (options) => new (ajvLib().Ajv2020)(options) },
+  { id: draft07, matches: /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/, create: (options) => new (ajvLib().Ajv)(options) },
 ];
 
 /**
@@ -201,11 +222,14 @@ const ajvOptions: Options = {
  * UTC offset (`2024-05-01T12:00:00`), as pydantic (which emits them for `datetime` and `time` fields) and
  * `Date.parse` do. Formats not in the set are ignored.
  */
-const formats = { ...fullFormats, "date-time": fullFormats["iso-date-time"], time: fullFormats["iso-time"] };
+function formats(): AjvLibrary["fullFormats"] {
+  const { fullFormats } = ajvLib();
+  return { ...fullFormats, "date-time": fullFormats["iso-date-time"], time: fullFormats["iso-time"] };
+}
 
 function newAjv(dialect: Dialect, options: Options): Ajv {
   const ajv = dialect.create({ ...ajvOptions, ...options });
-  for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
+  for (const [name, format] of Object.entries(formats())) ajv.addFormat(name, format);
   return ajv;
 }
 

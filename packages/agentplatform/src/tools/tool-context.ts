@@ -37,7 +37,7 @@ export class ToolCallContext<S extends ConfigSchema> extends CallContext<S> impl
   constructor(
     readonly tool: string,
     source: ContextSource,
-    signal: AbortSignal,
+    signal: AbortSignal | (() => AbortSignal),
     timeoutMs: () => number | undefined,
     logger: Logger,
   ) {

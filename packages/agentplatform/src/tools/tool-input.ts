@@ -40,9 +40,10 @@ export interface ResolvedToolInput {
   readonly parametersJsonSchema: string;
   /**
    * Checks the arguments as parsed (losslessly, already known to be an object; see tool-arguments.ts for
-   * which numbers each validator sees) and answers the value the handler gets.
+   * which numbers each validator sees) and answers the value the handler gets: at once when the validator
+   * is synchronous (zod's usual schemas, JSON Schema), as a promise when it is not.
    */
-  check(args: JsonObject): Promise<ArgumentsCheck>;
+  check(args: JsonObject): ArgumentsCheck | Promise<ArgumentsCheck>;
 }
 
 /** The Standard JSON Schema extension (standardschema.dev/json-schema), as far as this package uses it. */
@@ -142,7 +143,7 @@ function standardIssues(args: unknown, issues: ReadonlyArray<StandardSchemaV1.Is
  */
 export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema: unknown): ResolvedToolInput {
   let wire: Record<string, unknown>;
-  let check: (args: JsonObject) => Promise<ArgumentsCheck>;
+  let check: (args: JsonObject) => ArgumentsCheck | Promise<ArgumentsCheck>;
 
   if (isStandardSchema(inputSchema)) {
     const standard = inputSchema;
@@ -151,11 +152,12 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
       jsonSchema === undefined ? `the JSON Schema of its inputSchema (${standard["~standard"].vendor})` : "its jsonSchema",
       jsonSchema === undefined ? derivedJsonSchema(tool, standard) : jsonCopy(tool, "its jsonSchema", jsonSchema),
     );
-    check = async (args) => {
+    const checkOf = (input: JsonObject, result: StandardSchemaV1.Result<unknown>): ArgumentsCheck =>
+      result.issues !== undefined ? { ok: false, issues: standardIssues(input, result.issues) } : { ok: true, value: result.value };
+    check = (args) => {
       const input = exactNumbers(args);
-      const result = await standard["~standard"].validate(input);
-      if (result.issues !== undefined) return { ok: false, issues: standardIssues(input, result.issues) };
-      return { ok: true, value: result.value };
+      const result = standard["~standard"].validate(input);
+      return result instanceof Promise ? result.then((r) => checkOf(input, r)) : checkOf(input, result);
     };
   } else {
     if (inputSchema !== undefined && jsonSchema !== undefined) {
@@ -178,7 +180,7 @@ export function resolveToolInput(tool: string, inputSchema: unknown, jsonSchema:
     // holds exactly as a `number` (`1.0` is 1), as a Standard Schema tool does. Without a schema, the
     // arguments are handed over exactly as sent (a `JsonObject`).
     const handlerValue = given === undefined ? (args: JsonObject) => args : (args: JsonObject) => exactNumbers(args);
-    check = async (args) => {
+    check = (args) => {
       const issues = compiled.validate(plainNumbers(args));
       return issues.length > 0 ? { ok: false, issues } : { ok: true, value: handlerValue(args) };
     };

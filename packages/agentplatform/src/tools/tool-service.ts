@@ -13,7 +13,10 @@ import { ToolCallContext } from "./tool-context.js";
 import { toolEntries, type ToolEntry } from "./tool-provider.js";
 import { encodeResult, errorResult, type ToolCallResult } from "./tool-result.js";
 
-/** How a call reaches `executeTool`: the RPC's signal, deadline and logger. */
+/**
+ * How a call reaches `executeTool`: the RPC's signal, deadline and logger. `signal` is read only when the
+ * tool is asynchronous or the call fails (a getter is fine: on grpc-js a signal costs an AbortController).
+ */
 export interface ToolCall {
   readonly name: string;
   readonly argumentsJson: string;
@@ -45,8 +48,18 @@ export async function executeTool(provider: object, plugin: ContextSource, call:
   return result;
 }
 
+/** Whether `value` is a promise or another thenable (what `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/**
+ * Runs one tool call. A synchronous validator and handler (zod's usual schemas, JSON Schema, a handler
+ * that returns a value) run straight through: nothing to race against the call's signal, which is not even
+ * made. Whatever returns a promise is raced against it (untilAborted), and a call aborted by then ends
+ * with the abort's error.
+ */
 async function run(entry: ToolEntry, plugin: ContextSource, call: ToolCall, logger: Logger): Promise<ToolCallResult> {
-  const { signal } = call;
   const invalid = (detail: string, issues?: readonly JsonSchemaIssue[]) => {
     const message = `invalid arguments for tool ${JSON.stringify(entry.name)}: ${detail}`;
     logger.debug({ issues }, message);
@@ -55,27 +68,29 @@ async function run(entry: ToolEntry, plugin: ContextSource, call: ToolCall, logg
 
   const parsed = parseToolArguments(call.argumentsJson);
   if (!parsed.ok) return invalid(parsed.problem);
-  const checked = await untilAborted(entry.input.check(parsed.value), signal, "tool call");
+  const checking = entry.input.check(parsed.value);
+  const checked = checking instanceof Promise ? await untilAborted(checking, call.signal, "tool call") : checking;
   if (!checked.ok) {
     return invalid(checked.issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; "), checked.issues);
   }
 
-  const context = new ToolCallContext(entry.name, plugin, signal, call.timeoutMs, logger);
+  const context = new ToolCallContext(entry.name, plugin, () => call.signal, call.timeoutMs, logger);
   let value: unknown;
+  let waited = false;
   try {
-    value = await untilAborted(
-      Promise.resolve().then(() => entry.handler(checked.value, context)),
-      signal,
-      "tool call",
-    );
+    value = entry.handler(checked.value, context);
+    if (isThenable(value)) {
+      waited = true;
+      value = await untilAborted(Promise.resolve(value), call.signal, "tool call");
+    }
   } catch (err) {
-    if (signal.aborted) throw abortError(signal, "tool call");
+    if (call.signal.aborted) throw abortError(call.signal, "tool call");
     if (context.readConfigTooEarly && !plugin.registered) throw notRegisteredYet(plugin.name, `tool ${JSON.stringify(entry.name)}`, err);
     logger.warn({ err }, `tool ${entry.name} failed: ${messageOf(err)}`);
     return errorResult(messageOf(err));
   }
   // The platform stopped waiting; what the handler returned after that goes nowhere.
-  if (signal.aborted) throw abortError(signal, "tool call");
+  if (waited && call.signal.aborted) throw abortError(call.signal, "tool call");
   try {
     return { resultJson: encodeResult(value), isError: false };
   } catch (err) {
@@ -93,7 +108,15 @@ export function toolServiceTable(provider: object, { plugin, logger }: ProviderR
     }),
     executeTool: async (req, ctx) => {
       try {
-        return await executeTool(provider, plugin, { name: req.name, argumentsJson: req.argumentsJson, signal: ctx.signal, timeoutMs: ctx.timeoutMs, logger });
+        return await executeTool(provider, plugin, {
+          name: req.name,
+          argumentsJson: req.argumentsJson,
+          get signal() {
+            return ctx.signal;
+          },
+          timeoutMs: ctx.timeoutMs,
+          logger,
+        });
       } catch (err) {
         if (!ctx.signal.aborted) logger.info({ tool: req.name }, `ExecuteTool refused: ${messageOf(err)}`);
         throw toConnectError(err);

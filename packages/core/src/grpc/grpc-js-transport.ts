@@ -87,13 +87,12 @@ class GrpcJsHandlerContext implements HandlerContext {
   private done = false;
   /** The request message's bytes as they came off the wire, for unary and server-streaming calls (see requestBytesOf). */
   requestBytes: Uint8Array | undefined;
-  private unlisten: (() => void) | undefined;
 
   constructor(
     readonly service: DescService,
     readonly method: DescMethod,
     private readonly call: AnyCall,
-    private readonly shutdownSignal: AbortSignal,
+    private readonly shutdown: ShutdownWatch,
   ) {
     const d = call.getDeadline();
     this.deadline = d instanceof Date ? d.getTime() : d;
@@ -137,21 +136,16 @@ class GrpcJsHandlerContext implements HandlerContext {
         (this.call as unknown as NodeJS.EventEmitter).once("cancelled", onCancelled);
       }
       // The lifecycle's hard stop says why (its shutdownReason); the caller hears that, as with connect.
-      if (this.shutdownSignal.aborted) abort(toConnectError(this.shutdownSignal.reason));
-      else {
-        const stopped = () => abort(toConnectError(this.shutdownSignal.reason));
-        this.shutdownSignal.addEventListener("abort", stopped, { once: true });
-        this.unlisten = () => this.shutdownSignal.removeEventListener("abort", stopped);
-      }
+      if (this.shutdown.signal.aborted) abort(toConnectError(this.shutdown.signal.reason));
+      else this.shutdown.watching.add(controller);
     }
     return this.controller.signal;
   }
 
-  /** The answer is sent: nothing aborts the signal any more, and the server-lifetime listener is removed. */
+  /** The answer is sent: nothing aborts the signal any more, and the hard stop no longer watches it. */
   finish(): void {
     this.done = true;
-    this.unlisten?.();
-    this.unlisten = undefined;
+    if (this.controller !== undefined) this.shutdown.watching.delete(this.controller);
   }
 
   /** Why a cancelled call ended: its deadline, or the client. */
@@ -264,10 +258,34 @@ function decodeRequest(method: DescMethod, bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * The lifecycle's hard stop and the signals of the calls still running that it must abort: one listener on
+ * the server's shutdown signal, not one per call (adding and removing an EventTarget listener on every
+ * call was a measurable part of its cost).
+ */
+interface ShutdownWatch {
+  readonly signal: AbortSignal;
+  readonly watching: Set<AbortController>;
+}
+
+function watchShutdown(signal: AbortSignal): ShutdownWatch {
+  const watch: ShutdownWatch = { signal, watching: new Set() };
+  signal.addEventListener(
+    "abort",
+    () => {
+      const reason = toConnectError(signal.reason);
+      for (const controller of watch.watching) if (!controller.signal.aborted) controller.abort(reason);
+      watch.watching.clear();
+    },
+    { once: true },
+  );
+  return watch;
+}
+
 /** The grpc-js handler of one method, calling connect-style `impl` with a handler context. */
-function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdownSignal: AbortSignal): UntypedHandleCall {
+function handlerOf(service: DescService, method: DescMethod, impl: (...args: never[]) => unknown, shutdown: ShutdownWatch): UntypedHandleCall {
   const run = impl as (input: unknown, ctx: HandlerContext) => unknown;
-  const context = (call: AnyCall) => new GrpcJsHandlerContext(service, method, call, shutdownSignal);
+  const context = (call: AnyCall) => new GrpcJsHandlerContext(service, method, call, shutdown);
   // Single-request methods get the request's bytes (requestDeserialize passes them through, see
   // definitionOf) and decode them here, keeping them on the context for requestBytesOf.
   const received = (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, ctx: GrpcJsHandlerContext) => {
@@ -356,13 +374,14 @@ export function grpcJsTransport(tables: readonly AnyServiceTable[], options: Grp
     "grpc.max_receive_message_length": options.maxMessageBytes,
     "grpc.max_send_message_length": options.maxMessageBytes,
   });
+  const shutdown = watchShutdown(options.shutdownSignal);
   for (const { service, implementation } of tables) {
     const impl: UntypedServiceImplementation = {};
     const table = implementation as Record<string, unknown>;
     for (const method of service.methods) {
       const fn = table[method.localName];
       if (typeof fn !== "function") continue;
-      impl[method.localName] = handlerOf(service, method, (fn as (...args: never[]) => unknown).bind(implementation), options.shutdownSignal);
+      impl[method.localName] = handlerOf(service, method, (fn as (...args: never[]) => unknown).bind(implementation), shutdown);
     }
     server.addService(definitionOf(service), impl);
   }
