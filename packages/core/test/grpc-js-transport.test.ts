@@ -193,8 +193,9 @@ describe("serveGrpc on @grpc/grpc-js", () => {
             running[calls++]!.open();
             return new Promise((_, reject) => {
               ctx.signal.addEventListener("abort", () => {
-                reasons.push(ConnectError.from(ctx.signal.reason));
-                reject(ctx.signal.reason);
+                const reason = ConnectError.from(ctx.signal.reason);
+                reasons.push(reason);
+                reject(reason);
               });
             });
           },
