@@ -38,7 +38,8 @@ class BareToolContext {
   }
 }
 
-function add(req) {
+/** The work of the `add` tool, answered as ExecuteToolResponse init (also served by serve-grpcjs.mjs). */
+export function add(req) {
   if (req.name !== "add" && req.name !== "add_json") return errorResult(`no tool ${req.name}`);
   let args;
   try {

@@ -6,6 +6,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import grpc from "@grpc/grpc-js";
 import { announcePort, exitWhenStdinEnds } from "../../../scripts/bench-kit/child.mjs";
 import { FinishReason, LLMProvider, ToolProvider } from "./.bench-out/descriptors.mjs";
+import { add } from "./bare-routes.mjs";
 import { DELTAS, USAGE, deltaTexts } from "./workload.mjs";
 
 const buffer = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -30,22 +31,6 @@ const toolResult = outputOf(ToolProvider, "executeTool");
 const toolList = outputOf(ToolProvider, "listTools");
 const llmEvent = outputOf(LLMProvider, "complete");
 
-const errorResult = (error) => create(toolResult, { resultJson: JSON.stringify({ error }), isError: true });
-
-function add(req) {
-  if (req.name !== "add" && req.name !== "add_json") return errorResult(`no tool ${req.name}`);
-  let args;
-  try {
-    args = JSON.parse(req.argumentsJson);
-  } catch (err) {
-    return errorResult(`arguments_json is not JSON: ${err.message}`);
-  }
-  const a = args?.a;
-  const b = args?.b;
-  if (typeof a !== "number" || typeof b !== "number") return errorResult("a and b must be numbers");
-  return create(toolResult, { resultJson: JSON.stringify(a + b) });
-}
-
 const texts = deltaTexts(DELTAS);
 const server = new grpc.Server();
 server.addService(definitionOf(ToolProvider), {
@@ -53,7 +38,7 @@ server.addService(definitionOf(ToolProvider), {
     callback(null, create(toolList, { tools: [{ name: "add", description: "Adds two numbers", parametersJsonSchema: '{"type":"object"}' }] }));
   },
   executeTool(call, callback) {
-    callback(null, add(call.request));
+    callback(null, create(toolResult, add(call.request)));
   },
 });
 server.addService(definitionOf(LLMProvider), {
