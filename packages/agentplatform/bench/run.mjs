@@ -173,7 +173,7 @@ function cellOf(load, server, rpc, concurrency, durationMs) {
  * One measured cell: `r` checked (every answer gRPC OK and, for the last one, what the plugin answers),
  * with Complete's figures in deltas (grpcload counts every message of a stream: the deltas, usage, finish).
  */
-function checked(load, server, rpc, r) {
+function checked(server, rpc, r) {
   try {
     server.wire[rpc].check(r);
   } catch (err) {
@@ -325,7 +325,7 @@ async function main() {
     startedAt: runStarted,
     async measure(s, { rpc, concurrency }) {
       await gen.cell(cellOf(load, s, rpc, concurrency, config.cellWarmMs[rpc]));
-      return checked(load, s, rpc, await gen.cell(cellOf(load, s, rpc, concurrency, config.cellMs[rpc]), { serverPid: s.pid, clockTicks: ticks }));
+      return checked(s, rpc, await gen.cell(cellOf(load, s, rpc, concurrency, config.cellMs[rpc]), { serverPid: s.pid, clockTicks: ticks }));
     },
   });
   for (const s of servers) memory[s.name].afterLoad = memOf(s.pid);
