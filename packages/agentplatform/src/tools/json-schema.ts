@@ -5,6 +5,7 @@
 // compile-once wrapper and the messages, which name the argument that is wrong in words an agent can act on.
 import { createRequire } from "node:module";
 import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } from "ajv";
+import type { LosslessNumber } from "@agentwire/core";
 
 /**
  * ajv, loaded (synchronously: it is CommonJS) when the first JSON Schema is compiled, not when the package
@@ -15,21 +16,26 @@ import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } fro
 interface AjvLibrary {
   Ajv: new (options: Options) => Ajv;
   Ajv2020: new (options: Options) => Ajv;
-  fullFormats: typeof import("ajv-formats/dist/formats.js").fullFormats;
+  /**
+   * The formats checked: ajv-formats' full set, except that `date-time` and `time` take a value without a
+   * UTC offset (`2024-05-01T12:00:00`), as pydantic (which emits them for `datetime` and `time` fields)
+   * and `Date.parse` do. Formats not in the set are ignored.
+   */
+  formats: typeof import("ajv-formats/dist/formats.js").fullFormats;
 }
 let ajvLibrary: AjvLibrary | undefined;
 function ajvLib(): AjvLibrary {
   if (ajvLibrary === undefined) {
     const require = createRequire(import.meta.url);
+    const { fullFormats } = require("ajv-formats/dist/formats.js") as typeof import("ajv-formats/dist/formats.js");
     ajvLibrary = {
       Ajv: (require("ajv") as typeof import("ajv")).Ajv,
       Ajv2020: (require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js")).Ajv2020,
-      fullFormats: (require("ajv-formats/dist/formats.js") as typeof import("ajv-formats/dist/formats.js")).fullFormats,
+      formats: { ...fullFormats, "date-time": fullFormats["iso-date-time"], time: fullFormats["iso-time"] },
     };
   }
   return ajvLibrary;
 }
-import type { LosslessNumber } from "@agentwire/core";
 
 /** The type names JSON Schema defines. */
 export type JsonSchemaTypeName = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
@@ -217,19 +223,10 @@ const ajvOptions: Options = {
   logger: false,
 };
 
-/**
- * The formats checked: ajv-formats' full set, except that `date-time` and `time` take a value without a
- * UTC offset (`2024-05-01T12:00:00`), as pydantic (which emits them for `datetime` and `time` fields) and
- * `Date.parse` do. Formats not in the set are ignored.
- */
-function formats(): AjvLibrary["fullFormats"] {
-  const { fullFormats } = ajvLib();
-  return { ...fullFormats, "date-time": fullFormats["iso-date-time"], time: fullFormats["iso-time"] };
-}
-
+/** An ajv of `dialect` with this package's options and formats. */
 function newAjv(dialect: Dialect, options: Options): Ajv {
   const ajv = dialect.create({ ...ajvOptions, ...options });
-  for (const [name, format] of Object.entries(formats())) ajv.addFormat(name, format);
+  for (const [name, format] of Object.entries(ajvLib().formats)) ajv.addFormat(name, format);
   return ajv;
 }
 

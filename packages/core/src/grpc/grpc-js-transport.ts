@@ -14,6 +14,7 @@ import {
   type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { messageOf } from "../errors.js";
 import type { ServerTransport } from "../server-lifecycle.js";
 import { toConnectError } from "./connect-error.js";
 import type { AnyServiceTable } from "./service-table.js";
@@ -254,7 +255,7 @@ function decodeRequest(method: DescMethod, bytes: Uint8Array): unknown {
   try {
     return fromBinary(method.input, bytes);
   } catch (err) {
-    throw new ConnectError(`Error deserializing request: ${method.input.typeName}: ${err instanceof Error ? err.message : String(err)}`, Code.Internal);
+    throw new ConnectError(`Error deserializing request: ${method.input.typeName}: ${messageOf(err)}`, Code.Internal);
   }
 }
 
