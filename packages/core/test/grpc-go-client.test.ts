@@ -11,31 +11,21 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { goSkipReason, goSuiteName } from "@agentwire/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startGrpcLoad, type GrpcLoad } from "../../../scripts/bench-kit/grpcload.mjs";
+import { closeHealthServers, serveHealth } from "./health-on-grpc-js.js";
 import {
   Health,
   HealthCheckRequestSchema,
   HealthCheckResponse_ServingStatus,
   HealthCheckResponseSchema,
   requestBytesOf,
-  serveGrpc,
   serviceTable,
 } from "../src/grpc/index.js";
 
-const servers: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeHealthServers);
 
+/** A Health server on grpc-js with these handlers; its host:port, grpc-go's target. */
 async function start(implementation: Parameters<typeof serviceTable<typeof Health>>[1], maxMessageBytes?: number): Promise<string> {
-  const server = await serveGrpc([serviceTable(Health, implementation)], {
-    defaultPort: 0,
-    defaultHost: "127.0.0.1",
-    handleSignals: false,
-    transport: "grpc-js",
-    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
-  });
-  servers.push(server);
-  return new URL(server.url).host;
+  return new URL((await serveHealth(implementation, maxMessageBytes)).url).host;
 }
 
 const check = (service: string) => toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service }));

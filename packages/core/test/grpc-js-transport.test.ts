@@ -8,12 +8,10 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentwireError } from "../src/index.js";
 import { create, toBinary } from "@bufbuild/protobuf";
+import { closeHealthServers, serveHealth } from "./health-on-grpc-js.js";
 import { fieldBytesLength, Health, HealthCheckRequestSchema, HealthCheckResponse_ServingStatus, requestBytesOf, serveGrpc, serviceTable } from "../src/grpc/index.js";
 
-const servers: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeHealthServers);
 
 /** A latch: resolves when `open` is called. */
 function latch<T = void>() {
@@ -32,15 +30,9 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error("the call succeeded; a refusal was expected");
 }
 
+/** A Health server on grpc-js with these handlers, and a connect-node client of it. */
 async function start(implementation: Parameters<typeof serviceTable<typeof Health>>[1], maxMessageBytes?: number) {
-  const server = await serveGrpc([serviceTable(Health, implementation)], {
-    defaultPort: 0,
-    defaultHost: "127.0.0.1",
-    handleSignals: false,
-    transport: "grpc-js",
-    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
-  });
-  servers.push(server);
+  const server = await serveHealth(implementation, maxMessageBytes);
   return createClient(Health, createGrpcTransport({ baseUrl: server.url }));
 }
 
